@@ -1,0 +1,244 @@
+#include "analysis/analyzer.h"
+
+#include <unicode/brkiter.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#include <unicode/utext.h>
+#include <xapian.h>
+
+#include <stdexcept>
+#include <vector>
+
+namespace loupe::analysis {
+namespace {
+
+// Longer "words" are base64, hashes or minified code: noise that would bloat the index, and
+// Xapian refuses terms over 245 bytes anyway.
+constexpr size_t kMaxTermBytes = 64;
+
+struct Piece {
+  uint32_t begin;
+  uint32_t end;
+  bool stemmable;
+  bool connected_to_next;  // joined to the next piece by a hyphen, dot, colon, '@' or '_'
+};
+
+bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Byte length of the hyphen at `at` (ASCII hyphen-minus, U+2010 HYPHEN, U+2011 NON-BREAKING
+// HYPHEN), or 0. En and em dashes separate words rather than compound them.
+size_t hyphen_length(std::string_view text, size_t at) {
+  if (at < text.size() && text[at] == '-') return 1;
+  if (at + 2 < text.size() && text.compare(at, 2, "\xE2\x80") == 0 &&
+      (text[at + 2] == '\x90' || text[at + 2] == '\x91'))
+    return 3;
+  return 0;
+}
+
+// ICU keeps "example.com", "a:b", "snake_case" and "doe@example" as one word; searchers expect each part to be
+// found on its own, so split there and remember the parts belong together. A dot or colon between
+// two digits stays ("3.14").
+void split_word(std::string_view text, uint32_t begin, uint32_t end, bool stemmable,
+                std::vector<Piece>& pieces) {
+  uint32_t part_begin = begin;
+  bool first = true;
+  auto flush = [&](uint32_t part_end) {
+    if (part_end > part_begin) {
+      if (!first) pieces.back().connected_to_next = true;
+      bool starts_with_digit = is_ascii_digit(text[part_begin]);
+      pieces.push_back({part_begin, part_end, stemmable && !starts_with_digit, false});
+      first = false;
+    }
+  };
+  for (uint32_t i = begin; i < end; ++i) {
+    char c = text[i];
+    bool splits = c == '_' || c == '@';
+    if (c == '.' || c == ':') {
+      bool digits_around = i > begin && i + 1 < end && is_ascii_digit(text[i - 1]) &&
+                           is_ascii_digit(text[i + 1]);
+      splits = !digits_around;
+    }
+    if (splits) {
+      flush(i);
+      part_begin = i + 1;
+    }
+  }
+  flush(end);
+}
+
+bool folds_marks(UScriptCode script) {
+  return script == USCRIPT_LATIN || script == USCRIPT_GREEK || script == USCRIPT_CYRILLIC ||
+         script == USCRIPT_COMMON || script == USCRIPT_INHERITED;
+}
+
+// Letters with no decomposition that readers still treat as accented forms of ASCII letters.
+const char16_t* special_fold(UChar32 c) {
+  switch (c) {
+    case 0x0142: return u"l";   // ł
+    case 0x00F8: return u"o";   // ø
+    case 0x0111: return u"d";   // đ
+    case 0x00F0: return u"d";   // ð
+    case 0x0127: return u"h";   // ħ
+    case 0x0131: return u"i";   // dotless ı
+    case 0x00E6: return u"ae";  // æ
+    case 0x0153: return u"oe";  // œ
+    case 0x00FE: return u"th";  // þ
+    case 0x2018:                // typographic apostrophes and primes read as '
+    case 0x2019:
+    case 0x201B:
+    case 0x02BC:
+    case 0x2032:
+      return u"'";
+    default: return nullptr;
+  }
+}
+
+}  // namespace
+
+struct Analyzer::Impl {
+  std::unique_ptr<icu::BreakIterator> words;
+  const icu::Normalizer2* casefold = nullptr;
+  const icu::Normalizer2* nfd = nullptr;
+  const icu::Normalizer2* nfc = nullptr;
+  Xapian::Stem stemmer;
+  bool stems = false;
+  std::vector<Piece> pieces;      // reused between calls to avoid reallocating per text
+  std::vector<std::string> terms;
+  std::string joined;
+};
+
+Analyzer::Analyzer(const std::string& language) : language_(language), impl_(new Impl) {
+  UErrorCode status = U_ZERO_ERROR;
+  impl_->words.reset(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+  impl_->casefold = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  impl_->nfd = icu::Normalizer2::getNFDInstance(status);
+  impl_->nfc = icu::Normalizer2::getNFCInstance(status);
+  if (U_FAILURE(status)) throw std::runtime_error(std::string("ICU: ") + u_errorName(status));
+  if (language != "none") {
+    try {
+      impl_->stemmer = Xapian::Stem(language);
+    } catch (const Xapian::InvalidArgumentError&) {
+      throw std::invalid_argument("unknown stemming language '" + language +
+                                  "' (try one of: " + Xapian::Stem::get_available_languages() +
+                                  ", or none)");
+    }
+    impl_->stems = true;
+  }
+}
+
+Analyzer::~Analyzer() = default;
+
+std::string Analyzer::normalize(std::string_view word) const {
+  bool ascii = true;
+  for (char c : word) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+  std::string out;
+  if (ascii) {
+    out.assign(word);
+    for (char& c : out)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+  }
+  UErrorCode status = U_ZERO_ERROR;
+  icu::UnicodeString text =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(word.data(), static_cast<int32_t>(word.size())));
+  icu::UnicodeString decomposed = impl_->nfd->normalize(impl_->casefold->normalize(text, status), status);
+  icu::UnicodeString folded;
+  UScriptCode base_script = USCRIPT_COMMON;
+  for (int32_t i = 0; i < decomposed.length();) {
+    UChar32 c = decomposed.char32At(i);
+    i += U16_LENGTH(c);
+    if (u_charType(c) == U_NON_SPACING_MARK) {
+      // Dropping marks folds accents in alphabets; in Japanese or Indic scripts they change the word.
+      if (!folds_marks(base_script)) folded.append(c);
+      continue;
+    }
+    UErrorCode script_status = U_ZERO_ERROR;
+    base_script = uscript_getScript(c, &script_status);
+    if (const char16_t* replacement = special_fold(c))
+      folded.append(replacement);
+    else
+      folded.append(c);
+  }
+  impl_->nfc->normalize(folded, status).toUTF8String(out);
+  if (U_FAILURE(status)) return {};
+  return out;
+}
+
+std::string Analyzer::stem(const std::string& term) {
+  if (!impl_->stems || term.empty()) return {};
+  return impl_->stemmer(term);
+}
+
+void Analyzer::emit_group(std::string_view text, size_t first, size_t last, uint32_t& position,
+                          const TokenSink& sink) {
+  Impl& im = *impl_;
+  im.terms.clear();
+  im.joined.clear();
+  for (size_t k = first; k <= last; ++k) {
+    const Piece& p = im.pieces[k];
+    im.terms.push_back(normalize(text.substr(p.begin, p.end - p.begin)));
+    im.joined += im.terms.back();
+  }
+  bool has_joined = last > first && im.joined.size() <= kMaxTermBytes;
+  const Piece& head = im.pieces[first];
+  uint32_t group_begin = head.begin;
+  uint32_t group_end = im.pieces[last].end;
+  uint32_t joined_first = 0;
+  size_t kept = 0;
+  for (size_t k = first; k <= last; ++k) {
+    const std::string& term = im.terms[k - first];
+    if (term.empty() || term.size() > kMaxTermBytes) continue;
+    const Piece& p = im.pieces[k];
+    sink(Token{term, p.begin, p.end, position, false, p.stemmable});
+    if (has_joined && kept == 0) {
+      // Right after the first part, so that sinks see tokens in text order.
+      joined_first = position;
+      sink(Token{im.joined, group_begin, group_end, position, true, head.stemmable});
+    }
+    ++kept;
+    ++position;
+  }
+  if (has_joined && kept > 1 && position - 1 != joined_first)
+    sink(Token{im.joined, group_begin, group_end, position - 1, true, head.stemmable});
+}
+
+uint32_t Analyzer::analyze(std::string_view text, uint32_t first_position,
+                           const TokenSink& sink) {
+  Impl& im = *impl_;
+  im.pieces.clear();
+  UErrorCode status = U_ZERO_ERROR;
+  UText utext = UTEXT_INITIALIZER;
+  utext_openUTF8(&utext, text.data(), static_cast<int64_t>(text.size()), &status);
+  im.words->setText(&utext, status);
+  if (U_FAILURE(status)) {
+    utext_close(&utext);
+    return first_position;
+  }
+  int32_t start = im.words->first();
+  for (int32_t end = im.words->next(); end != icu::BreakIterator::DONE;
+       start = end, end = im.words->next()) {
+    int32_t rule = im.words->getRuleStatus();
+    if (rule < UBRK_WORD_NONE_LIMIT) continue;  // spaces, punctuation, symbols, emoji
+    bool letters = rule >= UBRK_WORD_LETTER && rule < UBRK_WORD_LETTER_LIMIT;
+    size_t before = im.pieces.size();
+    if (before > 0) {
+      size_t hyphen = hyphen_length(text, im.pieces.back().end);
+      if (hyphen > 0 && im.pieces.back().end + hyphen == static_cast<size_t>(start))
+        im.pieces.back().connected_to_next = true;
+    }
+    split_word(text, static_cast<uint32_t>(start), static_cast<uint32_t>(end), letters, im.pieces);
+  }
+  utext_close(&utext);
+
+  uint32_t position = first_position;
+  for (size_t i = 0; i < im.pieces.size();) {
+    size_t last = i;
+    while (last + 1 < im.pieces.size() && im.pieces[last].connected_to_next) ++last;
+    emit_group(text, i, last, position, sink);
+    i = last + 1;
+  }
+  return position;
+}
+
+}  // namespace loupe::analysis

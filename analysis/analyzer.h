@@ -1,0 +1,57 @@
+// Text analysis shared by indexing, querying and highlighting: which words a text holds and their terms.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace loupe::analysis {
+
+// One term of an analysed text. A compound written with connectors ("e-mail", "U.S.A",
+// "snake_case") yields each part at its own position plus a `joined` term ("email") spanning the
+// whole compound, placed at the first and at the last part's position so that a phrase matches
+// whichever neighbour it is written next to.
+struct Token {
+  const std::string& term;  // normalised: NFKC, case-folded, accent-folded, ASCII apostrophes
+  uint32_t begin;           // byte offsets of the written word in the analysed text
+  uint32_t end;
+  uint32_t position;        // word position; counts parts, not joined forms
+  bool joined;              // the joined form of a compound
+  bool stemmable;           // alphabetic (not a number, not CJK): worth a stemmed term
+};
+
+using TokenSink = std::function<void(const Token&)>;
+
+// Not thread-safe (it owns an ICU break iterator and a Snowball stemmer): one per thread.
+class Analyzer {
+ public:
+  // `language` is a Snowball language name ("english", "french", ...) or "none" for no stemming.
+  // Throws std::invalid_argument for an unknown language.
+  explicit Analyzer(const std::string& language = "english");
+  ~Analyzer();
+  Analyzer(const Analyzer&) = delete;
+  Analyzer& operator=(const Analyzer&) = delete;
+
+  // Calls `sink` for every token of `text` (UTF-8; invalid bytes are read as U+FFFD) in text
+  // order. Positions start at `first_position`. Returns the position after the last token.
+  uint32_t analyze(std::string_view text, uint32_t first_position, const TokenSink& sink);
+
+  // The stem of a term produced by analyze(), or "" when the language stems nothing.
+  std::string stem(const std::string& term);
+
+  // Normalises one word the way analyze() normalises each part it finds.
+  std::string normalize(std::string_view word) const;
+
+  const std::string& language() const { return language_; }
+
+ private:
+  struct Impl;
+  void emit_group(std::string_view text, size_t first, size_t last, uint32_t& position,
+                  const TokenSink& sink);
+  std::string language_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace loupe::analysis

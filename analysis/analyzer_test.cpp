@@ -1,0 +1,116 @@
+// Table-driven tests of the shared text analysis: the terms a string yields, in order.
+#include "analysis/analyzer.h"
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+namespace {
+
+using loupe::analysis::Analyzer;
+using loupe::analysis::Token;
+
+// "pos:term" for parts, "pos:term*" for joined forms of compounds.
+std::string terms_of(Analyzer& analyzer, const std::string& text) {
+  std::string out;
+  analyzer.analyze(text, 0, [&](const Token& t) {
+    if (!out.empty()) out += ' ';
+    out += std::to_string(t.position) + ':' + t.term + (t.joined ? "*" : "");
+  });
+  return out;
+}
+
+struct Row {
+  const char* input;
+  const char* expected;
+};
+
+}  // namespace
+
+TEST_CASE("analysis yields normalised terms with positions") {
+  Analyzer analyzer("english");
+  const Row rows[] = {
+      {"", ""},
+      {"   \n\t ", ""},
+      {"Hello, World!", "0:hello 1:world"},
+      // Accents, case and compatibility forms fold together.
+      {"Résumé resume RESUME", "0:resume 1:resume 2:resume"},
+      {"naïve NAÏVE naive", "0:naive 1:naive 2:naive"},
+      {"Łódź Ærø straße Ｆｕｌｌ", "0:lodz 1:aero 2:strasse 3:full"},
+      {"Ελληνικά Ёлка", "0:ελληνικα 1:елка"},
+      // Typographic apostrophes are ASCII ones.
+      {"don’t don't DON'T", "0:don't 1:don't 2:don't"},
+      {"Anthropic’s team", "0:anthropic's 1:team"},
+      // Hyphenated compounds: parts at consecutive positions, joined form at the ends.
+      {"e-mail", "0:e 0:email* 1:mail 1:email*"},
+      {"re‑index now", "0:re 0:reindex* 1:index 1:reindex* 2:now"},
+      {"state-of-the-art", "0:state 0:stateoftheart* 1:of 2:the 3:art 3:stateoftheart*"},
+      {"dash — between words - here", "0:dash 1:between 2:words 3:here"},
+      // Digits and letters mixed.
+      {"GPT-4 and H100s", "0:gpt 0:gpt4* 1:4 1:gpt4* 2:and 3:h100s"},
+      {"pi is 3.14, v1.2 shipped 2026", "0:pi 1:is 2:3.14 3:v1.2 4:shipped 5:2026"},
+      // URLs and e-mail addresses: every part is findable, and the whole as a phrase.
+      {"https://example.com/docs",
+       "0:https 1:example 1:examplecom* 2:com 2:examplecom* 3:docs"},
+      {"mail john.doe@example.org",
+       "0:mail 1:john 1:johndoeexampleorg* 2:doe 3:example 4:org 4:johndoeexampleorg*"},
+      {"snake_case __init__", "0:snake 0:snakecase* 1:case 1:snakecase* 2:init"},
+      {"U.S.A.", "0:u 0:usa* 1:s 2:a 2:usa*"},
+      // CJK text without spaces is segmented into dictionary words.
+      {"東京大学に行きます", "0:東京 1:大学 2:に 3:行き 4:ます"},
+      {"我喜欢吃苹果", "0:我 1:喜欢 2:吃 3:苹果"},
+      // Emoji and symbols are not words.
+      {"launch 🚀 day 🎉!", "0:launch 1:day"},
+      // Invalid UTF-8 never breaks analysis.
+      {"caf\xC3 ok \xFF\xFEword", "0:caf 1:ok 2:word"},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.input);
+    CHECK(terms_of(analyzer, row.input) == row.expected);
+  }
+}
+
+TEST_CASE("byte offsets point at the word as written") {
+  Analyzer analyzer("english");
+  std::string text = "Un café, s’il vous plaît";
+  std::vector<std::string> written;
+  analyzer.analyze(text, 0, [&](const Token& t) { written.push_back(text.substr(t.begin, t.end - t.begin)); });
+  CHECK(written == std::vector<std::string>{"Un", "café", "s’il", "vous", "plaît"});
+}
+
+TEST_CASE("positions continue from the given start") {
+  Analyzer analyzer("english");
+  CHECK(analyzer.analyze("one two three", 10, [](const Token&) {}) == 13);
+}
+
+TEST_CASE("stemming follows the configured language") {
+  const Row english[] = {{"running", "run"}, {"runs", "run"}, {"ran", "ran"},
+                         {"anthropic's", "anthrop"}, {"connection", "connect"}};
+  Analyzer analyzer("english");
+  for (const Row& row : english) {
+    CAPTURE(row.input);
+    CHECK(analyzer.stem(row.input) == row.expected);
+  }
+  Analyzer french("french");
+  CHECK(french.stem("continuellement") == "continuel");
+  Analyzer none("none");
+  CHECK(none.stem("running").empty());
+  CHECK_THROWS_AS(Analyzer("klingon"), std::invalid_argument);
+}
+
+TEST_CASE("numbers and CJK are not stemmable, words are") {
+  Analyzer analyzer("english");
+  std::vector<bool> stemmable;
+  analyzer.analyze("word 42 東京", 0, [&](const Token& t) { stemmable.push_back(t.stemmable); });
+  CHECK(stemmable == std::vector<bool>{true, false, false});
+}
+
+TEST_CASE("normalize folds a single word like analyze does") {
+  Analyzer analyzer("english");
+  const Row rows[] = {{"Résumé", "resume"}, {"NAÏVE", "naive"}, {"Don’t", "don't"}, {"ÅNGSTRÖM", "angstrom"}};
+  for (const Row& row : rows) {
+    CAPTURE(row.input);
+    CHECK(analyzer.normalize(row.input) == row.expected);
+  }
+}

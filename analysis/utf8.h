@@ -1,0 +1,17 @@
+// UTF-8 validation and repair for text that came from outside (files, query strings).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace loupe::analysis {
+
+bool is_valid_utf8(std::string_view bytes);
+
+// Replaces every ill-formed sequence with U+FFFD, so the result is always valid UTF-8.
+std::string repair_utf8(std::string_view bytes);
+
+// Cuts `text` to at most `max_bytes` without splitting a character.
+std::string_view truncate_utf8(std::string_view text, size_t max_bytes);
+
+}  // namespace loupe::analysis

@@ -1,0 +1,38 @@
+// Table-driven tests of UTF-8 validation and repair.
+#include "analysis/utf8.h"
+
+#include <doctest/doctest.h>
+
+using loupe::analysis::is_valid_utf8;
+using loupe::analysis::repair_utf8;
+using loupe::analysis::truncate_utf8;
+
+TEST_CASE("ill-formed UTF-8 is detected and repaired") {
+  struct Row {
+    std::string input;
+    bool valid;
+    std::string repaired;
+  };
+  const Row rows[] = {
+      {"", true, ""},
+      {"plain ascii", true, "plain ascii"},
+      {"caf\xC3\xA9", true, "caf\xC3\xA9"},
+      {"caf\xE9", false, "caf\xEF\xBF\xBD"},                    // Latin-1 é
+      {"\xC0\xAF", false, "\xEF\xBF\xBD\xEF\xBF\xBD"},          // overlong '/'
+      {"\xED\xA0\x80", false, "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"},  // surrogate
+      {"\xF0\x9F\x9A\x80", true, "\xF0\x9F\x9A\x80"},           // emoji
+      {"cut \xE2\x82", false, "cut \xEF\xBF\xBD\xEF\xBF\xBD"},   // truncated sequence
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.input);
+    CHECK(is_valid_utf8(row.input) == row.valid);
+    CHECK(repair_utf8(row.input) == row.repaired);
+    CHECK(is_valid_utf8(repair_utf8(row.input)));
+  }
+}
+
+TEST_CASE("truncation never splits a character") {
+  CHECK(truncate_utf8("h\xC3\xA9llo", 2) == "h");
+  CHECK(truncate_utf8("h\xC3\xA9llo", 3) == "h\xC3\xA9");
+  CHECK(truncate_utf8("short", 10) == "short");
+}

@@ -1,0 +1,63 @@
+# Finds every dependency from Debian 12 packages; a missing one names the package to install.
+find_package(PkgConfig)
+
+macro(loupe_missing what package)
+  message(FATAL_ERROR "${what} not found: install the Debian package '${package}' "
+                      "(or run: sudo bash scripts/install-deps.sh)")
+endmacro()
+
+if(NOT PkgConfig_FOUND)
+  loupe_missing("pkg-config" "pkg-config")
+endif()
+
+find_package(xapian CONFIG QUIET)
+if(NOT xapian_FOUND)
+  loupe_missing("Xapian" "libxapian-dev")
+endif()
+add_library(loupe_xapian INTERFACE)
+target_include_directories(loupe_xapian INTERFACE ${XAPIAN_INCLUDE_DIR})
+target_link_libraries(loupe_xapian INTERFACE ${XAPIAN_LIBRARIES})
+
+find_package(ICU 72 COMPONENTS uc i18n QUIET)
+if(NOT ICU_FOUND)
+  loupe_missing("ICU" "libicu-dev")
+endif()
+
+find_package(nlohmann_json 3 CONFIG QUIET)
+if(NOT nlohmann_json_FOUND)
+  loupe_missing("nlohmann/json" "nlohmann-json3-dev")
+endif()
+
+find_package(CLI11 CONFIG QUIET)
+if(NOT CLI11_FOUND)
+  loupe_missing("CLI11" "libcli11-dev")
+endif()
+
+find_package(doctest CONFIG QUIET)
+if(NOT doctest_FOUND)
+  loupe_missing("doctest" "doctest-dev")
+endif()
+
+find_package(md4c CONFIG QUIET)
+if(NOT md4c_FOUND)
+  loupe_missing("md4c" "libmd4c-dev")
+endif()
+
+pkg_check_modules(GUMBO QUIET IMPORTED_TARGET gumbo)
+if(NOT GUMBO_FOUND)
+  loupe_missing("gumbo" "libgumbo-dev")
+endif()
+
+pkg_check_modules(XXHASH QUIET IMPORTED_TARGET libxxhash)
+if(NOT XXHASH_FOUND)
+  loupe_missing("xxHash" "libxxhash-dev")
+endif()
+
+# Debian's cpp-httplib is a compiled library: its pkg-config flags keep our view of the
+# header in step with how the library was built.
+pkg_check_modules(HTTPLIB QUIET IMPORTED_TARGET cpp-httplib)
+if(NOT HTTPLIB_FOUND)
+  loupe_missing("cpp-httplib" "libcpp-httplib-dev")
+endif()
+
+find_package(Threads REQUIRED)

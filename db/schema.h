@@ -1,0 +1,58 @@
+// The on-disk format shared by the indexer and the searcher: term prefixes, value slots, metadata keys.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace loupe::db {
+
+// Xapian's conventions, as Omega uses them: unprefixed words carry positions, "Z" + stem marks a
+// stemmed word (no positions), and upper-case prefixes name fields. Keeping them lets
+// `xapian-delve` and `quest` read a Loupe database.
+inline constexpr std::string_view kStemPrefix = "Z";
+
+enum class Field { kTitle, kId, kType, kExtension, kRoot };
+
+struct FieldInfo {
+  Field field;
+  std::string_view name;    // as written in a query ("title:word"), empty when not queryable
+  std::string_view prefix;  // term prefix
+  bool boolean;             // a filter term (no positions, no weight) rather than free text
+};
+
+// The one table of fields: the indexer writes these prefixes, the query parser reads them.
+inline constexpr FieldInfo kFields[] = {
+    {Field::kTitle, "title", "S", false},
+    {Field::kId, "", "Q", true},           // unique: the document id
+    {Field::kType, "type", "T", true},     // "text", "markdown" or "html"
+    {Field::kExtension, "ext", "E", true}, // lower-case extension without the dot
+    {Field::kRoot, "", "XROOT", true},     // the indexed folder a document came from
+};
+
+constexpr const FieldInfo& field_info(Field field) { return kFields[static_cast<size_t>(field)]; }
+constexpr std::string_view prefix(Field field) { return field_info(field).prefix; }
+
+// The queryable field called `name`, if any.
+const FieldInfo* field_by_name(std::string_view name);
+
+// A boolean term: prefix + value. Xapian's convention adds ':' when the value starts with an
+// upper-case letter, so that the prefix stays unambiguous.
+std::string boolean_term(Field field, std::string_view value);
+
+// Title words also count as body words, with this much extra within-document frequency, so that
+// BM25 ranks a match in the title above one in passing.
+inline constexpr unsigned kTitleWdfBoost = 4;
+
+enum ValueSlot : unsigned {
+  kModifiedSlot = 0,  // Xapian::sortable_serialise(seconds since the epoch)
+  kSizeSlot = 1,      // Xapian::sortable_serialise(bytes)
+};
+
+// Database-wide metadata.
+inline constexpr std::string_view kLanguageKey = "loupe:language";  // stemming language of the index
+inline constexpr std::string_view kFormatKey = "loupe:format";
+inline constexpr std::string_view kFormatVersion = "1";
+
+}  // namespace loupe::db

@@ -1,0 +1,32 @@
+// Turns a file's contents into the title and plain text Loupe indexes, by format.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace loupe::indexer {
+
+enum class Format { kText, kMarkdown, kHtml };
+
+struct ExtractedDocument {
+  std::string title;
+  std::string text;  // what snippets and the document view show: words, not markup
+};
+
+// The format for a file name, or nullopt when Loupe does not read files of that kind.
+// Files without an extension are read as text (their content is checked for binary later).
+std::optional<Format> format_for(const std::filesystem::path& path);
+
+std::string_view format_name(Format format);
+
+// `utf8` must be valid UTF-8 (see decode_text). Never throws on malformed markup.
+ExtractedDocument read_document(Format format, std::string_view utf8);
+
+// The readers behind read_document, one per format.
+ExtractedDocument read_plain_text(std::string_view utf8);
+ExtractedDocument read_markdown(std::string_view utf8);
+ExtractedDocument read_html(std::string_view utf8);
+
+}  // namespace loupe::indexer

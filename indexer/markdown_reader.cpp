@@ -1,0 +1,125 @@
+// The Markdown reader: the text a reader sees (no markup, no link targets) through md4c.
+#include <md4c.h>
+
+#include <string>
+
+#include "indexer/document_reader.h"
+#include "indexer/headline.h"
+
+namespace loupe::indexer {
+namespace {
+
+struct MarkdownText {
+  std::string text;
+  std::string first_h1;
+  std::string first_heading;
+  std::string heading;  // text of the heading being read
+  int heading_level = 0;
+};
+
+void newline(std::string& text) {
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  if (!text.empty() && text.back() != '\n') text += '\n';
+}
+
+int enter_block(MD_BLOCKTYPE type, void* detail, void* userdata) {
+  auto* md = static_cast<MarkdownText*>(userdata);
+  if (type == MD_BLOCK_H) {
+    md->heading_level = static_cast<int>(static_cast<MD_BLOCK_H_DETAIL*>(detail)->level);
+    md->heading.clear();
+  }
+  if (type != MD_BLOCK_DOC) newline(md->text);
+  return 0;
+}
+
+int leave_block(MD_BLOCKTYPE type, void*, void* userdata) {
+  auto* md = static_cast<MarkdownText*>(userdata);
+  if (type == MD_BLOCK_H) {
+    std::string heading = collapse_whitespace(md->heading);
+    if (md->first_h1.empty() && md->heading_level == 1) md->first_h1 = heading;
+    if (md->first_heading.empty()) md->first_heading = heading;
+    md->heading_level = 0;
+  }
+  if (type == MD_BLOCK_TD || type == MD_BLOCK_TH)
+    md->text += ' ';
+  else
+    newline(md->text);
+  return 0;
+}
+
+int no_span(MD_SPANTYPE, void*, void*) { return 0; }
+
+std::string_view decode_entity(std::string_view entity) {
+  if (entity == "&amp;") return "&";
+  if (entity == "&lt;") return "<";
+  if (entity == "&gt;") return ">";
+  if (entity == "&quot;") return "\"";
+  if (entity == "&apos;" || entity == "&#39;") return "'";
+  if (entity == "&nbsp;") return " ";
+  return " ";  // other entities are symbols, not words
+}
+
+int on_text(MD_TEXTTYPE type, const MD_CHAR* text, MD_SIZE size, void* userdata) {
+  auto* md = static_cast<MarkdownText*>(userdata);
+  std::string_view piece(text, size);
+  switch (type) {
+    case MD_TEXT_HTML: return 0;  // inline markup is not text
+    case MD_TEXT_ENTITY: piece = decode_entity(piece); break;
+    case MD_TEXT_BR: piece = "\n"; break;
+    case MD_TEXT_SOFTBR: piece = " "; break;
+    case MD_TEXT_NULLCHAR: piece = "\xEF\xBF\xBD"; break;
+    default: break;
+  }
+  md->text += piece;
+  if (md->heading_level > 0) md->heading += piece;
+  return 0;
+}
+
+// YAML front matter ("---" ... "---") is metadata, not text; its title: line is the title.
+std::string_view strip_front_matter(std::string_view src, std::string& title) {
+  if (src.substr(0, 4) != "---\n" && src.substr(0, 5) != "---\r\n") return src;
+  size_t end = src.find("\n---", 3);
+  if (end == std::string_view::npos) return src;
+  std::string_view block = src.substr(4, end - 4);
+  for (size_t start = 0; start < block.size();) {
+    size_t eol = block.find('\n', start);
+    if (eol == std::string_view::npos) eol = block.size();
+    std::string_view line = block.substr(start, eol - start);
+    if (line.substr(0, 6) == "title:") {
+      std::string value = collapse_whitespace(line.substr(6));
+      if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front())
+        value = value.substr(1, value.size() - 2);
+      title = value;
+    }
+    start = eol + 1;
+  }
+  size_t after = src.find('\n', end + 4);
+  return after == std::string_view::npos ? std::string_view{} : src.substr(after + 1);
+}
+
+}  // namespace
+
+ExtractedDocument read_markdown(std::string_view utf8) {
+  ExtractedDocument doc;
+  std::string front_title;
+  std::string_view body = strip_front_matter(utf8, front_title);
+  MarkdownText md;
+  MD_PARSER parser{};
+  parser.flags = MD_DIALECT_GITHUB;
+  parser.enter_block = enter_block;
+  parser.leave_block = leave_block;
+  parser.enter_span = no_span;
+  parser.leave_span = no_span;
+  parser.text = on_text;
+  if (md_parse(body.data(), static_cast<MD_SIZE>(body.size()), &parser, &md) != 0)
+    return read_plain_text(utf8);
+  while (!md.text.empty() && (md.text.back() == '\n' || md.text.back() == ' ')) md.text.pop_back();
+  doc.text = std::move(md.text);
+  doc.title = !front_title.empty() ? front_title
+              : !md.first_h1.empty() ? md.first_h1
+              : !md.first_heading.empty() ? md.first_heading
+                                         : find_headline(doc.text);
+  return doc;
+}
+
+}  // namespace loupe::indexer
