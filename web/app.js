@@ -1,0 +1,529 @@
+// Loupe search page: vanilla JS, no dependencies, talks only to this server's /api/.
+// Document text is only ever inserted as text; the server's highlighted HTML
+// (snippets, titles, document html) is rebuilt keeping nothing but text and <mark>.
+'use strict';
+(() => {
+  const PER_PAGE = 10;
+  const DEBOUNCE_MS = 180;
+  const TIMEOUT_MS = 15000;
+  const KEY_STORE = 'loupe.apiKey';
+
+  const $ = (id) => document.getElementById(id);
+  const el = {
+    form: $('search-form'), q: $('q'), home: $('home'), announce: $('announce'),
+    resultsView: $('results-view'), summary: $('summary'), message: $('message'),
+    results: $('results'), pager: $('pager'),
+    docView: $('doc-view'), docBack: $('doc-back'), docTitle: $('doc-title'),
+    docPath: $('doc-path'), docSize: $('doc-size'), docDate: $('doc-date'),
+    matchNav: $('matchnav'), matchCount: $('match-count'), matchPrev: $('match-prev'),
+    matchNext: $('match-next'), docMessage: $('doc-message'), docText: $('doc-text'),
+    auth: $('auth'), authMsg: $('auth-msg'), authKey: $('auth-key'), authCancel: $('auth-cancel'),
+  };
+
+  // ---------- small helpers ----------
+  function h(tag, attrs, ...kids) {
+    const n = document.createElement(tag);
+    if (attrs) for (const [k, v] of Object.entries(attrs)) {
+      if (v == null || v === false) continue;
+      if (k === 'class') n.className = v;
+      else if (k === 'text') n.textContent = v;
+      else if (k.startsWith('on')) n.addEventListener(k.slice(2), v);
+      else n.setAttribute(k, v === true ? '' : v);
+    }
+    for (const kid of kids) if (kid != null) n.append(kid);
+    return n;
+  }
+
+  // Parse server HTML in an inert template and keep only text and <mark> elements.
+  // Anything else (which a correct server never sends) becomes its text content.
+  function markedFragment(html) {
+    const tpl = document.createElement('template');
+    tpl.innerHTML = String(html == null ? '' : html);
+    const out = document.createDocumentFragment();
+    const copy = (src, dst) => {
+      for (const node of src.childNodes) {
+        if (node.nodeType === Node.TEXT_NODE) dst.append(node.data);
+        else if (node.nodeType === Node.ELEMENT_NODE) {
+          if (node.localName === 'mark') { const m = document.createElement('mark'); copy(node, m); dst.append(m); }
+          else if (node.localName !== 'script' && node.localName !== 'style' && node.localName !== 'template') copy(node, dst);
+        }
+      }
+    };
+    copy(tpl.content, out);
+    return out;
+  }
+
+  const nf = new Intl.NumberFormat();
+  const plural = (n, one, many) => `${nf.format(n)} ${n === 1 ? one : many}`;
+  function formatSize(bytes) {
+    if (typeof bytes !== 'number' || !isFinite(bytes)) return '—';
+    if (bytes < 1024) return plural(bytes, 'byte', 'bytes');
+    const units = ['KB', 'MB', 'GB', 'TB'];
+    let v = bytes / 1024, i = 0;
+    while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+    return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]} (${plural(bytes, 'byte', 'bytes')})`;
+  }
+  function formatDate(secs) {
+    if (typeof secs !== 'number' || !isFinite(secs) || secs <= 0) return '—';
+    const d = new Date(secs * 1000);
+    return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  }
+  function show(node, on) { node.hidden = !on; }
+  function announce(text) {
+    // Clear first so the same text is announced again.
+    el.announce.textContent = '';
+    setTimeout(() => { el.announce.textContent = text; }, 30);
+  }
+
+  // ---------- URL state ----------
+  function readUrl() {
+    const p = new URLSearchParams(location.search);
+    const q = (p.get('q') || '').trim();
+    let page = parseInt(p.get('page') || '1', 10);
+    if (!Number.isFinite(page) || page < 1) page = 1;
+    const doc = p.get('doc') || '';
+    return { q, page, doc };
+  }
+  function urlFor({ q, page, doc }) {
+    const p = new URLSearchParams();
+    if (q) p.set('q', q);
+    if (q && page > 1) p.set('page', String(page));
+    if (doc) p.set('doc', doc);
+    const s = p.toString();
+    return location.pathname + (s ? '?' + s : '');
+  }
+  function setUrl(state, mode, extra) {
+    const url = urlFor(state);
+    const data = Object.assign({ loupe: true }, extra || {});
+    if (mode === 'push' && url !== location.pathname + location.search) history.pushState(data, '', url);
+    else history.replaceState(data, '', url);
+  }
+
+  // ---------- API with optional bearer key ----------
+  let apiKey = null;
+  try { apiKey = sessionStorage.getItem(KEY_STORE); } catch (_) { /* storage disabled */ }
+  let keyPrompt = null; // shared promise while the key form is open
+
+  class ApiError extends Error {
+    constructor(kind, message, status, code) { super(message); this.kind = kind; this.status = status; this.code = code; }
+  }
+
+  function askForKey(rejected) {
+    if (keyPrompt) return keyPrompt;
+    keyPrompt = new Promise((resolve, reject) => {
+      el.authMsg.textContent = rejected
+        ? 'That API key was not accepted. Enter the key for this server.'
+        : 'This server needs an API key. It is kept in this tab until you close it.';
+      el.authKey.value = '';
+      el.auth.hidden = false;
+      const returnFocus = document.activeElement;
+      el.authKey.focus();
+      const done = (fn, v) => {
+        el.auth.hidden = true;
+        el.auth.removeEventListener('submit', onSubmit);
+        el.authCancel.removeEventListener('click', onCancel);
+        keyPrompt = null;
+        if (returnFocus && returnFocus !== document.body && document.contains(returnFocus)) returnFocus.focus();
+        fn(v);
+      };
+      const onSubmit = (e) => {
+        e.preventDefault();
+        const k = el.authKey.value.trim();
+        if (!k) return;
+        apiKey = k;
+        try { sessionStorage.setItem(KEY_STORE, k); } catch (_) { /* keep in memory only */ }
+        done(resolve, k);
+      };
+      const onCancel = () => done(reject, new ApiError('auth', 'This server needs an API key to search.', 401, 'unauthorized'));
+      el.auth.addEventListener('submit', onSubmit);
+      el.authCancel.addEventListener('click', onCancel);
+    });
+    return keyPrompt;
+  }
+
+  async function api(path, signal) {
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const headers = { Accept: 'application/json' };
+      if (apiKey) headers.Authorization = 'Bearer ' + apiKey;
+      let res;
+      const timer = new AbortController();
+      const t = setTimeout(() => timer.abort(), TIMEOUT_MS);
+      const onAbort = () => timer.abort();
+      if (signal) signal.addEventListener('abort', onAbort);
+      try {
+        res = await fetch(path, { headers, signal: timer.signal, cache: 'no-store', credentials: 'same-origin' });
+      } catch (e) {
+        if (signal && signal.aborted) throw new ApiError('aborted', 'aborted');
+        throw new ApiError('network', 'The Loupe server can\u2019t be reached. Check that it is running, then try again.');
+      } finally {
+        clearTimeout(t);
+        if (signal) signal.removeEventListener('abort', onAbort);
+      }
+      let body = null;
+      try { body = await res.json(); } catch (_) { /* not JSON */ }
+      if (res.ok && body) return body;
+      const err = body && body.error ? body.error : {};
+      if (res.status === 401) {
+        const hadKey = !!apiKey;
+        apiKey = null;
+        try { sessionStorage.removeItem(KEY_STORE); } catch (_) { /* ignore */ }
+        if (signal && signal.aborted) throw new ApiError('aborted', 'aborted');
+        await askForKey(hadKey);
+        continue;
+      }
+      const msg = err.message || (res.ok ? 'The server sent an unreadable answer.' : `The server answered HTTP ${res.status}.`);
+      throw new ApiError(res.status >= 500 ? 'server' : 'rejected', msg, res.status, err.code);
+    }
+    throw new ApiError('auth', 'The API key was not accepted.', 401, 'unauthorized');
+  }
+  const apiUrl = (p) => new URL(p, document.baseURI).pathname;
+  const searchPath = (q, page) => `${apiUrl('api/search')}?q=${encodeURIComponent(q)}&page=${page}&per_page=${PER_PAGE}`;
+  const docPath = (id, q) => `${apiUrl('api/documents/')}${encodeURIComponent(id)}${q ? '?q=' + encodeURIComponent(q) : ''}`;
+
+  // ---------- views ----------
+  let view = 'results';
+  let shown = null;         // {q, page} whose results are in the DOM
+  let seq = 0;              // latest request number; older answers are ignored
+  let inflight = null;      // AbortController of the latest request
+  let docCount = null;      // from /api/health, for the hint
+
+  function setView(v) {
+    view = v;
+    show(el.resultsView, v === 'results');
+    show(el.docView, v === 'doc');
+  }
+
+  function clearResults() {
+    el.results.replaceChildren();
+    el.pager.replaceChildren();
+    el.pager.hidden = true;
+    el.message.hidden = true;
+    el.message.replaceChildren();
+    el.summary.textContent = '';
+  }
+
+  function setMessage(box, kind, title, text, actions) {
+    box.className = 'message ' + kind;
+    box.replaceChildren(h('p', { class: 'msg-title', text: title }));
+    if (text) box.append(h('p', { text }));
+    if (actions) box.append(actions);
+    box.hidden = false;
+  }
+
+  function showHint() {
+    clearResults();
+    shown = null;
+    const n = docCount == null ? '' : ` ${plural(docCount, 'document', 'documents')}`;
+    setMessage(el.message, 'hint', `Search${n || ' the documents'}.`,
+      'Type a few words and results appear as you type. Open “Search tips” for phrases, OR, NOT, prefix* and title:.');
+    document.title = 'Loupe';
+  }
+
+  function showError(box, e, retry) {
+    if (e.kind === 'network') {
+      setMessage(box, 'error', 'Can’t reach the server.', e.message,
+        retry ? h('button', { type: 'button', onclick: retry, text: 'Try again' }) : null);
+      announce('Error: the server can’t be reached.');
+    } else if (e.kind === 'rejected' && e.status !== 404) {
+      setMessage(box, 'error', 'The server rejected this search.', e.message);
+      announce('Error: ' + e.message);
+    } else if (e.kind === 'auth') {
+      setMessage(box, 'error', 'An API key is needed.', e.message,
+        retry ? h('button', { type: 'button', onclick: retry, text: 'Enter key' }) : null);
+      announce('Error: an API key is needed.');
+    } else {
+      setMessage(box, 'error', e.status === 404 ? 'Not found.' : 'Something went wrong on the server.', e.message,
+        retry && e.status !== 404 ? h('button', { type: 'button', onclick: retry, text: 'Try again' }) : null);
+      announce('Error: ' + e.message);
+    }
+  }
+
+  function pageLink(q, page, label, current, aria) {
+    if (current) return h('span', { class: 'page current', 'aria-current': 'page', text: label });
+    return h('a', { class: 'page', href: urlFor({ q, page }), 'aria-label': aria || `Page ${page}`, text: label,
+      onclick: (e) => {
+        if (!plainClick(e)) return;
+        e.preventDefault();
+        setUrl({ q, page }, 'push');
+        runSearch(q, page, { focus: 'summary' });
+      } });
+  }
+
+  function renderPager(q, page, total) {
+    const last = Math.max(1, Math.ceil(total / PER_PAGE));
+    el.pager.replaceChildren();
+    if (last <= 1) { el.pager.hidden = true; return; }
+    const list = h('ul');
+    const add = (node) => list.append(h('li', null, node));
+    if (page > 1) add(pageLink(q, page - 1, '← Previous', false, 'Previous page'));
+    const nums = new Set([1, last]);
+    for (let i = page - 2; i <= page + 2; i++) if (i >= 1 && i <= last) nums.add(i);
+    let prev = 0;
+    for (const i of [...nums].sort((a, b) => a - b)) {
+      if (i - prev > 1) add(h('span', { class: 'gap', 'aria-hidden': 'true', text: '…' }));
+      add(pageLink(q, i, String(i), i === page));
+      prev = i;
+    }
+    if (page < last) add(pageLink(q, page + 1, 'Next →', false, 'Next page'));
+    el.pager.append(list);
+    el.pager.hidden = false;
+  }
+
+  function renderResults(data, q, page) {
+    clearResults();
+    const total = data.total | 0;
+    const hits = Array.isArray(data.hits) ? data.hits : [];
+    const took = typeof data.took_ms === 'number' ? data.took_ms : null;
+    const tookText = took == null ? '' : ` in ${took < 10 ? took.toFixed(1).replace(/\.0$/, '') : Math.round(took)} ms`;
+    shown = { q, page };
+    document.title = `${q} – Loupe`;
+    if (total === 0) {
+      el.summary.textContent = `No documents matched${tookText}.`;
+      setMessage(el.message, 'empty', `No results for “${q}”.`,
+        'Try fewer words, other words, or check the spelling. Words joined with NOT, quotes or title: narrow a search.');
+      announce(`No results for ${q}.`);
+      return;
+    }
+    const first = (page - 1) * PER_PAGE + 1;
+    const lastShown = first + hits.length - 1;
+    el.summary.textContent = `${plural(total, 'document', 'documents')} matched${tookText}` +
+      (hits.length && total > hits.length ? ` · showing ${nf.format(first)}–${nf.format(lastShown)}` : '');
+    if (!hits.length) {
+      const lastPage = Math.max(1, Math.ceil(total / PER_PAGE));
+      setMessage(el.message, 'empty', `Page ${page} is past the last page of results.`, null,
+        pageLink(q, lastPage, `Go to page ${lastPage}`, false, `Go to page ${lastPage}`));
+    }
+    hits.forEach((hit) => {
+      const id = String(hit.id == null ? '' : hit.id);
+      const title = hit.title_html != null && hit.title_html !== ''
+        ? markedFragment(hit.title_html) : document.createTextNode(hit.title || hit.path || id);
+      const a = h('a', { href: urlFor({ q, page, doc: id }), 'data-id': id, class: 'hit-link',
+        onclick: (e) => { if (plainClick(e)) { e.preventDefault(); openDoc(id); } } }, title);
+      const li = h('li', { class: 'hit' },
+        h('h2', { class: 'hit-title' }, a),
+        h('p', { class: 'path', text: hit.path || id }));
+      if (hit.snippet) li.append(h('p', { class: 'snippet' }, markedFragment(hit.snippet)));
+      el.results.append(li);
+    });
+    el.results.start = first;
+    renderPager(q, page, total);
+    const lastPage = Math.max(1, Math.ceil(total / PER_PAGE));
+    announce(`${plural(total, 'result', 'results')} for ${q}` + (lastPage > 1 ? `, page ${page} of ${lastPage}.` : '.'));
+  }
+
+  function plainClick(e) {
+    return e.button === 0 && !e.metaKey && !e.ctrlKey && !e.shiftKey && !e.altKey;
+  }
+
+  async function runSearch(q, page, opts) {
+    opts = opts || {};
+    const my = ++seq;
+    if (inflight) inflight.abort();
+    inflight = null;
+    setView('results');
+    if (!q) { showHint(); return; }
+    if (shown && shown.q === q && shown.page === page && !opts.force) {
+      afterRender(opts);
+      return;
+    }
+    const ctl = new AbortController();
+    inflight = ctl;
+    el.resultsView.setAttribute('aria-busy', 'true');
+    el.resultsView.classList.add('loading');
+    try {
+      const data = await api(searchPath(q, page), ctl.signal);
+      if (my !== seq) return; // a newer search started: ignore this answer
+      renderResults(data, q, page);
+      afterRender(opts);
+    } catch (e) {
+      if (my !== seq || e.kind === 'aborted') return;
+      clearResults();
+      shown = null;
+      showError(el.message, e, () => runSearch(q, page, { force: true, focus: 'summary' }));
+    } finally {
+      if (my === seq) {
+        el.resultsView.removeAttribute('aria-busy');
+        el.resultsView.classList.remove('loading');
+        inflight = null;
+      }
+    }
+  }
+
+  function afterRender(opts) {
+    if (opts.scroll != null) window.scrollTo(0, opts.scroll);
+    else if (opts.focus === 'summary') window.scrollTo(0, 0);
+    if (opts.focus === 'summary') el.summary.focus({ preventScroll: true });
+    else if (opts.focus === 'doc' && opts.docId != null) {
+      const link = [...el.results.querySelectorAll('a.hit-link')].find((a) => a.dataset.id === opts.docId);
+      if (link) link.focus({ preventScroll: opts.scroll != null });
+    }
+  }
+
+  // ---------- document view ----------
+  let marks = [];
+  let current = -1;
+
+  function setMatch(i) {
+    if (!marks.length) return;
+    if (current >= 0 && marks[current]) marks[current].classList.remove('current');
+    current = (i + marks.length) % marks.length;
+    const m = marks[current];
+    m.classList.add('current');
+    m.scrollIntoView({ block: 'center', behavior: 'auto' });
+    el.matchCount.textContent = `Match ${nf.format(current + 1)} of ${nf.format(marks.length)}`;
+  }
+
+  let lastDoc = null;
+  async function openDoc(id) {
+    const st = readUrl();
+    const q = shown ? shown.q : st.q;
+    const page = shown ? shown.page : st.page;
+    // Remember where the list was scrolled, and settle this entry so typing later pushes a new one.
+    history.replaceState({ loupe: true, scroll: window.scrollY }, '', urlFor({ q, page }));
+    setUrl({ q, page, doc: id }, 'push', { fromResults: true });
+    await showDoc(id, q, page, { focus: true });
+  }
+
+  async function showDoc(id, q, page, opts) {
+    const my = ++seq;
+    if (inflight) inflight.abort();
+    const ctl = new AbortController();
+    inflight = ctl;
+    setView('doc');
+    lastDoc = id;
+    window.scrollTo(0, 0);
+    el.docBack.href = urlFor({ q, page });
+    el.docBack.textContent = q ? '← Back to results' : '← New search';
+    el.docTitle.textContent = 'Loading…';
+    el.docPath.textContent = id;
+    el.docSize.textContent = '—';
+    el.docDate.textContent = '—';
+    el.docText.replaceChildren();
+    el.docMessage.hidden = true;
+    el.matchNav.hidden = true;
+    marks = []; current = -1;
+    el.docView.setAttribute('aria-busy', 'true');
+    try {
+      const d = await api(docPath(id, q), ctl.signal);
+      if (my !== seq) return;
+      const title = d.title || d.path || id;
+      el.docTitle.textContent = title;
+      document.title = `${title} – Loupe`;
+      el.docPath.textContent = d.path || id;
+      el.docSize.textContent = formatSize(d.size);
+      el.docDate.textContent = formatDate(d.modified);
+      if (q && typeof d.html === 'string') el.docText.append(markedFragment(d.html));
+      else el.docText.textContent = d.text || '';
+      marks = [...el.docText.querySelectorAll('mark')];
+      el.matchNav.hidden = !q;
+      el.matchPrev.disabled = el.matchNext.disabled = marks.length === 0;
+      el.matchCount.textContent = marks.length
+        ? `${plural(marks.length, 'match', 'matches')} — press n for the next`
+        : 'No matches in the text';
+      announce(`${title}. ${q ? plural(marks.length, 'match', 'matches') + '.' : ''}`);
+      if (opts && opts.focus) el.docTitle.focus({ preventScroll: true });
+    } catch (e) {
+      if (my !== seq || e.kind === 'aborted') return;
+      el.docTitle.textContent = e.status === 404 ? 'Document not found' : 'Could not open the document';
+      document.title = 'Loupe';
+      if (e.status === 404) setMessage(el.docMessage, 'error', 'This document is not in the index.', e.message);
+      else showError(el.docMessage, e, () => showDoc(id, q, page, opts));
+    } finally {
+      if (my === seq) { el.docView.removeAttribute('aria-busy'); inflight = null; }
+    }
+  }
+
+  function backToResults() {
+    const st = readUrl();
+    if (history.state && history.state.fromResults) { history.back(); return; }
+    setUrl({ q: st.q, page: st.page }, 'push');
+    route({});
+  }
+
+  // ---------- routing ----------
+  function route(opts) {
+    const st = readUrl();
+    if (!st.doc && view === 'doc' && lastDoc != null) opts = Object.assign({ focus: 'doc', docId: lastDoc }, opts);
+    if (document.activeElement !== el.q || el.q.value.trim() !== st.q) el.q.value = st.q;
+    if (st.doc) { showDoc(st.doc, st.q, st.page, opts); return; }
+    const scroll = history.state && typeof history.state.scroll === 'number' ? history.state.scroll : null;
+    runSearch(st.q, st.page, Object.assign({ scroll }, opts || {}));
+  }
+
+  // Typing: the first keystroke after a settled search pushes a history entry, later ones replace it.
+  let debounce = null;
+  function onTyping() {
+    clearTimeout(debounce);
+    debounce = setTimeout(() => {
+      const q = el.q.value.trim();
+      const st = readUrl();
+      if (q === st.q && !st.doc && view === 'results' && shown && shown.q === q) return;
+      const typing = history.state && history.state.typing;
+      setUrl({ q, page: 1 }, typing && !st.doc ? 'replace' : 'push', { typing: true });
+      runSearch(q, 1);
+    }, DEBOUNCE_MS);
+  }
+
+  el.q.addEventListener('input', onTyping);
+  el.form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    clearTimeout(debounce);
+    const q = el.q.value.trim();
+    const st = readUrl();
+    const typing = history.state && history.state.typing;
+    setUrl({ q, page: 1 }, typing && !st.doc ? 'replace' : 'push');
+    runSearch(q, 1);
+  });
+  el.home.addEventListener('click', (e) => {
+    if (!plainClick(e)) return;
+    e.preventDefault();
+    el.q.value = '';
+    setUrl({ q: '', page: 1 }, 'push');
+    runSearch('', 1);
+    el.q.focus();
+  });
+  el.docBack.addEventListener('click', (e) => { if (plainClick(e)) { e.preventDefault(); backToResults(); } });
+  el.matchNext.addEventListener('click', () => setMatch(current + 1));
+  el.matchPrev.addEventListener('click', () => setMatch(current < 0 ? -1 : current - 1));
+  window.addEventListener('popstate', () => route({}));
+
+  document.addEventListener('keydown', (e) => {
+    if (e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
+    const t = e.target;
+    const editing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+    if (e.key === '/' && !editing) { e.preventDefault(); el.q.focus(); el.q.select(); return; }
+    if (t === el.q && (e.key === 'ArrowDown') && view === 'results') {
+      const first = el.results.querySelector('a.hit-link');
+      if (first) { e.preventDefault(); first.focus(); }
+      return;
+    }
+    if (editing) return;
+    if (view === 'results' && (e.key === 'ArrowDown' || e.key === 'ArrowUp') && t.classList && t.classList.contains('hit-link')) {
+      const links = [...el.results.querySelectorAll('a.hit-link')];
+      const i = links.indexOf(t) + (e.key === 'ArrowDown' ? 1 : -1);
+      e.preventDefault();
+      if (i < 0) el.q.focus(); else if (i < links.length) links[i].focus();
+      return;
+    }
+    if (view === 'doc') {
+      if (e.key === 'n' || e.key === 'j') { e.preventDefault(); setMatch(current + 1); }
+      else if (e.key === 'p' || e.key === 'N' || e.key === 'k') { e.preventDefault(); setMatch(current < 0 ? -1 : current - 1); }
+      else if (e.key === 'Escape') { e.preventDefault(); backToResults(); }
+    }
+  });
+
+  // ---------- start ----------
+  if ('scrollRestoration' in history) history.scrollRestoration = 'manual';
+  route({});
+  const st0 = readUrl();
+  if (!st0.doc) el.q.focus();
+  fetch(apiUrl('api/health'), { cache: 'no-store' })
+    .then((r) => (r.ok ? r.json() : null))
+    .then((b) => {
+      if (b && typeof b.documents === 'number') {
+        docCount = b.documents;
+        if (!readUrl().q && !shown && view === 'results' && el.message.classList.contains('hint')) showHint();
+      }
+    })
+    .catch(() => { /* the search itself reports an unreachable server */ });
+})();
