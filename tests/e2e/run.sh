@@ -21,12 +21,19 @@ for bin in loupe-index loupe-server; do
     exit 1
   fi
 done
-command -v node >/dev/null || { echo "e2e: node is not installed (apt-get install nodejs npm)" >&2; exit 1; }
-[[ -x "$CHROMIUM" ]] || { echo "e2e: $CHROMIUM is missing (apt-get install chromium)" >&2; exit 1; }
+# System packages: in CI (or with LOUPE_E2E_INSTALL=1) install them, elsewhere say what is missing.
+if [[ ! -x "$CHROMIUM" ]] || ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  if [[ -n "${CI:-}" || "${LOUPE_E2E_INSTALL:-}" == 1 ]]; then
+    bash "$HERE/install-deps.sh" >&2
+  else
+    echo "e2e: needs $CHROMIUM, node and npm: run tests/e2e/install-deps.sh (apt-get install chromium nodejs npm)" >&2
+    exit 1
+  fi
+fi
 
-# Node dependencies (playwright-core only; it drives Debian's chromium, it downloads no browser).
+# Node dependencies (playwright-core only; it drives Debian's chromium and downloads no browser).
 if [[ ! -f "$HERE/node_modules/playwright-core/package.json" ]]; then
-  echo "e2e: installing node dependencies in $HERE"
+  echo "e2e: installing node dependencies in $HERE" >&2
   (cd "$HERE" && { npm ci --no-audit --no-fund || npm install --no-audit --no-fund; }) >&2
 fi
 
