@@ -1,0 +1,102 @@
+#include "search/highlighter.h"
+
+#include <algorithm>
+
+namespace loupe::search {
+
+void append_escaped(std::string& out, std::string_view text) {
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+}
+
+std::string escape_html(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  append_escaped(out, text);
+  return out;
+}
+
+bool Highlighter::matches(const std::string& term, bool stemmable) {
+  if (terms_.empty()) return false;
+  auto cached = cache_.find(term);
+  if (cached != cache_.end()) return cached->second;
+  bool match = terms_.exact.count(term) != 0;
+  if (!match && stemmable && !terms_.stems.empty()) match = terms_.stems.count(analyzer_.stem(term)) != 0;
+  for (size_t i = 0; !match && i < terms_.prefixes.size(); ++i)
+    match = term.compare(0, terms_.prefixes[i].size(), terms_.prefixes[i]) == 0;
+  cache_.emplace(term, match);
+  return match;
+}
+
+std::vector<MarkedToken> Highlighter::tokens(std::string_view text, uint32_t first_position) {
+  std::vector<MarkedToken> out;
+  analyzer_.analyze(text, first_position, [&](const analysis::Token& t) {
+    out.push_back({t.begin, t.end, t.position, t.joined, matches(t.term, t.stemmable)});
+  });
+  return out;
+}
+
+std::string Highlighter::render(std::string_view text, size_t begin, size_t end,
+                                const std::vector<MarkedToken>& tokens, bool flatten) {
+  // Matches as byte spans within [begin, end), merged where a compound's joined form overlaps
+  // its parts.
+  std::vector<std::pair<size_t, size_t>> spans;
+  for (const MarkedToken& t : tokens) {
+    if (!t.match || t.begin < begin || t.end > end) continue;
+    if (!spans.empty() && t.begin <= spans.back().second)
+      spans.back().second = std::max<size_t>(spans.back().second, t.end);
+    else
+      spans.emplace_back(t.begin, t.end);
+  }
+  std::string out;
+  out.reserve((end - begin) + spans.size() * 13 + 16);
+  auto plain = [&](size_t from, size_t to) {
+    if (!flatten) {
+      append_escaped(out, text.substr(from, to - from));
+      return;
+    }
+    bool space = false;
+    for (size_t i = from; i < to; ++i) {
+      char c = text[i];
+      if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
+        space = true;
+        continue;
+      }
+      if (space) out += ' ';
+      space = false;
+      append_escaped(out, std::string_view(&text[i], 1));
+    }
+    if (space) out += ' ';
+  };
+  size_t at = begin;
+  for (const auto& [b, e] : spans) {
+    plain(at, b);
+    out += "<mark>";
+    append_escaped(out, text.substr(b, e - b));
+    out += "</mark>";
+    at = e;
+  }
+  plain(at, end);
+  return out;
+}
+
+std::string Highlighter::mark_all(std::string_view text, size_t* count) {
+  std::vector<MarkedToken> marked = tokens(text, 0);
+  std::string html = render(text, 0, text.size(), marked, /*flatten=*/false);
+  if (count != nullptr) {
+    size_t marks = 0;
+    for (size_t at = html.find("<mark>"); at != std::string::npos; at = html.find("<mark>", at + 6)) ++marks;
+    *count = marks;
+  }
+  return html;
+}
+
+}  // namespace loupe::search

@@ -1,0 +1,55 @@
+// Finds a query's words in a text through the analysis that indexed them, and marks them in HTML.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "analysis/analyzer.h"
+#include "search/query_parser.h"
+
+namespace loupe::search {
+
+struct MarkedToken {
+  uint32_t begin;
+  uint32_t end;
+  uint32_t position;
+  bool joined;
+  bool match;
+};
+
+// HTML-escapes text for element content and attribute values alike.
+void append_escaped(std::string& out, std::string_view text);
+std::string escape_html(std::string_view text);
+
+class Highlighter {
+ public:
+  Highlighter(const QueryTerms& terms, analysis::Analyzer& analyzer)
+      : terms_(terms), analyzer_(analyzer) {}
+
+  // True when the query looks for this word: the same term, the same stem, or a wildcard prefix.
+  bool matches(const std::string& term, bool stemmable);
+
+  // Analyses `text` (positions from `first_position`) and says which words match.
+  std::vector<MarkedToken> tokens(std::string_view text, uint32_t first_position);
+
+  // text[begin, end) escaped, with every matching word wrapped in <mark>. With `flatten`, runs of
+  // white space become one space (for one-line snippets).
+  static std::string render(std::string_view text, size_t begin, size_t end,
+                            const std::vector<MarkedToken>& tokens, bool flatten);
+
+  // The whole of `text`, escaped and marked; `count` receives the number of marks.
+  std::string mark_all(std::string_view text, size_t* count = nullptr);
+
+  analysis::Analyzer& analyzer() { return analyzer_; }
+  const QueryTerms& terms() const { return terms_; }
+
+ private:
+  const QueryTerms& terms_;
+  analysis::Analyzer& analyzer_;
+  std::unordered_map<std::string, bool> cache_;
+};
+
+}  // namespace loupe::search

@@ -1,0 +1,422 @@
+#include "search/query_parser.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+
+#include "db/schema.h"
+
+namespace loupe::search {
+namespace {
+
+// Wildcards expand to at most this many of their most frequent completions.
+constexpr Xapian::termcount kMaxWildcardExpansion = 100;
+constexpr unsigned kDefaultNearWindow = 10;
+constexpr unsigned kMaxNearWindow = 100;
+
+enum class Kind { kWord, kPhrase, kOpen, kClose, kAnd, kOr, kNot, kNear, kEnd };
+
+struct Lexeme {
+  Kind kind = Kind::kEnd;
+  std::string text;
+  char modifier = 0;                     // '+' or '-' written before the item
+  const db::FieldInfo* field = nullptr;  // "title:" written before the item
+  bool wildcard = false;                 // "word*"
+  unsigned window = kDefaultNearWindow;  // "NEAR/5"
+};
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+// ASCII quotes and the typographic ones phones and word processors type.
+size_t quote_length(std::string_view s, size_t i) {
+  if (s[i] == '"') return 1;
+  if (s.compare(i, 3, "\xE2\x80\x9C") == 0 || s.compare(i, 3, "\xE2\x80\x9D") == 0) return 3;
+  return 0;
+}
+
+bool ends_word(std::string_view s, size_t i) {
+  return is_space(s[i]) || s[i] == '(' || s[i] == ')' || quote_length(s, i) > 0;
+}
+
+std::string lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+std::optional<Lexeme> operator_lexeme(const std::string& word) {
+  Lexeme op;
+  if (word == "AND" || word == "&&") op.kind = Kind::kAnd;
+  else if (word == "OR" || word == "||") op.kind = Kind::kOr;
+  else if (word == "NOT") op.kind = Kind::kNot;
+  else if (word == "NEAR") op.kind = Kind::kNear;
+  else if (word.rfind("NEAR/", 0) == 0 && word.size() > 5 &&
+           std::all_of(word.begin() + 5, word.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    op.kind = Kind::kNear;
+    op.window = static_cast<unsigned>(std::min<size_t>(std::stoul(word.substr(5, 4)), kMaxNearWindow));
+    op.window = std::max(op.window, 1u);
+  } else {
+    return std::nullopt;
+  }
+  return op;
+}
+
+std::vector<Lexeme> lex(std::string_view q) {
+  std::vector<Lexeme> out;
+  size_t i = 0;
+  while (i < q.size()) {
+    if (is_space(q[i])) {
+      ++i;
+      continue;
+    }
+    Lexeme lx;
+    if ((q[i] == '+' || q[i] == '-') && i + 1 < q.size() && !is_space(q[i + 1])) lx.modifier = q[i++];
+    // A known field name followed by ':' ("title:word"); anything else with a colon is a word.
+    size_t name_end = i;
+    while (name_end < q.size() && ((q[name_end] >= 'a' && q[name_end] <= 'z') ||
+                                   (q[name_end] >= 'A' && q[name_end] <= 'Z')))
+      ++name_end;
+    if (name_end > i && name_end + 1 < q.size() && q[name_end] == ':' && !is_space(q[name_end + 1])) {
+      if (const db::FieldInfo* field = db::field_by_name(lower_ascii(q.substr(i, name_end - i)))) {
+        lx.field = field;
+        i = name_end + 1;
+      }
+    }
+    if (q[i] == '(' || q[i] == ')') {
+      lx.kind = q[i] == '(' ? Kind::kOpen : Kind::kClose;
+      ++i;
+    } else if (size_t quote = quote_length(q, i)) {
+      // A phrase runs to the next quote, or to the end when the closing one is missing.
+      size_t start = i + quote;
+      size_t end = start;
+      while (end < q.size() && quote_length(q, end) == 0) ++end;
+      lx.kind = Kind::kPhrase;
+      lx.text = std::string(q.substr(start, end - start));
+      i = end < q.size() ? end + quote_length(q, end) : end;
+    } else {
+      size_t start = i;
+      while (i < q.size() && !ends_word(q, i)) ++i;
+      lx.kind = Kind::kWord;
+      lx.text = std::string(q.substr(start, i - start));
+      while (!lx.text.empty() && lx.text.back() == '*') {
+        lx.text.pop_back();
+        lx.wildcard = true;
+      }
+      if (lx.modifier == 0 && lx.field == nullptr && !lx.wildcard) {
+        if (std::optional<Lexeme> op = operator_lexeme(lx.text)) lx = *op;
+      }
+    }
+    out.push_back(std::move(lx));
+  }
+  out.push_back(Lexeme{});
+  return out;
+}
+
+// A subquery in its two readings (see ParsedQuery), plus the single positional term it stands
+// for when it is one word, which NEAR needs.
+struct Built {
+  Xapian::Query strict;
+  Xapian::Query loose;
+  std::optional<Xapian::Query> positional;
+  bool empty() const { return strict.empty(); }
+};
+
+Built same(const Xapian::Query& q) { return Built{q, q, std::nullopt}; }
+
+Xapian::Query combine(Xapian::Query::op op, const std::vector<Xapian::Query>& parts) {
+  if (parts.empty()) return Xapian::Query();
+  if (parts.size() == 1) return parts.front();
+  return Xapian::Query(op, parts.begin(), parts.end());
+}
+
+struct AnalysedWord {
+  std::vector<std::string> parts;                  // one per position
+  std::map<size_t, std::pair<std::string, size_t>> compounds;  // first part -> (joined, last part)
+  std::vector<bool> stemmable;
+  bool joined_stemmable = false;
+};
+
+class Parser {
+ public:
+  Parser(std::string_view query, analysis::Analyzer& analyzer)
+      : lexemes_(lex(query)), analyzer_(analyzer) {}
+
+  ParsedQuery parse() {
+    Built top = parse_sequence(/*top=*/true, /*negated=*/false);
+    ParsedQuery out;
+    out.strict = top.strict;
+    out.loose = top.loose;
+    out.tiered = tiered_;
+    out.terms = std::move(terms_);
+    return out;
+  }
+
+ private:
+  const Lexeme& peek() const { return lexemes_[pos_]; }
+  void advance() {
+    if (pos_ + 1 < lexemes_.size()) ++pos_;
+  }
+
+  // Items joined by the default operator: every word in `strict`, any of them in `loose`.
+  Built parse_sequence(bool top, bool negated) {
+    std::vector<Built> should, must, must_not;
+    while (peek().kind != Kind::kEnd) {
+      const Lexeme& lx = peek();
+      if (lx.kind == Kind::kClose) {
+        if (!top) break;
+        advance();  // a stray ')' at the top level means nothing
+        continue;
+      }
+      if (lx.kind == Kind::kAnd || lx.kind == Kind::kOr || lx.kind == Kind::kNear) {
+        advance();  // an operator with nothing on its left
+        continue;
+      }
+      char modifier = lx.modifier;
+      bool excluded = modifier == '-';
+      if (lx.kind == Kind::kNot) {
+        excluded = true;
+        advance();
+        if (peek().kind == Kind::kEnd) break;
+      }
+      Built item = parse_or(negated != excluded);
+      if (item.empty()) continue;
+      if (excluded)
+        must_not.push_back(std::move(item));
+      else if (modifier == '+')
+        must.push_back(std::move(item));
+      else
+        should.push_back(std::move(item));
+    }
+    if (should.size() > 1) tiered_ = true;
+    return combine_sequence(should, must, must_not);
+  }
+
+  static Built combine_sequence(const std::vector<Built>& should, const std::vector<Built>& must,
+                                const std::vector<Built>& must_not) {
+    std::vector<Xapian::Query> all_strict, should_loose, must_loose, excluded;
+    for (const Built& b : must) {
+      all_strict.push_back(b.strict);
+      must_loose.push_back(b.loose);
+    }
+    for (const Built& b : should) {
+      all_strict.push_back(b.strict);
+      should_loose.push_back(b.loose);
+    }
+    for (const Built& b : must_not) excluded.push_back(b.strict);
+    Built out;
+    if (should.size() == 1 && must.empty()) out.positional = should.front().positional;
+    out.strict = combine(Xapian::Query::OP_AND, all_strict);
+    if (must_loose.empty())
+      out.loose = combine(Xapian::Query::OP_OR, should_loose);
+    else if (should_loose.empty())
+      out.loose = combine(Xapian::Query::OP_AND, must_loose);
+    else
+      out.loose = Xapian::Query(Xapian::Query::OP_AND_MAYBE, combine(Xapian::Query::OP_AND, must_loose),
+                                combine(Xapian::Query::OP_OR, should_loose));
+    if (!excluded.empty()) {
+      if (out.strict.empty()) {
+        // Only exclusions: everything but them.
+        out.strict = out.loose = Xapian::Query::MatchAll;
+        out.positional.reset();
+      }
+      Xapian::Query not_these = combine(Xapian::Query::OP_OR, excluded);
+      out.strict = Xapian::Query(Xapian::Query::OP_AND_NOT, out.strict, not_these);
+      out.loose = Xapian::Query(Xapian::Query::OP_AND_NOT, out.loose, not_these);
+      out.positional.reset();
+    }
+    return out;
+  }
+
+  Built parse_or(bool negated) {
+    Built left = parse_and(negated);
+    while (peek().kind == Kind::kOr) {
+      advance();
+      Built right = parse_and(negated);
+      left = join(Xapian::Query::OP_OR, left, right);
+    }
+    return left;
+  }
+
+  Built parse_and(bool negated) {
+    Built left = parse_near(negated);
+    while (peek().kind == Kind::kAnd) {
+      advance();
+      if (peek().kind == Kind::kNot) {
+        advance();
+        Built right = parse_near(!negated);
+        if (right.empty()) continue;
+        if (left.empty()) left = same(Xapian::Query::MatchAll);
+        left = Built{Xapian::Query(Xapian::Query::OP_AND_NOT, left.strict, right.strict),
+                     Xapian::Query(Xapian::Query::OP_AND_NOT, left.loose, right.strict), std::nullopt};
+      } else {
+        left = join(Xapian::Query::OP_AND, left, parse_near(negated));
+      }
+    }
+    return left;
+  }
+
+  // "a NEAR b NEAR/5 c": the words within a window of each other, in any order. An operand that
+  // is not a single word (a phrase, a group) has no one position, so it joins by AND instead.
+  Built parse_near(bool negated) {
+    Built left = parse_primary(negated);
+    while (peek().kind == Kind::kNear) {
+      unsigned window = peek().window;
+      advance();
+      Built right = parse_primary(negated);
+      if (left.positional && right.positional) {
+        std::vector<Xapian::Query> operands{*left.positional, *right.positional};
+        Xapian::Query near(Xapian::Query::OP_NEAR, operands.begin(), operands.end(), window + 1);
+        left = same(near);
+      } else {
+        left = join(Xapian::Query::OP_AND, left, right);
+      }
+    }
+    return left;
+  }
+
+  Built parse_primary(bool negated) {
+    const Lexeme lx = peek();
+    switch (lx.kind) {
+      case Kind::kOpen: {
+        advance();
+        Built inner = parse_sequence(/*top=*/false, negated);
+        if (peek().kind == Kind::kClose) advance();
+        return inner;
+      }
+      case Kind::kWord:
+        advance();
+        return word(lx, negated, /*phrase=*/false);
+      case Kind::kPhrase:
+        advance();
+        return word(lx, negated, /*phrase=*/true);
+      default:
+        return Built{};  // an operator where a word should be: the caller skips it
+    }
+  }
+
+  static Built join(Xapian::Query::op op, const Built& a, const Built& b) {
+    if (a.empty()) return b;
+    if (b.empty()) return a;
+    return Built{Xapian::Query(op, a.strict, b.strict), Xapian::Query(op, a.loose, b.loose), std::nullopt};
+  }
+
+  AnalysedWord analyse(const std::string& text) {
+    AnalysedWord w;
+    std::map<std::string, size_t> open_compounds;
+    analyzer_.analyze(text, 0, [&](const analysis::Token& t) {
+      if (!t.joined) {
+        w.parts.push_back(t.term);
+        w.stemmable.push_back(t.stemmable);
+        return;
+      }
+      size_t index = w.parts.size() - 1;
+      auto open = open_compounds.find(t.term);
+      if (open == open_compounds.end()) {
+        open_compounds[t.term] = index;
+        w.compounds[index] = {t.term, index};
+        w.joined_stemmable = t.stemmable;
+      } else {
+        w.compounds[open->second].second = index;
+        open_compounds.erase(open);
+      }
+    });
+    return w;
+  }
+
+  // One word in the index's terms: its stem when stemming applies, the exact term otherwise.
+  Xapian::Query term_query(const std::string& prefix, const std::string& term, bool stemmable,
+                           bool exact, bool negated) {
+    if (!negated) terms_.exact.insert(term);
+    if (!exact && stemmable) {
+      std::string stem = analyzer_.stem(term);
+      if (!stem.empty()) {
+        if (!negated) terms_.stems.insert(stem);
+        return Xapian::Query(std::string(db::kStemPrefix) + prefix + stem);
+      }
+    }
+    return Xapian::Query(prefix + term);
+  }
+
+  Xapian::Query phrase_query(const std::string& prefix, const std::vector<std::string>& terms,
+                             bool negated) {
+    std::vector<Xapian::Query> subs;
+    for (const std::string& t : terms) {
+      if (!negated) terms_.exact.insert(t);
+      subs.emplace_back(prefix + t);
+    }
+    return Xapian::Query(Xapian::Query::OP_PHRASE, subs.begin(), subs.end(),
+                         static_cast<Xapian::termcount>(subs.size()));
+  }
+
+  // A word or phrase as the user wrote it; a compound ("e-mail") matches written apart, joined
+  // or hyphenated, and CJK text without spaces becomes the phrase of its words.
+  Built word(const Lexeme& lx, bool negated, bool phrase) {
+    std::string prefix = lx.field ? std::string(lx.field->prefix) : std::string();
+    if (lx.field && lx.field->boolean) {
+      if (lx.text.empty()) return Built{};
+      Xapian::Query filter(Xapian::Query::OP_SCALE_WEIGHT,
+                           Xapian::Query(db::boolean_term(lx.field->field, lower_ascii(lx.text))), 0.0);
+      return same(filter);
+    }
+    AnalysedWord w = analyse(lx.text);
+    if (w.parts.empty()) return Built{};
+    if (lx.wildcard && !phrase) return wildcard(prefix, w, negated);
+
+    std::vector<std::string> joined;
+    for (size_t i = 0; i < w.parts.size(); ++i) {
+      auto compound = w.compounds.find(i);
+      if (compound == w.compounds.end()) {
+        joined.push_back(w.parts[i]);
+      } else {
+        joined.push_back(compound->second.first);
+        i = compound->second.second;
+      }
+    }
+    auto variant = [&](const std::vector<std::string>& terms, bool stemmable) {
+      if (terms.size() == 1) return term_query(prefix, terms.front(), stemmable, phrase, negated);
+      return phrase_query(prefix, terms, negated);
+    };
+    Built out = same(variant(w.parts, w.stemmable.front()));
+    if (w.parts.size() == 1 && !phrase) out.positional = Xapian::Query(prefix + w.parts.front());
+    if (!w.compounds.empty()) {
+      Xapian::Query either(Xapian::Query::OP_OR, out.strict, variant(joined, w.joined_stemmable));
+      out = same(either);
+    }
+    return out;
+  }
+
+  Built wildcard(const std::string& prefix, const AnalysedWord& w, bool negated) {
+    const std::string& last = w.parts.back();
+    if (!negated) terms_.prefixes.push_back(last);
+    Xapian::Query expansion(Xapian::Query::OP_WILDCARD, prefix + last, kMaxWildcardExpansion,
+                            Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    if (w.parts.size() == 1) {
+      Built out = same(expansion);
+      out.positional = expansion;
+      return out;
+    }
+    std::vector<Xapian::Query> subs;
+    for (size_t i = 0; i + 1 < w.parts.size(); ++i) {
+      if (!negated) terms_.exact.insert(w.parts[i]);
+      subs.emplace_back(prefix + w.parts[i]);
+    }
+    subs.push_back(expansion);
+    return same(Xapian::Query(Xapian::Query::OP_PHRASE, subs.begin(), subs.end(),
+                              static_cast<Xapian::termcount>(subs.size())));
+  }
+
+  std::vector<Lexeme> lexemes_;
+  size_t pos_ = 0;
+  analysis::Analyzer& analyzer_;
+  QueryTerms terms_;
+  bool tiered_ = false;
+};
+
+}  // namespace
+
+ParsedQuery parse_query(std::string_view query, analysis::Analyzer& analyzer) {
+  return Parser(query, analyzer).parse();
+}
+
+}  // namespace loupe::search

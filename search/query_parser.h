@@ -1,0 +1,36 @@
+// Reads a user's query (words, "phrases", AND OR NOT NEAR, +/-, prefix*, field:) into Xapian queries.
+#pragma once
+
+#include <xapian.h>
+
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/analyzer.h"
+
+namespace loupe::search {
+
+// The words a query looks for, in the forms needed to find and mark them in a text.
+struct QueryTerms {
+  std::set<std::string> exact;          // analysed words, as the index holds them unprefixed
+  std::set<std::string> stems;          // stems (without "Z") of words that match in any form
+  std::vector<std::string> prefixes;    // analysed prefixes of wildcard words
+  bool empty() const { return exact.empty() && stems.empty() && prefixes.empty(); }
+};
+
+struct ParsedQuery {
+  // `strict` ranks documents that have every word; `loose` also finds documents with some of
+  // them. They differ only when the query has several words joined by the default operator.
+  Xapian::Query strict;
+  Xapian::Query loose;
+  bool tiered = false;
+  QueryTerms terms;  // the positive words (not the ones after NOT or -)
+};
+
+// Never throws on user input: unbalanced quotes and parentheses or stray operators are read
+// leniently. The analyzer must be the one the index was built with (same language).
+ParsedQuery parse_query(std::string_view query, analysis::Analyzer& analyzer);
+
+}  // namespace loupe::search

@@ -1,0 +1,149 @@
+#include "search/searcher.h"
+
+#include "db/document_record.h"
+#include "db/schema.h"
+#include "db/text_store.h"
+#include "search/highlighter.h"
+#include "search/query_parser.h"
+#include "search/snippet.h"
+
+namespace loupe::search {
+namespace {
+
+constexpr int kRetries = 3;
+
+}  // namespace
+
+Searcher::Searcher(std::string db_path) : path_(std::move(db_path)) {
+  open();
+  sync_language();
+}
+
+void Searcher::open() {
+  try {
+    db_ = Xapian::Database(path_);
+    opened_ = true;
+  } catch (const Xapian::DatabaseOpeningError&) {
+    db_ = Xapian::Database();  // not there yet: an empty index until it is
+    opened_ = false;
+  }
+}
+
+// Queries must be analysed in the language the index was stemmed in.
+void Searcher::sync_language() {
+  std::string language = opened_ ? db_.get_metadata(std::string(db::kLanguageKey)) : std::string();
+  if (language.empty()) language = "english";
+  if (analyzer_ && language == language_) return;
+  try {
+    analyzer_ = std::make_unique<analysis::Analyzer>(language);
+  } catch (const std::invalid_argument&) {
+    analyzer_ = std::make_unique<analysis::Analyzer>("none");
+  }
+  language_ = language;
+}
+
+void Searcher::refresh(std::chrono::milliseconds interval) {
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_refresh_ < interval) return;
+  last_refresh_ = now;
+  try {
+    if (!opened_) {
+      open();
+    } else if (db_.reopen()) {
+      sync_language();
+    }
+  } catch (const Xapian::Error&) {
+    open();
+    sync_language();
+  }
+}
+
+// A writer that commits twice while a reader is between calls invalidates the reader's
+// revision: reopen and try again.
+template <typename F>
+auto Searcher::with_retry(F&& f) -> decltype(f()) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return f();
+    } catch (const Xapian::DatabaseModifiedError&) {
+      if (attempt == kRetries) throw;
+      db_.reopen();
+      sync_language();
+    }
+  }
+}
+
+uint64_t Searcher::document_count() {
+  return with_retry([&] { return static_cast<uint64_t>(db_.get_doccount()); });
+}
+
+SearchResults Searcher::search(const std::string& query, unsigned page, unsigned per_page) {
+  return with_retry([&] {
+    SearchResults results;
+    ParsedQuery parsed = parse_query(query, *analyzer_);
+    if (parsed.strict.empty() || !opened_) return results;
+    Xapian::doccount all = db_.get_doccount();
+    Xapian::doccount offset = (page - 1) * per_page;
+
+    // Documents with every word first, then those with some: two ranked lists, paged as one.
+    Xapian::Enquire strict(db_);
+    strict.set_query(parsed.strict);
+    Xapian::MSet first = strict.get_mset(offset, per_page, all);
+    Xapian::doccount strict_total = first.get_matches_estimated();
+    results.total = strict_total;
+    std::vector<Xapian::MSet> sets{first};
+    if (parsed.tiered) {
+      Xapian::Enquire rest(db_);
+      rest.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, parsed.loose, parsed.strict));
+      Xapian::doccount rest_offset = offset > strict_total ? offset - strict_total : 0;
+      Xapian::doccount wanted = per_page - static_cast<Xapian::doccount>(first.size());
+      Xapian::MSet second = rest.get_mset(rest_offset, wanted, all);
+      results.total += second.get_matches_estimated();
+      sets.push_back(second);
+    }
+
+    Highlighter highlighter(parsed.terms, *analyzer_);
+    SnippetPlan plan = plan_snippets(db_, highlighter);
+    for (const Xapian::MSet& set : sets) {
+      for (auto it = set.begin(); it != set.end(); ++it) {
+        db::DocumentRecord record = db::decode_record(it.get_document().get_data());
+        Hit hit;
+        hit.score = it.get_weight();
+        hit.snippet = make_snippet(db_, *it, record, plan, highlighter);
+        std::vector<MarkedToken> title_tokens = highlighter.tokens(record.title, 0);
+        hit.title_html = Highlighter::render(record.title, 0, record.title.size(), title_tokens, true);
+        hit.id = std::move(record.id);
+        hit.title = std::move(record.title);
+        hit.path = std::move(record.path);
+        results.hits.push_back(std::move(hit));
+      }
+    }
+    return results;
+  });
+}
+
+std::optional<DocumentView> Searcher::document(const std::string& id, const std::string& query) {
+  return with_retry([&]() -> std::optional<DocumentView> {
+    if (!opened_) return std::nullopt;
+    std::string term = db::boolean_term(db::Field::kId, id);
+    Xapian::PostingIterator it = db_.postlist_begin(term);
+    if (it == db_.postlist_end(term)) return std::nullopt;
+    db::DocumentRecord record = db::decode_record(db_.get_document(*it).get_data());
+    DocumentView view;
+    view.text = db::read_text(db_, record);
+    if (!query.empty()) {
+      ParsedQuery parsed = parse_query(query, *analyzer_);
+      Highlighter highlighter(parsed.terms, *analyzer_);
+      view.html = highlighter.mark_all(view.text, &view.matches);
+    }
+    view.id = std::move(record.id);
+    view.title = std::move(record.title);
+    view.path = std::move(record.path);
+    view.type = std::move(record.type);
+    view.size = record.size;
+    view.modified = record.modified;
+    return view;
+  });
+}
+
+}  // namespace loupe::search

@@ -1,0 +1,71 @@
+// Answers searches and document lookups against one open Xapian database (one per thread).
+#pragma once
+
+#include <xapian.h>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analysis/analyzer.h"
+
+namespace loupe::search {
+
+struct Hit {
+  std::string id;
+  std::string title;
+  std::string path;
+  double score = 0;
+  std::string snippet;     // escaped HTML with <mark>
+  std::string title_html;  // escaped HTML with <mark>
+};
+
+struct SearchResults {
+  uint64_t total = 0;  // every match, not an estimate
+  std::vector<Hit> hits;
+};
+
+struct DocumentView {
+  std::string id;
+  std::string title;
+  std::string path;
+  std::string type;
+  uint64_t size = 0;
+  int64_t modified = 0;
+  std::string text;
+  std::optional<std::string> html;  // with a query: the text escaped, every match in <mark>
+  size_t matches = 0;
+};
+
+// Not thread-safe: Xapian objects are not. Use one per thread (see SearcherPool).
+class Searcher {
+ public:
+  // The database may not exist yet: the searcher then answers as an empty index and opens it
+  // once it appears.
+  explicit Searcher(std::string db_path);
+
+  // Sees changes committed since the last call (cheap: at most one check per interval).
+  void refresh(std::chrono::milliseconds interval);
+
+  // `page` from 1. Documents with every word of the query come before those with only some.
+  SearchResults search(const std::string& query, unsigned page, unsigned per_page);
+  std::optional<DocumentView> document(const std::string& id, const std::string& query);
+  uint64_t document_count();
+
+ private:
+  void open();
+  void sync_language();
+  template <typename F>
+  auto with_retry(F&& f) -> decltype(f());
+
+  std::string path_;
+  Xapian::Database db_;
+  bool opened_ = false;
+  std::string language_;
+  std::unique_ptr<analysis::Analyzer> analyzer_;
+  std::chrono::steady_clock::time_point last_refresh_{};
+};
+
+}  // namespace loupe::search

@@ -1,0 +1,37 @@
+#include "search/searcher_pool.h"
+
+namespace loupe::search {
+
+SearcherPool::SearcherPool(const std::string& db_path, size_t size) {
+  for (size_t i = 0; i < std::max<size_t>(size, 1); ++i) {
+    searchers_.push_back(std::make_unique<Searcher>(db_path));
+    free_.push_back(searchers_.back().get());
+  }
+}
+
+SearcherPool::Lease SearcherPool::acquire() {
+  Searcher* searcher;
+  {
+    std::unique_lock lock(mutex_);
+    available_.wait(lock, [&] { return !free_.empty(); });
+    searcher = free_.back();
+    free_.pop_back();
+  }
+  try {
+    searcher->refresh(kRefreshInterval);
+  } catch (...) {
+    release(searcher);
+    throw;
+  }
+  return Lease(*this, searcher);
+}
+
+void SearcherPool::release(Searcher* searcher) {
+  {
+    std::lock_guard lock(mutex_);
+    free_.push_back(searcher);
+  }
+  available_.notify_one();
+}
+
+}  // namespace loupe::search

@@ -1,0 +1,164 @@
+#include "search/snippet.h"
+
+#include <algorithm>
+#include <map>
+
+#include "db/text_store.h"
+
+namespace loupe::search {
+namespace {
+
+// Matches closer than this many words count as one cluster.
+constexpr uint32_t kWindowWords = 20;
+// Words of context shown before the first match, within this many bytes.
+constexpr size_t kLeadWords = 6;
+constexpr size_t kLeadBytes = 60;
+// Completions of one stem or prefix looked up per query.
+constexpr size_t kMaxScannedTerms = 2000;
+constexpr size_t kMaxExpansions = 64;
+
+size_t utf8_chars(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+struct Match {
+  uint32_t position;
+  unsigned concept_id;
+};
+
+// The first position of the window holding the most distinct query words (then the most
+// matches); earlier wins ties.
+uint32_t best_window(std::vector<Match>& matches, unsigned concepts) {
+  std::sort(matches.begin(), matches.end(),
+            [](const Match& a, const Match& b) { return a.position < b.position; });
+  std::vector<unsigned> in_window(concepts, 0);
+  size_t distinct = 0, best_distinct = 0, best_count = 0, lo = 0;
+  uint32_t best = matches.front().position;
+  for (size_t hi = 0; hi < matches.size(); ++hi) {
+    if (in_window[matches[hi].concept_id]++ == 0) ++distinct;
+    while (matches[hi].position - matches[lo].position >= kWindowWords) {
+      if (--in_window[matches[lo].concept_id] == 0) --distinct;
+      ++lo;
+    }
+    size_t count = hi - lo + 1;
+    if (distinct > best_distinct || (distinct == best_distinct && count > best_count)) {
+      best_distinct = distinct;
+      best_count = count;
+      best = matches[lo].position;
+    }
+  }
+  return best;
+}
+
+}  // namespace
+
+SnippetPlan plan_snippets(const Xapian::Database& db, Highlighter& highlighter) {
+  SnippetPlan plan;
+  std::map<std::string, unsigned> concept_ids;
+  std::map<std::string, bool> added;
+  analysis::Analyzer& analyzer = highlighter.analyzer();
+  auto concept_of = [&](const std::string& key) {
+    auto [it, inserted] = concept_ids.emplace(key, static_cast<unsigned>(concept_ids.size()));
+    return it->second;
+  };
+  auto add = [&](const std::string& term, unsigned concept_id) {
+    if (added.emplace(term, true).second) plan.terms.push_back({term, concept_id});
+  };
+  const QueryTerms& terms = highlighter.terms();
+  for (const std::string& term : terms.exact) {
+    std::string stem = analyzer.stem(term);
+    add(term, concept_of(!stem.empty() && terms.stems.count(stem) ? "Z" + stem : term));
+  }
+  // Stems have no positions in the index (Xapian's convention), so find the indexed words that
+  // share the stem: Snowball stems begin with all but the last letter or so of the word.
+  for (const std::string& stem : terms.stems) {
+    unsigned id = concept_of("Z" + stem);
+    std::string scan = stem.size() > 3 ? stem.substr(0, stem.size() - 1) : stem;
+    size_t scanned = 0, expansions = 0;
+    for (auto it = db.allterms_begin(scan); it != db.allterms_end(scan) && scanned < kMaxScannedTerms &&
+                                            expansions < kMaxExpansions;
+         ++it, ++scanned) {
+      const std::string& word = *it;
+      if (analyzer.stem(word) == stem) {
+        add(word, id);
+        ++expansions;
+      }
+    }
+  }
+  for (const std::string& prefix : terms.prefixes) {
+    unsigned id = concept_of("*" + prefix);
+    size_t expansions = 0;
+    for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix) && expansions < kMaxExpansions;
+         ++it, ++expansions)
+      add(*it, id);
+  }
+  plan.concepts = static_cast<unsigned>(concept_ids.size());
+  return plan;
+}
+
+std::string make_snippet(const Xapian::Database& db, Xapian::docid docid,
+                         const db::DocumentRecord& record, const SnippetPlan& plan,
+                         Highlighter& highlighter) {
+  if (record.chunk_offsets.empty()) return {};
+  std::vector<Match> matches;
+  for (const SnippetPlan::Term& t : plan.terms) {
+    for (auto it = db.positionlist_begin(docid, t.term); it != db.positionlist_end(docid, t.term); ++it)
+      matches.push_back({*it, t.concept_id});
+  }
+  uint32_t target = matches.empty() ? record.chunk_positions.front() : best_window(matches, plan.concepts);
+
+  size_t chunk = db::chunk_for_position(record, target);
+  std::string text = db::read_chunk(db, record.id, chunk);
+  uint32_t first_position = record.chunk_positions[chunk];
+  std::vector<MarkedToken> tokens = highlighter.tokens(text, first_position);
+  auto first_at_or_after = [&](uint32_t position) {
+    return std::find_if(tokens.begin(), tokens.end(),
+                        [&](const MarkedToken& t) { return !t.joined && t.position >= position; });
+  };
+  auto at = first_at_or_after(target);
+  // Near the end of a chunk the passage runs on into the next one.
+  bool more_chunks = chunk + 1 < record.chunk_offsets.size();
+  size_t start_byte = at == tokens.end() ? text.size() : at->begin;
+  if (more_chunks && text.size() - start_byte < kSnippetChars * 2) {
+    text += db::read_chunk(db, record.id, chunk + 1);
+    more_chunks = chunk + 2 < record.chunk_offsets.size();
+    tokens = highlighter.tokens(text, first_position);
+    at = first_at_or_after(target);
+  }
+  if (tokens.empty()) return {};
+
+  // A little context before the first match.
+  size_t index = at == tokens.end() ? 0 : static_cast<size_t>(at - tokens.begin());
+  size_t match_begin = tokens[index].begin;
+  for (size_t lead = 0; index > 0 && lead < kLeadWords;) {
+    size_t prev = index - 1;
+    if (tokens[prev].joined) {
+      index = prev;
+      continue;
+    }
+    if (match_begin - tokens[prev].begin > kLeadBytes) break;
+    index = prev;
+    ++lead;
+  }
+  while (index > 0 && tokens[index].joined) --index;
+  size_t begin = tokens[index].begin;
+  size_t end = begin;
+  size_t last = index;
+  for (size_t i = index; i < tokens.size(); ++i) {
+    if (tokens[i].end <= end) continue;
+    if (utf8_chars(std::string_view(text).substr(begin, tokens[i].end - begin)) > kSnippetChars) break;
+    end = tokens[i].end;
+    last = i;
+  }
+  bool cut_before = tokens[index].position > record.chunk_positions.front() || chunk > 0;
+  bool cut_after = last + 1 < tokens.size() || more_chunks;
+  std::string out;
+  if (cut_before) out += "\xE2\x80\xA6 ";
+  out += Highlighter::render(text, begin, end, tokens, /*flatten=*/true);
+  if (cut_after) out += " \xE2\x80\xA6";
+  return out;
+}
+
+}  // namespace loupe::search

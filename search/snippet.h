@@ -1,0 +1,36 @@
+// Builds a hit's snippet from the index's term positions, reading and analysing only that passage.
+#pragma once
+
+#include <xapian.h>
+
+#include <string>
+#include <vector>
+
+#include "db/document_record.h"
+#include "search/highlighter.h"
+
+namespace loupe::search {
+
+// Characters (not bytes) a snippet aims at; it is cut at word boundaries below this.
+inline constexpr size_t kSnippetChars = 240;
+
+// The words whose positions locate a query's matches: its exact words, plus the indexed words
+// that share a stem or a wildcard prefix with them. Built once per query, used for every hit.
+struct SnippetPlan {
+  struct Term {
+    std::string term;
+    unsigned concept_id;  // words that count as the same query word share an id
+  };
+  std::vector<Term> terms;
+  unsigned concepts = 0;
+};
+
+SnippetPlan plan_snippets(const Xapian::Database& db, Highlighter& highlighter);
+
+// An escaped passage of about kSnippetChars around the densest cluster of matches, "…" where it
+// is cut, matches in <mark>. Falls back to the start of the text when no position matches.
+std::string make_snippet(const Xapian::Database& db, Xapian::docid docid,
+                         const db::DocumentRecord& record, const SnippetPlan& plan,
+                         Highlighter& highlighter);
+
+}  // namespace loupe::search

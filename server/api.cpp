@@ -1,0 +1,115 @@
+#include "server/api.h"
+
+#include <chrono>
+#include <cmath>
+#include <optional>
+
+#include "analysis/utf8.h"
+#include "server/responses.h"
+
+namespace loupe::server {
+namespace {
+
+using nlohmann::json;
+
+// A positive integer parameter in [1, max], `fallback` when absent; nullopt after sending a 400.
+std::optional<unsigned> integer_param(const httplib::Request& req, httplib::Response& res,
+                                      const char* name, unsigned fallback, unsigned max) {
+  if (!req.has_param(name)) return fallback;
+  const std::string value = req.get_param_value(name);
+  bool digits = !value.empty() && value.size() <= 9 &&
+                value.find_first_not_of("0123456789") == std::string::npos;
+  unsigned number = digits ? static_cast<unsigned>(std::stoul(value)) : 0;
+  if (!digits || number < 1 || number > max) {
+    send_error(res, Error::kInvalidParameter,
+               std::string(name) + " must be a whole number from 1 to " + std::to_string(max));
+    return std::nullopt;
+  }
+  return number;
+}
+
+// The query parameter, repaired to valid UTF-8; nullopt after sending a 400.
+std::optional<std::string> query_param(const httplib::Request& req, httplib::Response& res, bool required) {
+  std::string q = req.has_param("q") ? req.get_param_value("q") : std::string();
+  if (q.size() > kMaxQueryBytes) {
+    send_error(res, Error::kQueryTooLong,
+               "the query is " + std::to_string(q.size()) + " bytes; the limit is " +
+                   std::to_string(kMaxQueryBytes));
+    return std::nullopt;
+  }
+  if (required && q.find_first_not_of(" \t\r\n") == std::string::npos) {
+    send_error(res, Error::kMissingQuery, "the q parameter is required and must not be empty");
+    return std::nullopt;
+  }
+  return analysis::repair_utf8(q);
+}
+
+// Divides rather than multiplies by the unit, so that the result is the double nearest the
+// rounded decimal and prints short.
+double round_to(double value, double per_unit) { return std::round(value * per_unit) / per_unit; }
+
+void search(search::SearcherPool& pool, const httplib::Request& req, httplib::Response& res) {
+  std::optional<std::string> q = query_param(req, res, /*required=*/true);
+  if (!q) return;
+  std::optional<unsigned> page = integer_param(req, res, "page", 1, kMaxPage);
+  if (!page) return;
+  std::optional<unsigned> per_page = integer_param(req, res, "per_page", 10, kMaxPerPage);
+  if (!per_page) return;
+
+  auto started = std::chrono::steady_clock::now();
+  search::SearchResults results = pool.acquire()->search(*q, *page, *per_page);
+  double took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+
+  json hits = json::array();
+  for (const search::Hit& hit : results.hits) {
+    hits.push_back({{"id", hit.id},
+                    {"title", hit.title},
+                    {"title_html", hit.title_html},
+                    {"path", hit.path},
+                    {"score", round_to(hit.score, 1e4)},
+                    {"snippet", hit.snippet}});
+  }
+  send_json(res, 200,
+            {{"query", *q},
+             {"total", results.total},
+             {"page", *page},
+             {"per_page", *per_page},
+             {"took_ms", round_to(took_ms, 1e3)},
+             {"hits", std::move(hits)}});
+}
+
+void document(search::SearcherPool& pool, const httplib::Request& req, httplib::Response& res,
+              const std::string& id) {
+  std::optional<std::string> q = query_param(req, res, /*required=*/false);
+  if (!q) return;
+  std::optional<search::DocumentView> view = pool.acquire()->document(id, *q);
+  if (!view) {
+    send_error(res, Error::kNotFound, "no document with id " + id);
+    return;
+  }
+  json body = {{"id", view->id},     {"title", view->title},       {"path", view->path},
+               {"type", view->type}, {"size", view->size},         {"modified", view->modified},
+               {"text", view->text}};
+  if (view->html) {
+    body["html"] = *view->html;
+    body["matches"] = view->matches;
+  }
+  send_json(res, 200, body);
+}
+
+}  // namespace
+
+void add_api_routes(Router& router, search::SearcherPool& pool) {
+  router.add("GET", "/api/search", [&pool](const auto& req, auto& res, const auto&) { search(pool, req, res); });
+  router.add("GET", "/api/documents/(.+)",
+             [&pool](const auto& req, auto& res, const std::smatch& m) { document(pool, req, res, m[1].str()); });
+  router.add("GET", "/api/health", [&pool](const auto&, auto& res, const auto&) {
+    send_json(res, 200, {{"status", "ok"}, {"documents", pool.acquire()->document_count()}});
+  });
+  // Anything else under /api/ is an API 404, never the page.
+  router.add("GET", "/api/.*", [](const auto& req, auto& res, const auto&) {
+    send_error(res, Error::kNotFound, "no such API path: " + req.path);
+  });
+}
+
+}  // namespace loupe::server

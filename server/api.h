@@ -1,0 +1,16 @@
+// The JSON API's handlers: they validate the request, ask the search layer, shape the JSON.
+#pragma once
+
+#include "search/searcher_pool.h"
+#include "server/router.h"
+
+namespace loupe::server {
+
+// Longest query accepted, in bytes.
+inline constexpr size_t kMaxQueryBytes = 1024;
+inline constexpr unsigned kMaxPerPage = 100;
+inline constexpr unsigned kMaxPage = 10000;
+
+void add_api_routes(Router& router, search::SearcherPool& searchers);
+
+}  // namespace loupe::server

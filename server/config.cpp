@@ -1,0 +1,39 @@
+#include "server/config.h"
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <thread>
+
+namespace loupe::server {
+
+std::optional<ServerConfig> parse_config(int argc, char** argv, int& exit_code) {
+  ServerConfig config;
+  CLI::App app{"Serve a Loupe index: JSON search API and the web page.", "loupe-server"};
+  app.add_option("--db", config.db, "database folder written by loupe-index")->envname("LOUPE_DB")->required();
+  app.add_option("--port", config.port, "TCP port (0 picks a free one)")
+      ->envname("LOUPE_PORT")
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--bind", config.bind, "address to listen on")->envname("LOUPE_BIND");
+  app.add_option("--web", config.web, "folder of the web page served at /")
+      ->envname("LOUPE_WEB")
+      ->check(CLI::ExistingDirectory);
+  app.add_option("--api-key", config.api_key, "require this bearer token on /api/ requests")
+      ->envname("LOUPE_API_KEY");
+  app.add_option("--threads", config.threads, "HTTP worker threads")
+      ->envname("LOUPE_THREADS")
+      ->check(CLI::Range(4, 4096));
+  app.add_option("--searchers", config.searchers, "concurrent searches (0: one per core)")
+      ->envname("LOUPE_SEARCHERS")
+      ->check(CLI::Range(0, 256));
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    exit_code = app.exit(e);
+    return std::nullopt;
+  }
+  if (config.searchers == 0)
+    config.searchers = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+  return config;
+}
+
+}  // namespace loupe::server

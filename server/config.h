@@ -1,0 +1,25 @@
+// loupe-server's settings, from flags or LOUPE_* environment variables (flags win).
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace loupe::server {
+
+struct ServerConfig {
+  std::string db;
+  int port = 8080;
+  std::string bind = "127.0.0.1";
+  std::string web;      // folder of the static page; empty: no page
+  std::string api_key;  // when set, /api/ (but /api/health) needs "Authorization: Bearer <key>"
+  // HTTP threads. A keep-alive connection holds one while it is open, so there must be many
+  // more than the expected concurrent clients; searches themselves run on `searchers`.
+  int threads = 128;
+  int searchers = 0;  // 0: one per core
+};
+
+// Parses argv and the environment; returns nullopt after printing help or an error, with the
+// process exit code in `exit_code`.
+std::optional<ServerConfig> parse_config(int argc, char** argv, int& exit_code);
+
+}  // namespace loupe::server

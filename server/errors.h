@@ -1,0 +1,42 @@
+// The API's error codes: one table for the HTTP status and the code string of each.
+#pragma once
+
+#include <string_view>
+
+namespace loupe::server {
+
+enum class Error {
+  kMissingQuery,
+  kQueryTooLong,
+  kInvalidParameter,
+  kUnauthorized,
+  kNotFound,
+  kMethodNotAllowed,
+  kPayloadTooLarge,
+  kUriTooLong,
+  kBadRequest,
+  kInternal,
+};
+
+struct ErrorInfo {
+  Error error;
+  int status;
+  std::string_view code;
+};
+
+inline constexpr ErrorInfo kErrors[] = {
+    {Error::kMissingQuery, 400, "missing_query"},
+    {Error::kQueryTooLong, 400, "query_too_long"},
+    {Error::kInvalidParameter, 400, "invalid_parameter"},
+    {Error::kUnauthorized, 401, "unauthorized"},
+    {Error::kNotFound, 404, "not_found"},
+    {Error::kMethodNotAllowed, 405, "method_not_allowed"},
+    {Error::kPayloadTooLarge, 413, "payload_too_large"},
+    {Error::kUriTooLong, 414, "uri_too_long"},
+    {Error::kBadRequest, 400, "bad_request"},
+    {Error::kInternal, 500, "internal_error"},
+};
+
+constexpr const ErrorInfo& error_info(Error error) { return kErrors[static_cast<int>(error)]; }
+
+}  // namespace loupe::server

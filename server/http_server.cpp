@@ -1,0 +1,106 @@
+#include "server/http_server.h"
+
+#include <chrono>
+#include <cstdio>
+#include <exception>
+
+#include "server/api.h"
+#include "server/responses.h"
+
+namespace loupe::server {
+namespace {
+
+constexpr size_t kMaxBodyBytes = 64 * 1024;  // the API takes no bodies; the page posts nothing
+constexpr time_t kKeepAliveSeconds = 5;
+constexpr size_t kKeepAliveRequests = 10000;
+constexpr time_t kReadTimeoutSeconds = 10;
+
+void log_request(const httplib::Request& req, int status, double ms) {
+  std::fprintf(stderr, "%s %s %d %.2fms\n", req.method.c_str(), req.path.c_str(), status, ms);
+}
+
+// Compares without leaking, through timing, how much of the key was right.
+bool same_secret(const std::string& a, const std::string& b) {
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i % (b.size() ? b.size() : 1)]);
+  return diff == 0 && !b.empty();
+}
+
+}  // namespace
+
+HttpServer::HttpServer(const ServerConfig& config, search::SearcherPool& searchers)
+    : config_(config), static_files_(config.web) {
+  add_api_routes(router_, searchers);
+  router_.fallback([this](const auto& req, auto& res, const auto&) { static_files_.serve(req, res); });
+
+  int threads = config_.threads;
+  http_.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  // Without TCP_NODELAY every keep-alive response waits for the client's delayed ACK (~40 ms).
+  http_.set_tcp_nodelay(true);
+  http_.set_keep_alive_timeout(kKeepAliveSeconds);
+  http_.set_keep_alive_max_count(kKeepAliveRequests);
+  http_.set_read_timeout(kReadTimeoutSeconds);
+  http_.set_payload_max_length(kMaxBodyBytes);
+
+  auto handler = [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); };
+  for (auto add : {&httplib::Server::Get, &httplib::Server::Put, &httplib::Server::Patch,
+                   &httplib::Server::Delete, &httplib::Server::Options})
+    (http_.*add)(".*", handler);
+  http_.Post(".*", httplib::Server::Handler(handler));
+
+  // Without a handler, cpp-httplib 0.11 sends the exception's text to the client in a header.
+  http_.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+    std::string what = "unknown exception";
+    try {
+      std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    std::fprintf(stderr, "error: %s %s: %s\n", req.method.c_str(), req.path.c_str(), what.c_str());
+    res.headers.clear();
+    send_error(res, Error::kInternal, "internal error");
+  });
+  // Errors cpp-httplib answers itself (malformed request, body or URI too long) get the API's shape.
+  http_.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req,
+                                                                 httplib::Response& res) {
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    Error error = res.status == 413   ? Error::kPayloadTooLarge
+                  : res.status == 414 ? Error::kUriTooLong
+                  : res.status == 404 ? Error::kNotFound
+                                      : Error::kBadRequest;
+    int status = res.status;
+    send_error(res, error, "request rejected");
+    res.status = status;
+    log_request(req, status, 0);
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+}
+
+bool HttpServer::authorized(const httplib::Request& req) const {
+  if (config_.api_key.empty() || req.path.rfind("/api/", 0) != 0 || req.path == "/api/health") return true;
+  const std::string header = req.get_header_value("Authorization");
+  const std::string scheme = "Bearer ";
+  return header.rfind(scheme, 0) == 0 && same_secret(header.substr(scheme.size()), config_.api_key);
+}
+
+void HttpServer::handle(const httplib::Request& req, httplib::Response& res) const {
+  auto started = std::chrono::steady_clock::now();
+  if (!authorized(req)) {
+    res.set_header("WWW-Authenticate", "Bearer");
+    send_error(res, Error::kUnauthorized, "this server needs an API key: Authorization: Bearer <key>");
+  } else {
+    router_.dispatch(req, res);
+  }
+  log_request(req, res.status,
+              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
+}
+
+int HttpServer::bind() {
+  if (config_.port == 0) return http_.bind_to_any_port(config_.bind);
+  return http_.bind_to_port(config_.bind, config_.port) ? config_.port : -1;
+}
+
+void HttpServer::run() { http_.listen_after_bind(); }
+
+}  // namespace loupe::server

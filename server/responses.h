@@ -1,0 +1,18 @@
+// JSON responses and the error envelope every API failure uses.
+#pragma once
+
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "server/errors.h"
+
+namespace loupe::server {
+
+void send_json(httplib::Response& res, int status, const nlohmann::json& body);
+
+// {"error": {"code": "...", "message": "..."}} with the status from the error table.
+void send_error(httplib::Response& res, Error error, const std::string& message);
+
+}  // namespace loupe::server

@@ -1,0 +1,35 @@
+#include "server/router.h"
+
+#include "server/responses.h"
+
+namespace loupe::server {
+
+void Router::add(std::string method, const std::string& pattern, RouteHandler handler) {
+  routes_.push_back({std::move(method), std::regex(pattern), std::move(handler)});
+}
+
+void Router::dispatch(const httplib::Request& req, httplib::Response& res) const {
+  const std::string& method = req.method == "HEAD" ? std::string("GET") : req.method;
+  std::smatch match;
+  std::string allowed;
+  for (const Route& route : routes_) {
+    if (!std::regex_match(req.path, match, route.pattern)) continue;
+    if (route.method == method) {
+      route.handler(req, res, match);
+      return;
+    }
+    if (allowed.find(route.method) == std::string::npos) allowed += (allowed.empty() ? "" : ", ") + route.method;
+  }
+  if (!allowed.empty()) {
+    res.set_header("Allow", allowed);
+    send_error(res, Error::kMethodNotAllowed, req.method + " is not allowed on " + req.path);
+    return;
+  }
+  if (fallback_) {
+    fallback_(req, res, match);
+    return;
+  }
+  send_error(res, Error::kNotFound, "no such path: " + req.path);
+}
+
+}  // namespace loupe::server
