@@ -47,9 +47,8 @@ class TextCollector {
       append(node->v.text.text);
       return;
     }
-    if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_DOCUMENT &&
-        node->type != GUMBO_NODE_TEMPLATE)
-      return;
+    // <template> content is inert until script uses it: not visible text.
+    if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_DOCUMENT) return;
     const GumboVector* children = node->type == GUMBO_NODE_DOCUMENT ? &node->v.document.children
                                                                     : &node->v.element.children;
     bool block = false;
@@ -136,7 +135,9 @@ ExtractedDocument read_html(std::string_view utf8) {
   ExtractedDocument doc;
   doc.title = collector.title();
   doc.text = std::move(collector).text();
-  while (!doc.text.empty() && (doc.text.back() == '\n' || doc.text.back() == ' ')) doc.text.pop_back();
+  size_t first = doc.text.find_first_not_of(" \n");
+  size_t last = doc.text.find_last_not_of(" \n");
+  doc.text = first == std::string::npos ? std::string() : doc.text.substr(first, last - first + 1);
   if (doc.title.empty()) doc.title = find_headline(doc.text);
   return doc;
 }

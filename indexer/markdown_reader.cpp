@@ -28,7 +28,8 @@ int enter_block(MD_BLOCKTYPE type, void* detail, void* userdata) {
     md->heading_level = static_cast<int>(static_cast<MD_BLOCK_H_DETAIL*>(detail)->level);
     md->heading.clear();
   }
-  if (type != MD_BLOCK_DOC) newline(md->text);
+  // Cells of a row stay on one line, separated by a space (see leave_block).
+  if (type != MD_BLOCK_DOC && type != MD_BLOCK_TD && type != MD_BLOCK_TH) newline(md->text);
   return 0;
 }
 

@@ -16,6 +16,8 @@
 #   BENCH_SEED       seed of the query draw                   (default: 20240601)
 #   BENCH_SKIP_INSTALL=1  do not apt-get anything (fails if something is missing)
 #   BENCH_NO_BUILD=1 use the loupe-index/loupe-server already in BUILD_DIR
+#   BENCH_FROM_HEAD=1  build the committed HEAD (git archive) instead of the
+#                    working tree, e.g. while others are editing it
 #   BENCH_PERF=1     record `perf` on loupe-server during the largest corpus's
 #                    8-connection run and print its top symbols (needs linux-perf)
 #
@@ -206,12 +208,20 @@ mkdir -p "$OUT"/{logs,work,corpora,loupe,omega,sphinx,bin}
 if [ "${BENCH_NO_BUILD:-0}" = 1 ]; then
   log "using the existing binaries in $BUILD_DIR (BENCH_NO_BUILD=1)"
 else
-log "building Loupe (Release) in $BUILD_DIR"
-if ! cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release >"$OUT/logs/cmake.log" 2>&1; then
+SRC=$ROOT
+if [ "${BENCH_FROM_HEAD:-0}" = 1 ]; then
+  # build the committed HEAD, not the (possibly half-edited) working tree
+  SRC=$OUT/src
+  rm -rf "$SRC"; mkdir -p "$SRC"
+  git -C "$ROOT" archive HEAD | tar -C "$SRC" -xf -
+  rm -f "$BUILD_DIR/CMakeCache.txt"
+fi
+log "building Loupe (Release) from $SRC in $BUILD_DIR"
+if ! cmake -S "$SRC" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release >"$OUT/logs/cmake.log" 2>&1; then
   if [ -f "$ROOT/scripts/install-deps.sh" ] && [ "${BENCH_SKIP_INSTALL:-0}" != 1 ]; then
     log "configure failed; running scripts/install-deps.sh"
     bash "$ROOT/scripts/install-deps.sh" >&2
-    cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release >"$OUT/logs/cmake.log" 2>&1 ||
+    cmake -S "$SRC" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release >"$OUT/logs/cmake.log" 2>&1 ||
       { tail -20 "$OUT/logs/cmake.log" >&2; die "cmake configure failed"; }
   else
     tail -20 "$OUT/logs/cmake.log" >&2; die "cmake configure failed"
@@ -454,7 +464,8 @@ record type=run started="$(date -u -d "@${T_START%.*}" +%Y-%m-%dT%H:%M:%SZ)" \
   loadavg_end="$(cut -d' ' -f1 /proc/loadavg)" \
   cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')" cores="$(nproc)" \
   mem_kb="$(awk '/MemTotal/ {print $2}' /proc/meminfo)" kernel="$(uname -r)" \
-  loupe_commit="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+  loupe_commit="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(
+    [ "${BENCH_FROM_HEAD:-0}" = 1 ] || [ -z "$(git -C "$ROOT" status --porcelain -uno 2>/dev/null)" ] || echo +dirty)" \
   omega_version="$(dpkg-query -W -f '${Version}' xapian-omega)" \
   sphinx_version="$(dpkg-query -W -f '${Version}' sphinxsearch)" \
   lighttpd_version="$(dpkg-query -W -f '${Version}' lighttpd)" \

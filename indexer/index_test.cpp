@@ -1,0 +1,265 @@
+// Indexer tests against a real Xapian database in a temporary folder.
+#include <doctest/doctest.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <xapian.h>
+
+#include <filesystem>
+#include <optional>
+#include <thread>
+
+#include "db/document_record.h"
+#include "db/text_store.h"
+#include "indexer/index_run.h"
+#include "tests/support/test_support.h"
+
+namespace fs = std::filesystem;
+using loupe::testing::run_command;
+using loupe::testing::TempDir;
+using loupe::testing::write_file;
+using namespace loupe::indexer;
+
+namespace {
+
+struct Outcome {
+  RunResult result;
+  IndexStats stats;
+};
+
+Outcome index(const fs::path& db, std::vector<std::string> paths, std::function<bool()> stop = [] { return false; }) {
+  Progress quiet(stderr, false);
+  Outcome out{RunResult::kFailed, {}};
+  out.result = run_index({db, "", std::move(paths)}, quiet, stop, out.stats);
+  return out;
+}
+
+std::optional<loupe::db::DocumentRecord> find_record(const Xapian::Database& db, const std::string& id) {
+  std::string term = "Q" + id;
+  auto it = db.postlist_begin(term);
+  if (it == db.postlist_end(term)) return std::nullopt;
+  return loupe::db::decode_record(db.get_document(*it).get_data());
+}
+
+bool has_term(const Xapian::Database& db, const std::string& id, const std::string& term) {
+  std::string q = "Q" + id;
+  auto doc = db.postlist_begin(q);
+  if (doc == db.postlist_end(q)) return false;
+  auto it = db.termlist_begin(*doc);
+  it.skip_to(term);
+  return it != db.termlist_end(*doc) && *it == term;
+}
+
+// Moves a file's modification time, as an edit a second later would.
+void bump_mtime(const fs::path& path) {
+  fs::last_write_time(path, fs::last_write_time(path) + std::chrono::seconds(2));
+}
+
+}  // namespace
+
+TEST_CASE("the seeds are indexed with their headlines and words") {
+  TempDir tmp;
+  Outcome run = index(tmp / "db", {loupe::testing::seeds_dir().string()});
+  REQUIRE(run.result == RunResult::kDone);
+  CHECK(run.stats.added == 5);
+  Xapian::Database db((tmp / "db").string());
+  CHECK(db.get_doccount() == 5);
+  CHECK(db.has_positions());
+  struct Row {
+    std::string id;
+    std::string title;
+    std::string word;
+  };
+  const Row rows[] = {
+      {"000_3cd39b793bb67d62.txt", "Andrej Karpathy Joined Anthropic. His First Job: Use Claude to Build the Next Claude.", "bloomberg"},
+      {"001_639010c0b717dd1d.txt", "The Prodigal Scientist: Why Andrej Karpathy Joining Anthropic Changes Everything", "prodigal"},
+      {"002_1b56216890a2d894.txt", "Andrej Karpathy Joins Anthropic to Teach Claude How to Train Itself Better", "nicholas"},
+      {"003_e31c131763d3b434.txt", "The recursive hire \xE2\x80\x94 Karpathy joins Anthropic to use Claude to train the next Claude", "exiles"},
+      {"004_396babc13d7661a2.txt", "Andrej Karpathy Joins Anthropic and Bets on Research", "rohlf"},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.id);
+    auto record = find_record(db, row.id);
+    REQUIRE(record);
+    CHECK(record->title == row.title);
+    CHECK(record->size == fs::file_size(loupe::testing::seeds_dir() / row.id));
+    CHECK(has_term(db, row.id, row.word));
+    CHECK(db.get_termfreq(row.word) == 1);
+    // Title words are searchable on their own.
+    CHECK(has_term(db, row.id, "Santhropic"));
+    // The stored text is the file's text, in chunks that join back up.
+    CHECK(loupe::db::read_text(db, *record).size() == record->text_bytes);
+  }
+}
+
+TEST_CASE("Xapian's own query parser finds words in a Loupe database") {
+  TempDir tmp;
+  REQUIRE(index(tmp / "db", {loupe::testing::seeds_dir().string()}).result == RunResult::kDone);
+  Xapian::Database db((tmp / "db").string());
+  Xapian::QueryParser qp;
+  qp.set_database(db);
+  qp.set_stemmer(Xapian::Stem("english"));
+  qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+  qp.add_prefix("title", "S");
+  struct Row {
+    std::string query;
+    Xapian::doccount matches;
+  };
+  const Row rows[] = {{"bloomberg", 1}, {"resume", 2}, {"title:prodigal", 1}, {"\"pre training team\"", 3}};
+  for (const Row& row : rows) {
+    CAPTURE(row.query);
+    Xapian::Enquire enquire(db);
+    enquire.set_query(qp.parse_query(row.query));
+    CHECK(enquire.get_mset(0, 10, 10).get_matches_estimated() == row.matches);
+  }
+}
+
+TEST_CASE("a second run applies only the changes") {
+  TempDir tmp;
+  fs::path docs = tmp / "docs";
+  write_file(docs / "a.txt", "Alpha document about penguins\n");
+  write_file(docs / "sub/b.md", "# Bravo\n\nAbout walruses.\n");
+  write_file(docs / "c.html", "<title>Charlie</title><p>About narwhals.</p>");
+  Outcome first = index(tmp / "db", {docs.string()});
+  CHECK(first.stats.added == 3);
+
+  Outcome again = index(tmp / "db", {docs.string()});
+  CHECK(again.stats.unchanged == 3);
+  CHECK(again.stats.added + again.stats.updated + again.stats.removed == 0);
+  CHECK(again.stats.bytes_read == 0);  // size and time matched: nothing was read
+
+  write_file(docs / "a.txt", "Alpha document about puffins instead\n");
+  bump_mtime(docs / "a.txt");
+  bump_mtime(docs / "sub/b.md");  // touched, same content
+  fs::remove(docs / "c.html");
+  write_file(docs / "d.txt", "Delta document about otters\n");
+  Outcome changed = index(tmp / "db", {docs.string()});
+  CHECK(changed.stats.added == 1);
+  CHECK(changed.stats.updated == 1);
+  CHECK(changed.stats.removed == 1);
+  CHECK(changed.stats.unchanged == 1);
+
+  Xapian::Database db((tmp / "db").string());
+  CHECK(db.get_doccount() == 3);
+  CHECK(has_term(db, "a.txt", "puffins"));
+  CHECK_FALSE(has_term(db, "a.txt", "penguins"));
+  CHECK(db.get_termfreq("penguins") == 0);
+  CHECK(db.get_termfreq("narwhals") == 0);
+  CHECK(has_term(db, "sub/b.md", "walruses"));
+  CHECK(has_term(db, "d.txt", "otters"));
+  // The removed document's text went with it.
+  CHECK(db.get_metadata(loupe::db::chunk_key("c.html", 0)).empty());
+}
+
+TEST_CASE("binary files are skipped, broken UTF-8 is indexed") {
+  TempDir tmp;
+  fs::path docs = tmp / "docs";
+  write_file(docs / "image.txt", std::string("\x89PNG\r\n\x1A\n\0\0\0\rIHDR", 16));
+  write_file(docs / "noext", std::string("ELF\0\0\0binary", 12));
+  write_file(docs / "picture.png", "not read at all");
+  write_file(docs / "latin1.txt", "Un caf\xE9 et un r\xE9sum\xE9 na\xEF" "f\n");
+  write_file(docs / "broken.md", "# Broken \xC3\x28 bytes\n\nvalid words \xF0\x28\x8C\x28 around\n");
+  write_file(docs / "cjk.txt", "\xE6\x9D\xB1\xE4\xBA\xAC\xE5\xA4\xA7\xE5\xAD\xA6\xE3\x81\xAB\xE8\xA1\x8C\xE3\x81\x8D\xE3\x81\xBE\xE3\x81\x99\n");
+  Outcome run = index(tmp / "db", {docs.string()});
+  CHECK(run.stats.added == 3);
+  CHECK(run.stats.skipped == 3);
+  Xapian::Database db((tmp / "db").string());
+  CHECK(has_term(db, "latin1.txt", "cafe"));
+  CHECK(has_term(db, "latin1.txt", "resume"));
+  CHECK(has_term(db, "broken.md", "words"));
+  CHECK(has_term(db, "broken.md", "around"));
+  CHECK(has_term(db, "cjk.txt", "\xE6\x9D\xB1\xE4\xBA\xAC"));  // 東京
+  CHECK_FALSE(find_record(db, "image.txt"));
+}
+
+TEST_CASE("an interrupted run leaves the previous index untouched") {
+  TempDir tmp;
+  fs::path docs = tmp / "docs";
+  write_file(docs / "a.txt", "first version of alpha\n");
+  REQUIRE(index(tmp / "db", {docs.string()}).stats.added == 1);
+  for (int i = 0; i < 20; ++i) write_file(docs / ("new" + std::to_string(i) + ".txt"), "fresh words\n");
+  write_file(docs / "a.txt", "second version of alpha\n");
+  bump_mtime(docs / "a.txt");
+  int polls = 0;
+  Outcome stopped = index(tmp / "db", {docs.string()}, [&] { return ++polls > 10; });
+  CHECK(stopped.result == RunResult::kInterrupted);
+  Xapian::Database db((tmp / "db").string());
+  CHECK(db.get_doccount() == 1);
+  CHECK(has_term(db, "a.txt", "first"));
+  CHECK(db.get_termfreq("fresh") == 0);
+}
+
+TEST_CASE("a killed loupe-index leaves a readable index") {
+  TempDir tmp;
+  fs::path docs = tmp / "docs";
+  for (int i = 0; i < 400; ++i)
+    write_file(docs / ("f" + std::to_string(i) + ".txt"), std::string(20000, 'w') + " words of file " + std::to_string(i));
+  REQUIRE(index(tmp / "db", {(docs / "f0.txt").string()}).result == RunResult::kDone);
+  pid_t pid = fork();
+  if (pid == 0) {
+    execl(loupe::testing::index_program().c_str(), "loupe-index", "--db", (tmp / "db").c_str(), docs.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  Xapian::Database db((tmp / "db").string());
+  Xapian::doccount count = db.get_doccount();
+  CHECK((count == 1 || count == 400));  // f0.txt is in both runs
+  // And the next run finishes the job.
+  CHECK(index(tmp / "db", {docs.string()}).result == RunResult::kDone);
+  CHECK(Xapian::Database((tmp / "db").string()).get_doccount() == 400);
+}
+
+TEST_CASE("loupe-index names the path or flag that is wrong") {
+  TempDir tmp;
+  const std::string program = loupe::testing::index_program();
+  write_file(tmp / "file", "not a folder");
+  write_file(tmp / "docs/a.txt", "words");
+
+  auto missing = run_command({program, "--db", (tmp / "db").string(), (tmp / "nope").string()});
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.output.find((tmp / "nope").string() + ": no such file or folder") != std::string::npos);
+
+  auto partly = run_command({program, "--db", (tmp / "db").string(), (tmp / "docs").string(), (tmp / "nope").string()});
+  CHECK(partly.exit_code == 1);
+  CHECK(partly.output.find("added 1") != std::string::npos);
+
+  auto not_dir = run_command({program, "--db", (tmp / "file").string(), (tmp / "docs").string()});
+  CHECK(not_dir.exit_code == 2);
+  CHECK(not_dir.output.find("--db " + (tmp / "file").string() + ": not a directory") != std::string::npos);
+
+  auto no_args = run_command({program});
+  CHECK(no_args.exit_code != 0);
+  CHECK(no_args.output.find("--db") != std::string::npos);
+
+  auto bad_language = run_command({program, "--db", (tmp / "db2").string(), "--language", "klingon", (tmp / "docs").string()});
+  CHECK(bad_language.exit_code == 2);
+  CHECK(bad_language.output.find("--language") != std::string::npos);
+
+  {
+    Xapian::WritableDatabase holder((tmp / "db").string(), Xapian::DB_OPEN);
+    auto locked = run_command({program, "--db", (tmp / "db").string(), (tmp / "docs").string()});
+    CHECK(locked.exit_code == 2);
+    CHECK(locked.output.find("locked") != std::string::npos);
+  }
+  auto fine = run_command({program, "--db", (tmp / "db").string(), (tmp / "docs").string()});
+  CHECK(fine.exit_code == 0);
+  CHECK(fine.output.find("unchanged 1") != std::string::npos);
+}
+
+TEST_CASE("unreadable files are reported and keep their previous version") {
+  if (geteuid() == 0) return;  // root reads everything; the check needs an ordinary user
+  TempDir tmp;
+  write_file(tmp / "docs/a.txt", "readable words");
+  REQUIRE(index(tmp / "db", {(tmp / "docs").string()}).stats.added == 1);
+  write_file(tmp / "docs/a.txt", "changed words");
+  bump_mtime(tmp / "docs/a.txt");
+  chmod((tmp / "docs/a.txt").c_str(), 0);
+  Outcome run = index(tmp / "db", {(tmp / "docs").string()});
+  CHECK(run.result == RunResult::kPartial);
+  CHECK(has_term(Xapian::Database((tmp / "db").string()), "a.txt", "readable"));
+}

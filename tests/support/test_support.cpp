@@ -1,0 +1,154 @@
+#include "tests/support/test_support.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <stdexcept>
+
+namespace loupe::testing {
+namespace fs = std::filesystem;
+
+TempDir::TempDir() {
+  std::string pattern = (fs::temp_directory_path() / "loupe-test-XXXXXX").string();
+  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+void write_file(const fs::path& path, const std::string& contents) {
+  fs::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << contents;
+}
+
+namespace {
+
+std::vector<char*> c_args(const std::vector<std::string>& argv) {
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  return args;
+}
+
+int exit_status(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+}  // namespace
+
+CommandResult run_command(const std::vector<std::string>& argv) {
+  int fds[2];
+  if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(fds[1], STDOUT_FILENO);
+    dup2(fds[1], STDERR_FILENO);
+    close(fds[0]);
+    close(fds[1]);
+    std::vector<char*> args = c_args(argv);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  close(fds[1]);
+  CommandResult result{-1, {}};
+  char buffer[4096];
+  ssize_t n;
+  while ((n = read(fds[0], buffer, sizeof buffer)) > 0) result.output.append(buffer, static_cast<size_t>(n));
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  result.exit_code = exit_status(status);
+  return result;
+}
+
+fs::path seeds_dir() { return LOUPE_SOURCE_DIR "/seeds"; }
+std::string index_program() { return LOUPE_BINARY_DIR "/loupe-index"; }
+std::string server_program() { return LOUPE_BINARY_DIR "/loupe-server"; }
+
+ServerProcess::ServerProcess(const fs::path& db, const std::vector<std::string>& extra_args,
+                             const std::vector<std::string>& env) {
+  std::vector<std::string> argv = {server_program(), "--db", db.string(), "--port", "0",
+                                   "--bind", "127.0.0.1", "--threads", "32"};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  int fds[2];
+  if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
+  pid_ = fork();
+  if (pid_ == 0) {
+    dup2(fds[1], STDERR_FILENO);
+    dup2(fds[1], STDOUT_FILENO);
+    close(fds[0]);
+    close(fds[1]);
+    for (const std::string& e : env) putenv(const_cast<char*>(e.c_str()));
+    std::vector<char*> args = c_args(argv);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  close(fds[1]);
+  log_fd_ = fds[0];
+  // Wait for "listening on http://127.0.0.1:PORT".
+  static const std::regex kListening(R"(listening on http://[^:]+:(\d+))");
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    pollfd p{log_fd_, POLLIN, 0};
+    if (poll(&p, 1, 100) > 0) {
+      char buffer[4096];
+      ssize_t n = read(log_fd_, buffer, sizeof buffer);
+      if (n <= 0) break;
+      log_.append(buffer, static_cast<size_t>(n));
+      std::smatch m;
+      if (std::regex_search(log_, m, kListening)) {
+        port_ = std::stoi(m[1].str());
+        fcntl(log_fd_, F_SETFL, O_NONBLOCK);
+        return;
+      }
+    }
+  }
+  stop();
+  throw std::runtime_error("loupe-server did not start:\n" + log_);
+}
+
+const std::string& ServerProcess::log() {
+  if (log_fd_ >= 0) {
+    char buffer[4096];
+    ssize_t n;
+    while ((n = read(log_fd_, buffer, sizeof buffer)) > 0) log_.append(buffer, static_cast<size_t>(n));
+  }
+  return log_;
+}
+
+int ServerProcess::stop() {
+  if (pid_ <= 0) return -1;
+  kill(pid_, SIGTERM);
+  // Drain the log while waiting so that a full pipe cannot block the server's shutdown.
+  int status = 0;
+  for (;;) {
+    log();
+    pid_t done = waitpid(pid_, &status, WNOHANG);
+    if (done == pid_) break;
+    usleep(10000);
+  }
+  log();
+  pid_ = -1;
+  close(log_fd_);
+  log_fd_ = -1;
+  return exit_status(status);
+}
+
+ServerProcess::~ServerProcess() {
+  if (pid_ > 0) stop();
+}
+
+}  // namespace loupe::testing

@@ -1,0 +1,60 @@
+// Test helpers: temporary folders, files, and the real Loupe programs run as child processes.
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace loupe::testing {
+
+// A fresh folder under $TMPDIR, removed with everything in it when the object goes.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+void write_file(const std::filesystem::path& path, const std::string& contents);
+
+struct CommandResult {
+  int exit_code;       // 128 + signal when killed by one
+  std::string output;  // stdout and stderr together
+};
+
+CommandResult run_command(const std::vector<std::string>& argv);
+
+// The folder of seed documents in the source tree, and the built programs.
+std::filesystem::path seeds_dir();
+std::string index_program();
+std::string server_program();
+
+// loupe-server on an ephemeral loopback port; stopped (SIGTERM, then waited for) on destruction.
+class ServerProcess {
+ public:
+  explicit ServerProcess(const std::filesystem::path& db, const std::vector<std::string>& extra_args = {},
+                         const std::vector<std::string>& env = {});
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+  int port() const { return port_; }
+  // Sends SIGTERM and waits; returns the exit status. The log is kept for inspection.
+  int stop();
+  const std::string& log();
+
+ private:
+  pid_t pid_ = -1;
+  int log_fd_ = -1;
+  int port_ = 0;
+  std::string log_;
+};
+
+}  // namespace loupe::testing
