@@ -1,0 +1,240 @@
+// Search-layer tests on a real index of small fixture documents: query syntax, ranking, snippets.
+#include <doctest/doctest.h>
+
+#include <regex>
+
+#include "indexer/index_run.h"
+#include "search/searcher.h"
+#include "search/snippet.h"
+#include "tests/support/test_support.h"
+
+using loupe::search::Searcher;
+using loupe::testing::TempDir;
+using loupe::testing::write_file;
+
+namespace {
+
+// Builds the fixture index once for every test case of this file.
+class Fixture {
+ public:
+  Fixture() {
+    auto docs = dir_ / "docs";
+    write_file(docs / "a.txt",
+               "R\xC3\xA9sum\xC3\xA9 writing tips\nA good r\xC3\xA9sum\xC3\xA9 is short. Running every "
+               "morning helps; she runs daily.\n");
+    write_file(docs / "b.txt", "Email etiquette\nSend an e-mail to the team before re-indexing the archive.\n");
+    write_file(docs / "c.txt",
+               "Naive approaches\nThe na\xC3\xAFve Bayes classifier don\xE2\x80\x99t need much data. GPT-4 and "
+               "H100s.\n");
+    write_file(docs / "d.md", "# Penguins of Antarctica\n\nPenguins live in cold places. The emperor penguin is the largest.\n");
+    write_file(docs / "e.html", "<title>Walrus facts</title><p>The walrus lives in the Arctic, far from most penguins.</p>");
+    write_file(docs / "f.txt", "\xE6\x9D\xB1\xE4\xBA\xAC\xE5\xA4\xA7\xE5\xAD\xA6\xE3\x81\xAB\xE8\xA1\x8C\xE3\x81\x8D\xE3\x81\xBE\xE3\x81\x99\xE3\x80\x82\n");
+    write_file(docs / "g.txt", "Hostile <script>alert(1)</script> and <img src=x onerror=alert(2)> text\n");
+    loupe::indexer::Progress quiet(stderr, false);
+    loupe::indexer::IndexStats stats;
+    loupe::indexer::run_index({dir_ / "db", "", {docs.string()}}, quiet, [] { return false; }, stats);
+    searcher_ = std::make_unique<Searcher>((dir_ / "db").string());
+  }
+  Searcher& searcher() { return *searcher_; }
+  const TempDir& dir() const { return dir_; }
+
+ private:
+  TempDir dir_;
+  std::unique_ptr<Searcher> searcher_;
+};
+
+Fixture& fixture() {
+  static Fixture f;
+  return f;
+}
+
+std::string ids(const loupe::search::SearchResults& results) {
+  std::string out;
+  for (const auto& hit : results.hits) out += (out.empty() ? "" : " ") + hit.id;
+  return out;
+}
+
+std::string strip_tags(const std::string& html) { return std::regex_replace(html, std::regex("<[^>]*>"), ""); }
+
+size_t utf8_chars(const std::string& s) {
+  size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+struct Row {
+  std::string query;
+  std::string expected;  // ids in rank order
+};
+
+}  // namespace
+
+TEST_CASE("words match through the indexer's analysis") {
+  const Row rows[] = {
+      {"resume", "a.txt"},        {"RESUME", "a.txt"},          {"r\xC3\xA9sum\xC3\xA9", "a.txt"},
+      {"running", "a.txt"},       {"run", "a.txt"},             {"email", "b.txt"},
+      {"e-mail", "b.txt"},        {"\"e mail\"", "b.txt"},      {"reindexing", "b.txt"},
+      {"re-indexing", "b.txt"},   {"naive", "c.txt"},           {"NA\xC3\x8FVE", "c.txt"},
+      {"don't", "c.txt"},         {"don\xE2\x80\x99t", "c.txt"}, {"gpt-4", "c.txt"},
+      {"gpt4", "c.txt"},          {"h100s", "c.txt"},           {"\xE6\x9D\xB1\xE4\xBA\xAC", "f.txt"},
+      {"nothingmatchesthis", ""},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.query);
+    CHECK(ids(fixture().searcher().search(row.query, 1, 10)) == row.expected);
+  }
+}
+
+TEST_CASE("query syntax: phrases, boolean operators, prefixes, fields") {
+  const Row rows[] = {
+      {"\"emperor penguin\"", "d.md"},
+      {"\"penguin emperor\"", ""},
+      {"penguin NOT walrus", "d.md"},
+      {"penguin -walrus", "d.md"},
+      {"+walrus penguin", "e.html"},
+      {"title:penguins", "d.md"},
+      {"title:walrus", "e.html"},
+      {"emperor NEAR largest", "d.md"},
+      {"cold NEAR/1 largest", ""},
+      {"(walrus OR email) AND etiquette", "b.txt"},
+      {"pengu*", "d.md e.html"},
+      {"walrus OR etiquette", "e.html b.txt"},
+      {"-penguin -walrus -resume -email -naive -hostile", "f.txt"},
+      // Lenient reading of broken syntax.
+      {"\"emperor penguin", "d.md"},
+      {"(walrus", "e.html"},
+      {"walrus)", "e.html"},
+      {"AND walrus OR", "e.html"},
+      {"NOT", ""},
+      {")(", ""},
+      {"\"\"", ""},
+      {"*", ""},
+      {"title:", ""},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.query);
+    auto results = fixture().searcher().search(row.query, 1, 10);
+    if (row.query.find(" OR ") != std::string::npos && row.query.find("AND") == std::string::npos) {
+      // Equal-weight alternatives: compare as sets.
+      auto got = ids(results);
+      CHECK(got.size() == row.expected.size());
+      for (const auto& hit : results.hits) CHECK(row.expected.find(hit.id) != std::string::npos);
+    } else {
+      CHECK(ids(results) == row.expected);
+    }
+    CHECK(results.total == results.hits.size());
+  }
+}
+
+TEST_CASE("documents with every word come first, title matches rank higher") {
+  // Both words: e.html; one word only: d.md, even though it says "penguin" three times.
+  CHECK(ids(fixture().searcher().search("penguins walrus", 1, 10)) == "e.html d.md");
+  // The title match ranks above a passing mention.
+  CHECK(ids(fixture().searcher().search("penguin", 1, 10)) == "d.md e.html");
+}
+
+TEST_CASE("pages split the ranked list and total counts every match") {
+  auto all = fixture().searcher().search("penguins walrus", 1, 10);
+  auto page1 = fixture().searcher().search("penguins walrus", 1, 1);
+  auto page2 = fixture().searcher().search("penguins walrus", 2, 1);
+  auto page3 = fixture().searcher().search("penguins walrus", 3, 1);
+  CHECK(page1.total == 2);
+  CHECK(page2.total == 2);
+  REQUIRE(page1.hits.size() == 1);
+  REQUIRE(page2.hits.size() == 1);
+  CHECK(page1.hits[0].id == all.hits[0].id);
+  CHECK(page2.hits[0].id == all.hits[1].id);
+  CHECK(page3.hits.empty());
+}
+
+TEST_CASE("snippets mark the words as written, escaped") {
+  struct SnippetRow {
+    std::string query;
+    std::string id;
+    std::vector<std::string> marked;
+  };
+  const SnippetRow rows[] = {
+      {"resume", "a.txt", {"<mark>r\xC3\xA9sum\xC3\xA9</mark>"}},
+      {"running", "a.txt", {"<mark>Running</mark>", "<mark>runs</mark>"}},
+      {"email", "b.txt", {"<mark>e-mail</mark>"}},
+      {"naive", "c.txt", {"<mark>na\xC3\xAFve</mark>"}},
+      {"dont OR don't", "c.txt", {"<mark>don\xE2\x80\x99t</mark>"}},
+      {"pengu*", "d.md", {"<mark>Penguins</mark>", "<mark>penguin</mark>"}},
+      {"\xE6\x9D\xB1\xE4\xBA\xAC", "f.txt", {"<mark>\xE6\x9D\xB1\xE4\xBA\xAC</mark>"}},
+      {"alert", "g.txt", {"&lt;script&gt;<mark>alert</mark>(1)&lt;/script&gt;", "&lt;img src=x onerror=<mark>alert</mark>(2)&gt;"}},
+  };
+  for (const SnippetRow& row : rows) {
+    CAPTURE(row.query);
+    auto results = fixture().searcher().search(row.query, 1, 10);
+    REQUIRE(!results.hits.empty());
+    CHECK(results.hits[0].id == row.id);
+    for (const std::string& mark : row.marked) {
+      CAPTURE(mark);
+      CHECK(results.hits[0].snippet.find(mark) != std::string::npos);
+    }
+    CHECK(results.hits[0].snippet.find("<script") == std::string::npos);
+  }
+  auto titled = fixture().searcher().search("resume", 1, 10);
+  CHECK(titled.hits[0].title_html == "<mark>R\xC3\xA9sum\xC3\xA9</mark> writing tips");
+  auto excluded = fixture().searcher().search("penguin -walrus", 1, 10);
+  CHECK(excluded.hits[0].snippet.find("<mark>walrus") == std::string::npos);
+}
+
+TEST_CASE("a snippet from a long document is a short passage around the match") {
+  TempDir tmp;
+  std::string filler;
+  for (int i = 0; filler.size() < 200000; ++i) filler += "ordinary filler sentence number " + std::to_string(i) + ". ";
+  size_t middle = filler.size() / 2;
+  middle = filler.find(". ", middle) + 2;
+  std::string text = "Long document\n" + filler.substr(0, middle) + "Here the zeppelin appears. " + filler.substr(middle);
+  write_file(tmp / "docs/long.txt", text);
+  loupe::indexer::Progress quiet(stderr, false);
+  loupe::indexer::IndexStats stats;
+  loupe::indexer::run_index({tmp / "db", "", {(tmp / "docs").string()}}, quiet, [] { return false; }, stats);
+  Searcher searcher((tmp / "db").string());
+  auto results = searcher.search("zeppelin", 1, 10);
+  REQUIRE(results.hits.size() == 1);
+  const std::string& snippet = results.hits[0].snippet;
+  CHECK(snippet.find("<mark>zeppelin</mark>") != std::string::npos);
+  CHECK(snippet.rfind("\xE2\x80\xA6 ", 0) == 0);
+  CHECK(snippet.size() >= 3);
+  CHECK(snippet.substr(snippet.size() - 3) == "\xE2\x80\xA6");
+  size_t chars = utf8_chars(strip_tags(snippet));
+  CHECK(chars >= 150);
+  CHECK(chars <= loupe::search::kSnippetChars + 4);
+  // Cut at word boundaries: the passage starts and ends with whole words.
+  std::string plain = strip_tags(snippet);
+  CHECK(std::regex_search(plain, std::regex("^\xE2\x80\xA6 [A-Za-z0-9]")));
+  CHECK(std::regex_search(plain, std::regex("[A-Za-z0-9.] \xE2\x80\xA6$")));
+}
+
+TEST_CASE("the document view marks every match in the whole text") {
+  auto view = fixture().searcher().document("d.md", "penguin");
+  REQUIRE(view);
+  CHECK(view->title == "Penguins of Antarctica");
+  CHECK(view->matches == 3);
+  REQUIRE(view->html);
+  CHECK(view->html->find("The emperor <mark>penguin</mark> is") != std::string::npos);
+  auto hostile = fixture().searcher().document("g.txt", "alert");
+  REQUIRE(hostile);
+  CHECK(hostile->html->find("<script") == std::string::npos);
+  CHECK(hostile->html->find("&lt;script&gt;") != std::string::npos);
+  CHECK_FALSE(fixture().searcher().document("missing.txt", ""));
+  auto plain = fixture().searcher().document("a.txt", "");
+  REQUIRE(plain);
+  CHECK_FALSE(plain->html);
+}
+
+TEST_CASE("a searcher opened before the index exists finds documents once it does") {
+  TempDir tmp;
+  Searcher searcher((tmp / "db").string());
+  CHECK(searcher.document_count() == 0);
+  CHECK(searcher.search("anything", 1, 10).hits.empty());
+  write_file(tmp / "docs/x.txt", "late arrival words\n");
+  loupe::indexer::Progress quiet(stderr, false);
+  loupe::indexer::IndexStats stats;
+  loupe::indexer::run_index({tmp / "db", "", {(tmp / "docs").string()}}, quiet, [] { return false; }, stats);
+  searcher.refresh(std::chrono::milliseconds(0));
+  CHECK(searcher.document_count() == 1);
+  CHECK(ids(searcher.search("arrival", 1, 10)) == "x.txt");
+}
