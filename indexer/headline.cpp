@@ -16,6 +16,7 @@ constexpr size_t kMaxHeadlineBytes = 200;
 constexpr size_t kMaxHeadlineWords = 30;
 constexpr size_t kMinHeadlineWords = 3;
 constexpr size_t kFallbackBytes = 120;
+constexpr size_t kMinShortHeadlineBytes = 4;
 
 std::string lower_ascii(std::string_view s) {
   std::string out(s);
@@ -102,6 +103,9 @@ std::string collapse_whitespace(std::string_view text) {
 
 std::string find_headline(std::string_view text) {
   std::string fallback;
+  // A short first line ("Release notes") is a headline when body text follows it; a run of
+  // short lines ("DS", "LDS Team") is page furniture.
+  std::string short_first_line;
   size_t scanned = 0;
   size_t start = 0;
   while (start < text.size() && scanned < kLinesToScan) {
@@ -116,9 +120,15 @@ std::string find_headline(std::string_view text) {
     if (is_navigation(lower) || starts_with_marker(line) || is_byline(lower, words) ||
         is_date_or_reading_time(lower, words))
       continue;
-    if (fallback.empty()) fallback = shorten(line);
-    if (words >= kMinHeadlineWords && words <= kMaxHeadlineWords && line.size() <= kMaxHeadlineBytes)
-      return line;
+    bool first = fallback.empty();
+    if (first) fallback = shorten(line);
+    if (words < kMinHeadlineWords) {
+      if (first && line.size() >= kMinShortHeadlineBytes) short_first_line = line;
+      else short_first_line.clear();
+      continue;
+    }
+    if (!short_first_line.empty()) return short_first_line;
+    if (words <= kMaxHeadlineWords && line.size() <= kMaxHeadlineBytes) return line;
     // A paragraph of body text: the article has started, and no headline came before it.
     if (words > kMaxHeadlineWords) break;
   }

@@ -27,6 +27,8 @@ TEST_CASE("a plain text's headline skips the page furniture above it") {
       {"Menu\nSearch\n2024-05-01\n5 min read\nUpdated 3 hours ago\nWhat the team shipped this week\n", "What the team shipped this week"},
       {"DS\nOK\nSmall words first, then the title line\n", "Small words first, then the title line"},
       {"First line is the headline\nSecond line", "First line is the headline"},
+      {"Release notes\n\nThis version fixes three bugs and adds a flag.\n", "Release notes"},
+      {"DS\nLDS Team\nThe actual headline is here\n", "The actual headline is here"},
       // No line reads as a headline: the start of the first one stands in.
       {"Hi\n", "Hi"},
       {"", ""},

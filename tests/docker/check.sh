@@ -23,14 +23,14 @@
 #   compose    docker/compose.yml brought up with podman-compose (when it can be had)
 #
 # Environment: LOUPE_IMAGE (loupe:latest), LOUPE_PODMAN_SETUP (path of podman-setup.sh),
-#   LOUPE_SKIP_SETUP=1, LOUPE_SKIP_BUILD=1 (use an image already built), LOUPE_STOP_MAX (3 s),
+#   LOUPE_SKIP_SETUP=1, LOUPE_SKIP_BUILD=1 (use an image already built), LOUPE_STOP_MAX (2 s),
 #   LOUPE_KEEP=1 (keep the work folder and the containers' logs).
 set -uo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 IMAGE=${LOUPE_IMAGE:-loupe:latest}
 SETUP=${LOUPE_PODMAN_SETUP:-$REPO/../shared/docker/podman-setup.sh}
-STOP_MAX=${LOUPE_STOP_MAX:-3}
+STOP_MAX=${LOUPE_STOP_MAX:-2}
 MAX_IMAGE_BYTES=150000000
 RUN_ID=loupe-check-$$
 WORK=$(mktemp -d /tmp/loupe-check.XXXXXX)
@@ -73,12 +73,17 @@ trap 'say "interrupted"; exit 130' INT TERM
 fatal() { not_ok "$*"; summary; exit 1; }
 
 # ---------------------------------------------------------------------------- helpers
-# start NAME [podman run options...]: starts a container of the image on a free loopback port.
+# start NAME [podman run options...]: starts a container of the image, its port $CPORT (8080)
+# published on a free loopback port.
 start() {
-  local name=$RUN_ID-$1; shift
-  podman run -d --name "$name" --label "loupe-check=$RUN_ID" -p 127.0.0.1::8080 "$@" "$IMAGE" >/dev/null ||
+  local name=$RUN_ID-$1 cport=${CPORT:-8080}; shift
+  # (podman's complaints about the missing systemd, which would run health checks, are dropped)
+  if ! podman run -d --name "$name" --label "loupe-check=$RUN_ID" -p "127.0.0.1::$cport" "$@" "$IMAGE" \
+       >/dev/null 2>"$WORK/run.err"; then
+    cat "$WORK/run.err"
     return 1
-  PORT=$(podman port "$name" 8080/tcp | head -n1 | sed 's/.*://')
+  fi
+  PORT=$(podman port "$name" "$cport/tcp" | head -n1 | sed 's/.*://')
   BASE=http://127.0.0.1:$PORT
   CNAME=$name
 }
@@ -165,28 +170,40 @@ not_root() {
 }
 
 healthcheck_passes() {
-  local out
-  out=$(podman healthcheck run "$CNAME" 2>&1)
-  [ $? -eq 0 ] && [ "$out" = healthy ] || { say "     podman healthcheck run: $out"; return 1; }
+  local out rc status
+  out=$(podman healthcheck run "$CNAME" 2>&1); rc=$?
+  status=$(podman inspect -f '{{.State.Health.Status}}' "$CNAME" 2>/dev/null)
+  [ $rc -eq 0 ] && [ "$status" = healthy ] && return 0
+  say "     podman healthcheck run: status $rc, $status: $out"
+  return 1
 }
 
-# query_loop FILE: queries without pause until FILE.stop exists; one line per request: code.
+# query_loop FILE [PAUSE]: queries until FILE.stop exists (5000 at most); one line per request:
+# "HTTP-STATUS CURL-EXIT" (curl exits 7 when the connection is refused, 52/56/18 when an answer
+# was cut off).
 query_loop() {
-  local f=$1 i=0
+  local f=$1 pause=${2:-0.05} i=0 code rc
   while [ ! -e "$f.stop" ] && [ $i -lt 5000 ]; do
-    curl -s -m 10 -o /dev/null -w '%{http_code}\n' "$BASE/api/search?q=report" >>"$f" 2>/dev/null || echo 000 >>"$f"
+    code=$(curl -s -m 10 -o /dev/null -w '%{http_code}' "$BASE/api/search?q=report" 2>/dev/null); rc=$?
+    echo "${code:-000} $rc" >>"$f"
     i=$((i + 1))
-    sleep 0.05
+    sleep "$pause"
   done
 }
 
 # ---------------------------------------------------------------------------- image
 header "image"
+[ "$(id -u)" = 0 ] || fatal "run as root: the check uses rootful podman"
 if [ -z "${LOUPE_SKIP_SETUP:-}" ]; then
   [ -f "$SETUP" ] || fatal "podman setup script not found at $SETUP (set LOUPE_PODMAN_SETUP)"
   t=$(now)
   bash "$SETUP" >"$WORK/setup.log" 2>&1 || { tail -n 30 "$WORK/setup.log"; fatal "podman setup failed"; }
   say "     podman setup: $(since "$t")s"
+fi
+# python3 reads the API's JSON; podman-compose brings docker/compose.yml up. Both are Debian packages.
+if { ! command -v python3 || ! command -v podman-compose; } >/dev/null && command -v apt-get >/dev/null; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 podman-compose >"$WORK/apt.log" 2>&1 ||
+    say "     (could not install python3 and podman-compose: $(tail -n1 "$WORK/apt.log"))"
 fi
 command -v podman >/dev/null || fatal "podman is not installed"
 command -v curl >/dev/null || fatal "curl is not installed"
@@ -209,16 +226,18 @@ check "image size $((size / 1000000)) MB < 150 MB" [ "$size" -lt "$MAX_IMAGE_BYT
 
 user=$(podman image inspect -f '{{.Config.User}}' "$IMAGE")
 check "image user is '$user', not root" eval '[ -n "$user" ] && [ "${user%%:*}" != root ] && [ "${user%%:*}" != 0 ]'
-check "image exposes 8080" eval 'podman image inspect -f "{{json .Config.ExposedPorts}}" "$IMAGE" | grep -q "8080/tcp"'
-check "image declares VOLUME /data" eval 'podman image inspect -f "{{json .Config.Volumes}}" "$IMAGE" | grep -q "\"/data\""'
-hc=$(podman image inspect -f '{{json .Config.Healthcheck}}' "$IMAGE")
+ports=$(podman image inspect -f '{{json .Config.ExposedPorts}}' "$IMAGE")
+check "image exposes 8080 ($ports)" grep -q '"8080/tcp"' <<<"$ports"
+volumes=$(podman image inspect -f '{{json .Config.Volumes}}' "$IMAGE")
+check "image declares VOLUME /data ($volumes)" grep -q '"/data"' <<<"$volumes"
+hc=$(podman image inspect -f '{{json .Config.Healthcheck.Test}}' "$IMAGE")
 check "image has a HEALTHCHECK ($hc)" eval 'grep -q loupe-healthcheck <<<"$hc"'
 
 contents=$(podman run --rm --entrypoint bash "$IMAGE" -c '
   ls /usr/local/bin | tr "\n" " "; echo
   for t in g++ gcc cc c++ cmake make ld curl; do command -v $t; done
   ls -d /src /usr/include/xapian* /opt/loupe/web /opt/loupe/seeds 2>/dev/null
-  ls /opt/loupe/seeds | wc -l' 2>&1)
+  ls /opt/loupe/seeds | wc -l' 2>/dev/null)
 check "final image holds loupe-index and loupe-server" grep -q 'loupe-index loupe-server' <<<"$(head -n1 <<<"$contents")"
 check "final image has no compiler, build tree or headers" \
   eval '! grep -Eq "/(g\+\+|gcc|cc|c\+\+|cmake|make|ld)$|^/src|/usr/include" <<<"$contents"'
@@ -265,7 +284,8 @@ cat >"$DOCS/gamma.html" <<'EOF'
 <body><h1>Axolotl care</h1><p>The axolotl is a salamander that keeps its gills. A report.</p></body></html>
 EOF
 chmod -R a+rX "$DOCS"
-RO_OPTS=(--read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges)
+# Read-only root without the tmpfs mounts podman adds by default (Docker adds none): only /data is written.
+RO_OPTS=(--read-only --read-only-tmpfs=false --cap-drop ALL --security-opt no-new-privileges)
 start docs "${RO_OPTS[@]}" -e LOUPE_REFRESH_SECONDS=2 -v "$DOCS:/docs:ro" -v "$RUN_ID-data:/data" ||
   fatal "podman run failed"
 t=$(now)
@@ -273,7 +293,7 @@ wait_healthy 120 || fatal "docs: /api/health never answered"
 ok "docs: /api/health answers after $(since "$t")s"
 check "docs: indexes the 3 mounted files" documents_is 3
 check "docs: search 'quokka' finds alpha.txt" \
-  eval '[ "$(total quokka)" = 1 ] && [ "$(json "d[\"hits\"][0][\"path\"].endswith(\"alpha.txt\")")" = True ]'
+  eval '[ "$(total quokka)" = 1 ] && [ "$(json "d[\"hits\"][0][\"path\"].endswith(\"alpha.txt\")")" = true ]'
 check "docs: search 'narwhal' finds the markdown file" total_is narwhal 1
 check "docs: search 'axolotl' finds the HTML file" total_is axolotl 1
 check "docs: the seeds are not served" total_is Karpathy 0
@@ -298,10 +318,18 @@ check_removed() { total_is narwhal 0 && documents_is 3; }
 wait_for 30 check_removed; ok_removed=$?
 check "docs: a removed file disappears after ${WAITED}s" [ $ok_removed = 0 ]
 touch "$WORK/queries.stop"; wait "$QPID"
-nq=$(wc -l <"$WORK/queries"); nbad=$(grep -vc '^200$' "$WORK/queries")
+nq=$(wc -l <"$WORK/queries"); nbad=$(grep -vc '^200 0$' "$WORK/queries")
 check "docs: $nq queries during the refreshes, $nbad failed" eval '[ "$nq" -gt 10 ] && [ "$nbad" = 0 ]'
 check "docs: podman healthcheck run says healthy" healthcheck_passes
+# Stop it while queries keep coming: answers already begun must not be cut off.
+rm -f "$WORK/stopq" "$WORK/stopq.stop"
+query_loop "$WORK/stopq" 0 &
+QPID=$!
+sleep 1
 check_stop docs
+touch "$WORK/stopq.stop"; wait "$QPID"
+nok=$(grep -c '^200 0$' "$WORK/stopq"); ncut=$(grep -Ec ' (18|52|55|56)$' "$WORK/stopq")
+check "docs: queries while stopping: $nok answered, $ncut cut off" eval '[ "$nok" -gt 0 ] && [ "$ncut" = 0 ]'
 
 # Changes while it is down; then a new container on the same volume.
 printf 'The ocelot is a wild cat. Added while the container was stopped.\n' >"$DOCS/epsilon.txt"
@@ -314,25 +342,27 @@ t=$(now)
 wait_healthy 60 || fatal "docs2: /api/health never answered"
 ok "restart: /api/health answers after $(since "$t")s"
 check "restart: the entrypoint found the existing index" \
-  eval 'podman logs "$CNAME" 2>&1 | grep -q "existing index"'
+  eval 'grep -q "existing index" <<<"$(podman logs "$CNAME" 2>&1)"'
 check_restart() { total_is ocelot 1 && total_is axolotl 0; }
 wait_for 30 check_restart; ok_restart=$?
 check "restart: changes made while it was down are applied (${WAITED}s)" [ $ok_restart = 0 ]
 check "restart: documents indexed before are kept" eval 'total_is pangolin 1 && total_is wombat 1 && documents_is 3'
+check "restart: the first run only applied the changes (files it had are unchanged)" \
+  eval 'grep -Eq "loupe-index: .*unchanged [1-9]" <<<"$(podman logs "$CNAME" 2>&1)"'
 say "     first index run after the restart:"
 podman logs "$CNAME" 2>&1 | grep -v -- '->' | head -n 12 | sed 's/^/     | /'
 check_stop restart
 
 # ---------------------------------------------------------------------------- api key
-header "api key"
+header "api key (and another port: LOUPE_PORT=9090)"
 KEY=team-secret-$$
-start key -e "LOUPE_API_KEY=$KEY" || fatal "podman run failed"
+CPORT=9090 start key -e "LOUPE_API_KEY=$KEY" -e LOUPE_PORT=9090 || fatal "podman run failed"
 wait_healthy 120 || fatal "key: /api/health never answered"
 http "$BASE/api/health"
 check "key: /api/health needs no key" [ "$CODE" = 200 ]
 http -G --data-urlencode q=Karpathy "$BASE/api/search"
 check "key: search without a key gets 401 with a JSON error ($BODY)" \
-  eval '[ "$CODE" = 401 ] && [ "$(json "\"error\" in d")" = True ]'
+  eval '[ "$CODE" = 401 ] && [ "$(json "\"error\" in d")" = true ]'
 http -H "Authorization: Bearer wrong-$KEY" -G --data-urlencode q=Karpathy "$BASE/api/search"
 check "key: a wrong key gets 401 with a JSON error" eval '[ "$CODE" = 401 ] && [ -n "$(json "d[\"error\"]")" ]'
 n=$(total Karpathy -H "Authorization: Bearer $KEY")
@@ -370,11 +400,14 @@ awk -v dir="$BIG" 'BEGIN {
 chmod -R a+rX "$BIG"
 nbig=$(ls "$BIG" | wc -l)
 start big -e LOUPE_REFRESH_SECONDS=0 -v "$BIG:/docs:ro" -v "$RUN_ID-big:/data" || fatal "podman run failed"
-wait_for 30 eval 'podman logs "$CNAME" 2>&1 | grep -q "indexing /docs"'
+wait_for 30 eval 'grep -q "indexing /docs" <<<"$(podman logs "$CNAME" 2>&1)"'
 sleep 1
 http "$BASE/api/health"
 if [ "$CODE" = 200 ]; then
   say "     note: the first indexing of $nbig files had already finished; stopping while it serves"
+else
+  check "big: the health check fails while the first indexing runs" \
+    eval '! podman exec "$CNAME" loupe-healthcheck >/dev/null 2>&1'
 fi
 check_stop "big (indexing $nbig files)"
 podman logs "$CNAME" 2>&1 | tail -n 4 | sed 's/^/     | /'
@@ -389,14 +422,11 @@ check_stop big2
 
 # ---------------------------------------------------------------------------- compose
 header "compose: docker/compose.yml with podman-compose"
-if ! command -v podman-compose >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman-compose >"$WORK/apt.log" 2>&1 ||
-    say "     (could not install podman-compose: $(tail -n1 "$WORK/apt.log"))"
-fi
 if command -v podman-compose >/dev/null; then
   cport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   export LOUPE_DOCS_DIR=$DOCS LOUPE_HOST_PORT=127.0.0.1:$cport LOUPE_VOLUME=$RUN_ID-compose \
-         LOUPE_REFRESH_SECONDS=2 LOUPE_API_KEY=
+         LOUPE_REFRESH_SECONDS=2
+  unset LOUPE_API_KEY LOUPE_LANGUAGE
   compose() { podman-compose -p "$RUN_ID" -f "$REPO/docker/compose.yml" "$@"; }
   COMPOSE_UP=1
   if compose up -d --no-build >"$WORK/compose.log" 2>&1; then
@@ -412,7 +442,7 @@ if command -v podman-compose >/dev/null; then
       check "compose: memory limit set" \
         eval '[ "$(podman inspect -f "{{.HostConfig.Memory}}" "$CNAME")" -gt 0 ]'
       check "compose: the index volume is mounted" \
-        eval 'podman inspect -f "{{range .Mounts}}{{.Name}} {{end}}" "$CNAME" | grep -q "$LOUPE_VOLUME"'
+        eval 'grep -q "$LOUPE_VOLUME" <<<"$(podman inspect -f "{{range .Mounts}}{{.Name}} {{end}}" "$CNAME")"'
       check "compose: podman healthcheck run says healthy" healthcheck_passes
       check_stop compose
     else

@@ -1,1 +1,419 @@
+// The real loupe-server on an ephemeral loopback port over a real index of seeds/ and fixtures,
+// queried with a real HTTP client.
 #include <doctest/doctest.h>
+#include <httplib.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "tests/support/test_support.h"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using loupe::testing::run_command;
+using loupe::testing::ServerProcess;
+using loupe::testing::TempDir;
+using loupe::testing::write_file;
+
+namespace {
+
+// The seeds plus documents that exercise folding, escaping and ids with slashes.
+class Corpus {
+ public:
+  Corpus() {
+    write_file(dir_ / "fixtures/accents.txt", "R\xC3\xA9sum\xC3\xA9 advice\nYour R\xC3\xA9sum\xC3\xA9 should fit on one page.\n");
+    write_file(dir_ / "fixtures/hostile.html",
+               "<title>Trap &lt;img src=x onerror=alert(1)&gt;</title>"
+               "<p>Before &lt;script&gt;alert('pwned')&lt;/script&gt; after onerror=alert(2) text</p>");
+    write_file(dir_ / "fixtures/sub/deep.md", "# Deep Note\n\nA note about lighthouses in a nested folder.\n");
+    write_file(dir_ / "web/index.html", "<!doctype html><title>Loupe</title>");
+    write_file(dir_ / "web/app.js", "console.log('ok');");
+    write_file(dir_ / "secret.txt", "root:top-secret");
+    fs::create_symlink(dir_ / "secret.txt", dir_ / "web/link.txt");
+    auto result = run_command({loupe::testing::index_program(), "--db", db().string(),
+                               loupe::testing::seeds_dir().string(), (dir_ / "fixtures").string()});
+    REQUIRE(result.exit_code == 0);
+  }
+  fs::path db() const { return dir_ / "db"; }
+  fs::path web() const { return dir_ / "web"; }
+  const TempDir& dir() const { return dir_; }
+
+ private:
+  TempDir dir_;
+};
+
+Corpus& corpus() {
+  static Corpus c;
+  return c;
+}
+
+ServerProcess& server() {
+  static ServerProcess s(corpus().db(), {"--web", corpus().web().string()});
+  return s;
+}
+
+httplib::Client client(int port) {
+  httplib::Client c("127.0.0.1", port);
+  c.set_connection_timeout(5);
+  c.set_read_timeout(10);
+  return c;
+}
+
+struct Reply {
+  int status;
+  json body;
+  std::string raw;
+  std::string content_type;
+};
+
+Reply get(const std::string& path, const httplib::Headers& headers = {}, int port = 0) {
+  auto c = client(port ? port : server().port());
+  auto res = c.Get(path, headers);
+  REQUIRE(res);
+  Reply reply{res->status, json(), res->body, res->get_header_value("Content-Type")};
+  if (reply.content_type.rfind("application/json", 0) == 0) reply.body = json::parse(res->body);
+  return reply;
+}
+
+std::string search_path(const std::string& q, const std::string& extra = "") {
+  return "/api/search?q=" + httplib::detail::encode_query_param(q) + extra;
+}
+
+std::set<std::string> hit_ids(const json& body) {
+  std::set<std::string> ids;
+  for (const auto& hit : body["hits"]) ids.insert(hit["id"].get<std::string>());
+  return ids;
+}
+
+std::vector<std::string> marked_words(const std::string& html) {
+  std::vector<std::string> words;
+  static const std::regex kMark("<mark>([^<]*)</mark>");
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), kMark); it != std::sregex_iterator(); ++it)
+    words.push_back((*it)[1].str());
+  return words;
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+// Ground truth from the files themselves: the seeds that contain `word` as a word.
+std::set<std::string> seeds_containing(const std::string& word) {
+  std::set<std::string> ids;
+  std::regex pattern("\\b" + word + "\\b", std::regex::icase);
+  for (const auto& entry : fs::directory_iterator(loupe::testing::seeds_dir())) {
+    std::ifstream in(entry.path());
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string s = text.str();
+    if (std::regex_search(s, pattern)) ids.insert(entry.path().filename().string());
+  }
+  return ids;
+}
+
+void check_error(const Reply& reply, int status, const std::string& code) {
+  CHECK(reply.status == status);
+  CHECK(reply.content_type.rfind("application/json", 0) == 0);
+  REQUIRE(reply.body.is_object());
+  CHECK(reply.body["error"]["code"] == code);
+  CHECK(reply.body["error"]["message"].is_string());
+  CHECK_FALSE(reply.body["error"]["message"].get<std::string>().empty());
+}
+
+}  // namespace
+
+TEST_CASE("search answers in the documented shape") {
+  Reply r = get(search_path("karpathy"));
+  REQUIRE(r.status == 200);
+  CHECK(r.content_type == "application/json; charset=utf-8");
+  CHECK(r.body["query"] == "karpathy");
+  CHECK(r.body["total"] == 5);
+  CHECK(r.body["page"] == 1);
+  CHECK(r.body["per_page"] == 10);
+  CHECK(r.body["took_ms"].is_number());
+  REQUIRE(r.body["hits"].size() == 5);
+  double previous = 1e9;
+  for (const auto& hit : r.body["hits"]) {
+    for (const char* key : {"id", "title", "path", "snippet", "title_html"}) CHECK(hit[key].is_string());
+    CHECK(hit["score"].is_number());
+    CHECK(hit["score"].get<double>() <= previous);
+    previous = hit["score"].get<double>();
+    CHECK(marked_words(hit["snippet"].get<std::string>()).size() > 0);
+  }
+}
+
+TEST_CASE("words that appear in the seeds find exactly the seeds that contain them") {
+  for (const std::string word : {"Bloomberg", "Prodigal", "Eureka", "Autopilot", "Axios", "TechCrunch", "Musk"}) {
+    CAPTURE(word);
+    Reply r = get(search_path(word, "&per_page=100"));
+    REQUIRE(r.status == 200);
+    std::set<std::string> expected = seeds_containing(word);
+    REQUIRE_FALSE(expected.empty());
+    CHECK(hit_ids(r.body) == expected);
+    CHECK(r.body["total"] == expected.size());
+    for (const auto& hit : r.body["hits"]) {
+      for (const std::string& w : marked_words(hit["snippet"].get<std::string>())) CHECK(lower(w).find(lower(word)) == 0);
+    }
+  }
+}
+
+TEST_CASE("query features over HTTP") {
+  struct Row {
+    std::string query;
+    std::set<std::string> expected;
+  };
+  const std::set<std::string> tesla = seeds_containing("Tesla");
+  const std::set<std::string> bloomberg = seeds_containing("Bloomberg");
+  const std::set<std::string> prodigal = seeds_containing("Prodigal");
+  std::set<std::string> either = bloomberg;
+  either.insert(prodigal.begin(), prodigal.end());
+  const Row rows[] = {
+      {"Bloomberg OR Prodigal", either},
+      {"title:prodigal", prodigal},
+      {"title:lighthouses", {}},
+      {"lighthouses", {"sub/deep.md"}},
+      {"\"nested folder\"", {"sub/deep.md"}},
+      {"\"folder nested\"", {}},
+      {"lighthouse*", {"sub/deep.md"}},
+      {"lighthouses -nested", {}},
+      {"lighthouses NOT nested", {}},
+      {"+lighthouses +note", {"sub/deep.md"}},
+      {"(lighthouses OR bloomberg) AND nested", {"sub/deep.md"}},
+      {"lighthouses NEAR folder", {"sub/deep.md"}},
+      {"tesla", tesla},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.query);
+    Reply r = get(search_path(row.query, "&per_page=100"));
+    REQUIRE(r.status == 200);
+    CHECK(hit_ids(r.body) == row.expected);
+  }
+}
+
+TEST_CASE("snippets mark folded and stemmed words as the document writes them") {
+  Reply r = get(search_path("resume"));
+  REQUIRE(r.status == 200);
+  bool saw_accented = false;
+  for (const auto& hit : r.body["hits"]) {
+    for (const std::string& w : marked_words(hit["snippet"].get<std::string>())) {
+      CHECK((w == "resume" || w == "R\xC3\xA9sum\xC3\xA9"));
+      saw_accented = saw_accented || w == "R\xC3\xA9sum\xC3\xA9";
+    }
+    if (hit["id"] == "accents.txt") CHECK(hit["title_html"] == "<mark>R\xC3\xA9sum\xC3\xA9</mark> advice");
+  }
+  CHECK(saw_accented);
+
+  Reply running = get(search_path("running", "&per_page=100"));
+  REQUIRE(running.status == 200);
+  REQUIRE(running.body["hits"].size() > 0);
+  std::set<std::string> forms;
+  for (const auto& hit : running.body["hits"])
+    for (const std::string& w : marked_words(hit["snippet"].get<std::string>())) forms.insert(lower(w));
+  for (const std::string& form : forms) CHECK((form == "run" || form == "runs" || form == "running"));
+  CHECK(forms.count("runs") == 1);  // matched through the stem, marked as written
+}
+
+TEST_CASE("pages walk the results without overlap") {
+  std::set<std::string> seen;
+  for (int page = 1; page <= 3; ++page) {
+    Reply r = get(search_path("karpathy", "&per_page=2&page=" + std::to_string(page)));
+    REQUIRE(r.status == 200);
+    CHECK(r.body["total"] == 5);
+    CHECK(r.body["page"] == page);
+    CHECK(r.body["hits"].size() == (page < 3 ? 2u : 1u));
+    for (const auto& id : hit_ids(r.body)) CHECK(seen.insert(id).second);
+  }
+  CHECK(seen.size() == 5);
+  Reply beyond = get(search_path("karpathy", "&per_page=2&page=4"));
+  CHECK(beyond.status == 200);
+  CHECK(beyond.body["hits"].empty());
+}
+
+TEST_CASE("documents by id, with every match marked on request") {
+  Reply doc = get("/api/documents/sub%2Fdeep.md?q=lighthouse");
+  REQUIRE(doc.status == 200);
+  CHECK(doc.body["id"] == "sub/deep.md");
+  CHECK(doc.body["title"] == "Deep Note");
+  CHECK(doc.body["size"].is_number());
+  CHECK(doc.body["modified"].is_number());
+  CHECK(doc.body["text"].get<std::string>().find("lighthouses in a nested folder") != std::string::npos);
+  CHECK(doc.body["html"].get<std::string>().find("<mark>lighthouses</mark>") != std::string::npos);
+  Reply raw_slash = get("/api/documents/sub/deep.md");
+  CHECK(raw_slash.status == 200);
+  CHECK_FALSE(raw_slash.body.contains("html"));
+  check_error(get("/api/documents/no-such-doc.txt"), 404, "not_found");
+}
+
+TEST_CASE("health reports the document count") {
+  Reply r = get("/api/health");
+  CHECK(r.status == 200);
+  CHECK(r.body["status"] == "ok");
+  CHECK(r.body["documents"] == 8);
+}
+
+TEST_CASE("bad requests get a 4xx JSON error, never a 5xx") {
+  check_error(get("/api/search"), 400, "missing_query");
+  check_error(get("/api/search?q="), 400, "missing_query");
+  check_error(get("/api/search?q=%20%20"), 400, "missing_query");
+  check_error(get(search_path("a", "&page=0")), 400, "invalid_parameter");
+  check_error(get(search_path("a", "&page=abc")), 400, "invalid_parameter");
+  check_error(get(search_path("a", "&page=-1")), 400, "invalid_parameter");
+  check_error(get(search_path("a", "&per_page=0")), 400, "invalid_parameter");
+  check_error(get(search_path("a", "&per_page=101")), 400, "invalid_parameter");
+  check_error(get(search_path("a", "&per_page=99999999999999999999")), 400, "invalid_parameter");
+  check_error(get(search_path(std::string(1025, 'a'))), 400, "query_too_long");
+  CHECK(get(search_path(std::string(1024, 'a'))).status == 200);
+  check_error(get("/api/nothing-here"), 404, "not_found");
+  auto c = client(server().port());
+  auto post = c.Post("/api/search", "{}", "application/json");
+  REQUIRE(post);
+  CHECK(post->status == 405);
+  CHECK(json::parse(post->body)["error"]["code"] == "method_not_allowed");
+  auto del = c.Delete("/api/health");
+  REQUIRE(del);
+  CHECK(del->status == 405);
+
+  const std::vector<std::string> odd_queries = {"\"unbalanced", "((((", "))))", "AND", "OR OR OR", "NOT", "-", "+", "*", "title:",
+                              "title:\"", "NEAR", "a NEAR", "NEAR/999999 b", "\"\"\"", "\xFF\xFE\xFD", "\xE2\x80\x9C",
+                              std::string(1000, '('), std::string(500, '"'), "a* b* c* d* e*", "-a -b -c",
+                              "\xF0\x9F\x98\x80\xF0\x9F\x98\x80", std::string(300, 'x') + "*"};
+  for (const std::string& q : odd_queries) {
+    CAPTURE(q);
+    Reply r = get(search_path(q));
+    CHECK(r.status == 200);
+    CHECK(r.body["hits"].is_array());
+  }
+}
+
+TEST_CASE("document text is escaped wherever it reaches HTML") {
+  Reply r = get(search_path("pwned OR trap"));
+  REQUIRE(r.status == 200);
+  REQUIRE(r.body["hits"].size() == 1);
+  const auto& hit = r.body["hits"][0];
+  CHECK(hit["title"] == "Trap <img src=x onerror=alert(1)>");  // the raw title is data, for text nodes
+  for (const std::string field : {"snippet", "title_html"}) {
+    std::string html = hit[field].get<std::string>();
+    CAPTURE(html);
+    CHECK(html.find('<') == html.find("<mark>"));
+    CHECK(std::regex_replace(html, std::regex("</?mark>"), "").find('<') == std::string::npos);
+  }
+  CHECK(hit["snippet"].get<std::string>().find("&lt;script&gt;alert(&#39;<mark>pwned</mark>&#39;)&lt;/script&gt;") !=
+        std::string::npos);
+  Reply doc = get("/api/documents/hostile.html?q=alert");
+  std::string html = doc.body["html"].get<std::string>();
+  CHECK(std::regex_replace(html, std::regex("</?mark>"), "").find('<') == std::string::npos);
+}
+
+TEST_CASE("the page is served from --web and nothing outside it is") {
+  Reply page = get("/");
+  CHECK(page.status == 200);
+  CHECK(page.content_type == "text/html; charset=utf-8");
+  Reply js = get("/app.js");
+  CHECK(js.status == 200);
+  CHECK(js.content_type == "text/javascript; charset=utf-8");
+  for (const std::string path : {"/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E%2Fsecret.txt", "/..%2f..%2fetc%2fpasswd",
+                                 "/link.txt", "/web/../secret.txt", "/./../secret.txt", "/%252e%252e/secret.txt",
+                                 "/etc/passwd", "//etc/passwd", "/.hidden", "/nope.html"}) {
+    CAPTURE(path);
+    auto c = client(server().port());
+    auto res = c.Get(path);
+    REQUIRE(res);
+    CHECK(res->status == 404);
+    CHECK(res->body.find("top-secret") == std::string::npos);
+    CHECK(res->body.find("root:") == std::string::npos);
+  }
+}
+
+TEST_CASE("a live re-index is seen within a second, with no failed request") {
+  TempDir tmp;
+  write_file(tmp / "docs/one.txt", "The first document mentions albatross.\n");
+  REQUIRE(run_command({loupe::testing::index_program(), "--db", (tmp / "db").string(), (tmp / "docs").string()}).exit_code == 0);
+  ServerProcess live(tmp / "db");
+  std::atomic<bool> stop{false};
+  std::atomic<int> failures{0}, requests{0};
+  std::vector<std::thread> clients;
+  // Joins the clients however the test ends.
+  struct Joiner {
+    std::atomic<bool>& stop;
+    std::vector<std::thread>& threads;
+    ~Joiner() {
+      stop = true;
+      for (auto& t : threads)
+        if (t.joinable()) t.join();
+    }
+  } joiner{stop, clients};
+  for (int i = 0; i < 4; ++i) {
+    clients.emplace_back([&] {
+      auto c = client(live.port());
+      while (!stop) {
+        auto res = c.Get(search_path("albatross OR cormorant"));
+        ++requests;
+        if (!res || res->status != 200) ++failures;
+      }
+    });
+  }
+  for (int round = 0; round < 5; ++round) {
+    std::string bird = "cormorant" + std::string(1, static_cast<char>('a' + round));
+    write_file(tmp / "docs" / (bird + ".txt"), "A new document about the " + bird + ".\n");
+    REQUIRE(run_command({loupe::testing::index_program(), "--db", (tmp / "db").string(), (tmp / "docs").string()}).exit_code == 0);
+    auto indexed = std::chrono::steady_clock::now();
+    bool found = false;
+    while (!found && std::chrono::steady_clock::now() - indexed < std::chrono::seconds(3)) {
+      Reply r = get(search_path(bird), {}, live.port());
+      found = r.status == 200 && r.body["total"] == 1;
+      if (!found) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    CHECK(found);
+    CHECK(std::chrono::steady_clock::now() - indexed < std::chrono::seconds(1));
+  }
+  stop = true;
+  for (auto& t : clients) t.join();
+  CHECK(requests > 0);
+  CHECK(live.log().find(" 500 ") == std::string::npos);
+  CHECK(failures == 0);
+}
+
+TEST_CASE("with an API key, /api/ needs it and /api/health does not") {
+  ServerProcess keyed(corpus().db(), {}, {"LOUPE_API_KEY=s3cret-key"});
+  check_error(get(search_path("karpathy"), {}, keyed.port()), 401, "unauthorized");
+  check_error(get(search_path("karpathy"), {{"Authorization", "Bearer wrong"}}, keyed.port()), 401, "unauthorized");
+  check_error(get("/api/documents/sub%2Fdeep.md", {{"Authorization", "s3cret-key"}}, keyed.port()), 401, "unauthorized");
+  CHECK(get(search_path("karpathy"), {{"Authorization", "Bearer s3cret-key"}}, keyed.port()).status == 200);
+  CHECK(get("/api/health", {}, keyed.port()).status == 200);
+}
+
+TEST_CASE("flags win over environment variables") {
+  TempDir tmp;
+  ServerProcess s(corpus().db(), {}, {"LOUPE_DB=" + (tmp / "elsewhere").string(), "LOUPE_PORT=1"});
+  CHECK(get("/api/health", {}, s.port()).body["documents"] == 8);
+}
+
+TEST_CASE("an empty or missing database is served as an empty index") {
+  TempDir tmp;
+  ServerProcess s(tmp / "not-yet");
+  Reply health = get("/api/health", {}, s.port());
+  CHECK(health.status == 200);
+  CHECK(health.body["documents"] == 0);
+  Reply r = get(search_path("anything"), {}, s.port());
+  CHECK(r.status == 200);
+  CHECK(r.body["total"] == 0);
+}
+
+TEST_CASE("SIGTERM stops the server cleanly; every request was logged") {
+  ServerProcess s(corpus().db());
+  CHECK(get(search_path("karpathy"), {}, s.port()).status == 200);
+  auto started = std::chrono::steady_clock::now();
+  CHECK(s.stop() == 0);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(3));
+  CHECK(std::regex_search(s.log(), std::regex(R"(GET /api/search 200 [0-9.]+ms)")));
+  CHECK(s.log().find("stopped") != std::string::npos);
+}

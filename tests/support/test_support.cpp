@@ -1,7 +1,6 @@
 #include "tests/support/test_support.h"
 
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -83,38 +82,36 @@ ServerProcess::ServerProcess(const fs::path& db, const std::vector<std::string>&
   std::vector<std::string> argv = {server_program(), "--db", db.string(), "--port", "0",
                                    "--bind", "127.0.0.1", "--threads", "32"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-  int fds[2];
-  if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
+  // The log goes to a file, not a pipe: a pipe nobody drains would fill up and stall the server.
+  std::string log_path = (fs::temp_directory_path() / "loupe-server-log-XXXXXX").string();
+  log_fd_ = mkstemp(log_path.data());
+  if (log_fd_ < 0) throw std::runtime_error("mkstemp failed");
+  unlink(log_path.c_str());
   pid_ = fork();
   if (pid_ == 0) {
-    dup2(fds[1], STDERR_FILENO);
-    dup2(fds[1], STDOUT_FILENO);
-    close(fds[0]);
-    close(fds[1]);
+    dup2(log_fd_, STDERR_FILENO);
+    dup2(log_fd_, STDOUT_FILENO);
     for (const std::string& e : env) putenv(const_cast<char*>(e.c_str()));
     std::vector<char*> args = c_args(argv);
     execv(args[0], args.data());
     _exit(127);
   }
-  close(fds[1]);
-  log_fd_ = fds[0];
   // Wait for "listening on http://127.0.0.1:PORT".
   static const std::regex kListening(R"(listening on http://[^:]+:(\d+))");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (std::chrono::steady_clock::now() < deadline) {
-    pollfd p{log_fd_, POLLIN, 0};
-    if (poll(&p, 1, 100) > 0) {
-      char buffer[4096];
-      ssize_t n = read(log_fd_, buffer, sizeof buffer);
-      if (n <= 0) break;
-      log_.append(buffer, static_cast<size_t>(n));
-      std::smatch m;
-      if (std::regex_search(log_, m, kListening)) {
-        port_ = std::stoi(m[1].str());
-        fcntl(log_fd_, F_SETFL, O_NONBLOCK);
-        return;
-      }
+    std::smatch m;
+    const std::string& text = log();
+    if (std::regex_search(text, m, kListening)) {
+      port_ = std::stoi(m[1].str());
+      return;
     }
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      break;
+    }
+    usleep(10000);
   }
   stop();
   throw std::runtime_error("loupe-server did not start:\n" + log_);
@@ -124,7 +121,8 @@ const std::string& ServerProcess::log() {
   if (log_fd_ >= 0) {
     char buffer[4096];
     ssize_t n;
-    while ((n = read(log_fd_, buffer, sizeof buffer)) > 0) log_.append(buffer, static_cast<size_t>(n));
+    while ((n = pread(log_fd_, buffer, sizeof buffer, static_cast<off_t>(log_.size()))) > 0)
+      log_.append(buffer, static_cast<size_t>(n));
   }
   return log_;
 }
@@ -132,23 +130,16 @@ const std::string& ServerProcess::log() {
 int ServerProcess::stop() {
   if (pid_ <= 0) return -1;
   kill(pid_, SIGTERM);
-  // Drain the log while waiting so that a full pipe cannot block the server's shutdown.
   int status = 0;
-  for (;;) {
-    log();
-    pid_t done = waitpid(pid_, &status, WNOHANG);
-    if (done == pid_) break;
-    usleep(10000);
-  }
+  waitpid(pid_, &status, 0);
   log();
   pid_ = -1;
-  close(log_fd_);
-  log_fd_ = -1;
   return exit_status(status);
 }
 
 ServerProcess::~ServerProcess() {
   if (pid_ > 0) stop();
+  if (log_fd_ >= 0) close(log_fd_);
 }
 
 }  // namespace loupe::testing
