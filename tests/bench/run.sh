@@ -18,6 +18,8 @@
 #   BENCH_NO_BUILD=1 use the loupe-index/loupe-server already in BUILD_DIR
 #   BENCH_FROM_HEAD=1  build the committed HEAD (git archive) instead of the
 #                    working tree, e.g. while others are editing it
+#   BENCH_OMINDEX_ARGS  extra omindex options, e.g. "--sample-size=1M" to give Omega's
+#                    snippets the whole text instead of the default 512-byte sample
 #   BENCH_PERF=1     record `perf` on loupe-server during the largest corpus's
 #                    8-connection run and print its top symbols (needs linux-perf)
 #
@@ -136,12 +138,18 @@ wait_http() {  # URL PID
 # record JSON: appends one JSON object (built by python from KEY=VALUE args) to records.jsonl
 record() {
   python3 - "$@" >>"$OUT/records.jsonl" <<'EOF'
-import json, sys
+import json, re, sys
 rec = {}
 for a in sys.argv[1:]:
     k, v = a.split("=", 1)
     if k.endswith(":json"):
         rec[k[:-5]] = json.loads(v)
+        continue
+    if k.endswith(":s"):
+        rec[k[:-2]] = v
+        continue
+    if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", v):
+        rec[k] = v
         continue
     try:
         v = int(v)
@@ -204,6 +212,7 @@ fi
 command -v wrk >/dev/null || die "wrk not found"
 mkdir -p "$OUT"/{logs,work,corpora,loupe,omega,sphinx,bin}
 : >"$OUT/records.jsonl"
+rm -f "$OUT/perf-top.txt" "$OUT/perf.data"
 
 if [ "${BENCH_NO_BUILD:-0}" = 1 ]; then
   log "using the existing binaries in $BUILD_DIR (BENCH_NO_BUILD=1)"
@@ -339,10 +348,10 @@ for c in $CORPORA; do
   log "  loupe: ${w}s, peak RSS ${r} KB; no-op ${M_WALL}s"
   # Omega
   rm -rf "$OUT/omega/db/$c"; mkdir -p "$OUT/omega/db"
-  measure "omindex-$c" omindex --db "$OUT/omega/db/$c" --url / "$corpus"
+  measure "omindex-$c" omindex ${BENCH_OMINDEX_ARGS:-} --db "$OUT/omega/db/$c" --url / "$corpus"
   [ "$M_RC" -eq 0 ] || { tail "$OUT/logs/omindex-$c.log" >&2; die "omindex failed on $c"; }
   w=$M_WALL; r=$M_RSS_KB
-  measure "omindex-$c-noop" omindex --db "$OUT/omega/db/$c" --url / "$corpus"
+  measure "omindex-$c-noop" omindex ${BENCH_OMINDEX_ARGS:-} --db "$OUT/omega/db/$c" --url / "$corpus"
   record type=index corpus="$c" engine=omega wall_s="$w" peak_rss_kb="$r" \
     index_bytes="$(dir_bytes "$OUT/omega/db/$c")" noop_s="$M_WALL"
   log "  omindex: ${w}s, peak RSS ${r} KB; no-op ${M_WALL}s"
@@ -407,12 +416,20 @@ for c in $CORPORA; do
   for n in $CONNS; do run_wrk "$c" health "$n" "http://127.0.0.1:$port/api/health"; done
   for n in $CONNS; do
     if [ "${BENCH_PERF:-0}" = 1 ] && [ "$c" = "$LARGEST" ] && [ "$n" = 8 ] && command -v perf >/dev/null; then
-      perf record -F 999 -g -p "$spid" -o "$OUT/perf.data" -- sleep "$DURATION" >"$OUT/logs/perf.log" 2>&1 &
+      # DWARF unwinding: the Release build keeps no frame pointers
+      perf record -F 199 --call-graph dwarf,16384 -p "$spid" -o "$OUT/perf.data" -- sleep "$DURATION" \
+        >"$OUT/logs/perf.log" 2>&1 &
       perfpid=$!
       run_wrk "$c" loupe "$n" "http://127.0.0.1:$port" "$OUT/work/$c/loupe.lua"
       wait "$perfpid" || true
-      perf report -i "$OUT/perf.data" --no-children --sort symbol --stdio 2>/dev/null |
-        grep -E '^ +[0-9]' | head -40 >"$OUT/perf-top.txt" || true
+      {
+        echo "self time:"
+        perf report -i "$OUT/perf.data" --no-children --sort dso,symbol --stdio -g none 2>/dev/null |
+          grep -E '^ +[0-9]' | head -25 | cut -c1-150
+        echo; echo "inclusive time (Loupe, Xapian, ICU, httplib frames):"
+        perf report -i "$OUT/perf.data" --children --sort symbol --stdio -g none 2>/dev/null |
+          grep -E '^ +[0-9]' | grep -E 'loupe|Xapian|icu_|httplib' | head -30 | cut -c1-150
+      } >"$OUT/perf-top.txt" || true
     else
       run_wrk "$c" loupe "$n" "http://127.0.0.1:$port" "$OUT/work/$c/loupe.lua"
     fi
@@ -464,16 +481,18 @@ record type=run started="$(date -u -d "@${T_START%.*}" +%Y-%m-%dT%H:%M:%SZ)" \
   loadavg_end="$(cut -d' ' -f1 /proc/loadavg)" \
   cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')" cores="$(nproc)" \
   mem_kb="$(awk '/MemTotal/ {print $2}' /proc/meminfo)" kernel="$(uname -r)" \
-  loupe_commit="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(
+  loupe_commit:s="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(
     [ "${BENCH_FROM_HEAD:-0}" = 1 ] || [ -z "$(git -C "$ROOT" status --porcelain -uno 2>/dev/null)" ] || echo +dirty)" \
   omega_version="$(dpkg-query -W -f '${Version}' xapian-omega)" \
   sphinx_version="$(dpkg-query -W -f '${Version}' sphinxsearch)" \
   lighttpd_version="$(dpkg-query -W -f '${Version}' lighttpd)" \
   wrk_version="$(dpkg-query -W -f '${Version}' wrk)"
 python3 "$HERE/report.py" "$OUT/records.jsonl" "$OUT/results.json" "$OUT/results.md"
-if [ -s "$OUT/perf-top.txt" ]; then
-  printf '\n### perf: loupe-server, %s, 8 connections (self time)\n\n```\n' "$LARGEST"
-  cat "$OUT/perf-top.txt"
-  printf '```\n'
+if [ "${BENCH_PERF:-0}" = 1 ] && [ -s "$OUT/perf-top.txt" ]; then
+  {
+    printf '\n### perf: loupe-server, %s, 8 connections\n\n```\n' "$LARGEST"
+    cat "$OUT/perf-top.txt"
+    printf '```\n'
+  } | tee -a "$OUT/results.md"
 fi
 log "results: $OUT/results.json and $OUT/results.md"
