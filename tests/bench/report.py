@@ -70,7 +70,8 @@ def build(records):
             res["memory"].setdefault(r["corpus"], {})[r["engine"]] = {
                 "rss_mb": round(r["rss_kb"] / 1024, 1), "peak_rss_mb": round(r["hwm_kb"] / 1024, 1)}
         elif t == "load":
-            res.setdefault("load", {})[r["corpus"]] = r["loadavg"]
+            res.setdefault("load", {})[r["phase"]] = {
+                "busy_pct": r["busy_pct"], "loadavg": r["loadavg"], "waited_s": r["waited_s"]}
         elif t == "health":
             res["health"][r["corpus"]] = r["body"]
 
@@ -157,14 +158,15 @@ def markdown(res):
                    run.get("sphinx_version", "?"), run.get("lighttpd_version", "?"),
                    run.get("wrk_version", "?"), run.get("duration_s", "?"),
                    run.get("wrk_duration_s", "?")))
-    loads = [run.get("loadavg_start", 0)] + list(res.get("load", {}).values())
-    if max(loads) > 1.0:
+    load = res.get("load", {})
+    if load:
+        busy = max(v["busy_pct"] for v in load.values())
         out.append("")
-        out.append("**Caution:** the 1-minute load average reached %.1f during the run (at start "
-                   "%.1f, before each query block: %s): other work on the machine was "
-                   "competing for the 2 cores and the figures are noisy." % (
-                       max(loads), run.get("loadavg_start", 0),
-                       ", ".join("%s %.1f" % kv for kv in res.get("load", {}).items())))
+        out.append("%sCPU busy before each phase, from other work on the machine: %s." % (
+            "**Caution: other work was competing for the cores, the figures are noisy.** "
+            if busy >= 10 else "",
+            "; ".join("%s %.0f%% (load average %.1f)" % (k, v["busy_pct"], v["loadavg"])
+                      for k, v in load.items())))
     out.append("")
     out.append("### Corpora")
     out.append("")
@@ -204,6 +206,7 @@ def markdown(res):
     hdr = "| corpus | endpoint |" + "".join(" req/s c=%s | p50 ms | p99 ms |" % n for n in conns)
     out.append(hdr)
     out.append("|---|---|" + "---:|---:|---:|" * len(conns))
+    any_overflow = [False]
     for c, engines in res["queries"].items():
         for e, label in ENGINE_NAMES:
             if e not in engines:
@@ -217,10 +220,19 @@ def markdown(res):
                 errs = sum(w.get(k, 0) for k in ("err_connect", "err_read", "err_write",
                                                  "err_status", "err_timeout"))
                 mark = " (%d err)" % errs if errs else ""
-                row += " %s%s | %s | %s |" % (fnum(w["rps"], 0), mark, fnum(w["p50_ms"], 2),
-                                              fnum(w["p99_ms"], 2))
+                lo = w.get("listen_overflows", 0)
+                if lo:
+                    any_overflow[0] = True
+                row += " %s%s | %s | %s%s |" % (fnum(w["rps"], 0), mark, fnum(w["p50_ms"], 2),
+                                                fnum(w["p99_ms"], 2), " †%d" % lo if lo else "")
             out.append(row)
     out.append("")
+    if any_overflow[0]:
+        out.append("† N: the kernel dropped N connection attempts during the cell because the "
+                   "server's listen backlog was full (TcpExt ListenOverflows); each such client "
+                   "waits for a SYN retransmit (1 s, then 3 s...), which lands in the latency "
+                   "percentiles.")
+        out.append("")
     out.append("Warm-up pass (every query once, sequentially): queries with hits / with 10 hits, "
                "hits with a snippet / with highlighted terms")
     out.append("")

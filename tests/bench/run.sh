@@ -20,6 +20,8 @@
 #                    working tree, e.g. while others are editing it
 #   BENCH_OMINDEX_ARGS  extra omindex options, e.g. "--sample-size=1M" to give Omega's
 #                    snippets the whole text instead of the default 512-byte sample
+#   BENCH_WAIT_QUIET=S  before indexing and before each corpus's queries, wait up to
+#                    S seconds for the machine to be idle (a shared machine skews figures)
 #   BENCH_PERF=1     record `perf` on loupe-server during the largest corpus's
 #                    8-connection run and print its top symbols (needs linux-perf)
 #
@@ -179,18 +181,30 @@ measure() {
 
 dir_bytes() { du -sb "$@" | awk '{s+=$1} END {print s+0}'; }
 
+# TCP listen-queue overflows so far (a server whose accept backlog is too short for a burst
+# of connections makes clients wait for SYN retransmits: 1 s, 3 s, ...)
+listen_overflows() {
+  awk '/^TcpExt:/ { if (!h) { for (i = 1; i <= NF; i++) n[i] = $i; h = 1 }
+                    else { for (i = 1; i <= NF; i++) if (n[i] == "ListenOverflows") print $i } }' \
+    /proc/net/netstat 2>/dev/null || echo 0
+}
+
 # run_wrk CORPUS ENGINE CONNS URL [LUA]
 run_wrk() {
-  local corpus=$1 engine=$2 c=$3 url=$4 lua=${5:-$OUT/work/done.lua} t=2 line
+  local corpus=$1 engine=$2 c=$3 url=$4 lua=${5:-$OUT/work/done.lua} t=2 line lo0 lo1
   [ "$c" -ge 2 ] || t=1
+  lo0=$(listen_overflows)
   line=$(wrk -t"$t" -c"$c" -d"${DURATION}s" --timeout 10s -s "$lua" "$url" 2>&1 |
     tee "$OUT/logs/wrk-$corpus-$engine-$c.log" | grep '^WRKJSON ' | sed 's/^WRKJSON //') || true
   if [ -z "$line" ]; then
     log "wrk gave no result for $engine/$corpus/c=$c (see logs/wrk-$corpus-$engine-$c.log)"
     line='{"failed":1}'
   fi
+  lo1=$(listen_overflows)
+  line=$(python3 -c "import json,sys; j=json.loads(sys.argv[1]); j['listen_overflows']=int(sys.argv[2]); print(json.dumps(j))" \
+    "$line" "$((${lo1:-0} - ${lo0:-0}))")
   record type=query corpus="$corpus" engine="$engine" conns="$c" wrk:json="$line"
-  log "  $engine c=$c: $(python3 -c "import json,sys; j=json.loads(sys.argv[1]); print('%.0f req/s p50 %.2f ms p99 %.2f ms, %d non-2xx, %d errors' % (j.get('rps',0), j.get('p50_ms',0), j.get('p99_ms',0), j.get('err_status',0), j.get('err_connect',0)+j.get('err_read',0)+j.get('err_write',0)+j.get('err_timeout',0)))" "$line")"
+  log "  $engine c=$c: $(python3 -c "import json,sys; j=json.loads(sys.argv[1]); print('%.0f req/s p50 %.2f ms p99 %.2f ms, %d non-2xx, %d errors, %d listen overflows' % (j.get('rps',0), j.get('p50_ms',0), j.get('p99_ms',0), j.get('err_status',0), j.get('err_connect',0)+j.get('err_read',0)+j.get('err_write',0)+j.get('err_timeout',0), j.get('listen_overflows',0)))" "$line")"
 }
 
 check_engine() {  # CORPUS ENGINE URL_PREFIX
@@ -200,15 +214,40 @@ check_engine() {  # CORPUS ENGINE URL_PREFIX
   log "  $2 check: $res"
 }
 
+# cpu_busy SECONDS: percentage of all CPUs busy over the next SECONDS (from /proc/stat)
+cpu_busy() {
+  python3 - "$1" <<'EOF'
+import sys, time
+def snap():
+    v = [int(x) for x in open("/proc/stat").readline().split()[1:]]
+    return sum(v), v[3] + v[4]
+t0, i0 = snap(); time.sleep(float(sys.argv[1])); t1, i1 = snap()
+print(round(100.0 * (1 - (i1 - i0) / max(1, t1 - t0)), 1))
+EOF
+}
+
+# wait_quiet LABEL: with BENCH_WAIT_QUIET=S, waits up to S seconds for the machine to be idle
+# (under 10% CPU busy over 3 s) so that other work does not skew the next figures.
+wait_quiet() {
+  local max=${BENCH_WAIT_QUIET:-0} waited=0 busy
+  busy=$(cpu_busy 1)
+  while [ "$max" -gt 0 ] && python3 -c "import sys; sys.exit(0 if $busy >= 10 else 1)" && [ "$waited" -lt "$max" ]; do
+    [ "$waited" = 0 ] && log "machine busy (${busy}% CPU): waiting up to ${max}s for it to quieten ($1)"
+    sleep 7; waited=$((waited + 10))
+    busy=$(cpu_busy 3)
+  done
+  record type=load phase="$1" busy_pct="$busy" loadavg="$(cut -d' ' -f1 /proc/loadavg)" waited_s="$waited"
+  python3 -c "import sys; sys.exit(0 if $busy >= 10 else 1)" &&
+    log "WARNING: ${busy}% CPU busy before $1 (load average $(cut -d' ' -f1-3 /proc/loadavg)): other work will skew the figures"
+  return 0
+}
+
 proc_rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 proc_hwm_kb() { awk '/^VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
 # ---------------------------------------------------------------- setup
 install_packages
 LOAD0=$(cut -d' ' -f1 /proc/loadavg)
-if python3 -c "import sys; sys.exit(0 if $LOAD0 > 1.0 else 1)"; then
-  log "WARNING: load average is $LOAD0 before the run: other work on this machine will skew the figures"
-fi
 command -v wrk >/dev/null || die "wrk not found"
 mkdir -p "$OUT"/{logs,work,corpora,loupe,omega,sphinx,bin}
 : >"$OUT/records.jsonl"
@@ -333,6 +372,7 @@ EOF
 } >"$SPHINX_CONF"
 rm -rf "$OUT/sphinx/idx"; mkdir -p "$OUT/sphinx/idx"
 
+wait_quiet "indexing"
 for c in $CORPORA; do
   corpus=$OUT/corpora/$c
   log "indexing $c"
@@ -402,8 +442,8 @@ for line in open('$OUT/records.jsonl'):
 print(best[0])")
 
 for c in $CORPORA; do
-  log "queries on $c (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
-  record type=load corpus="$c" phase=queries loadavg="$(cut -d' ' -f1 /proc/loadavg)"
+  wait_quiet "queries on $c"
+  log "queries on $c"
   # --- Loupe
   port=$(free_port)
   "$LOUPE_SERVER" --db "$OUT/loupe/$c" --port "$port" --bind 127.0.0.1 >"$OUT/logs/loupe-server-$c.log" 2>&1 &
