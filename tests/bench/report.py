@@ -257,7 +257,11 @@ def markdown(res):
                     fnum(v["rss_mb"]), fnum(v["peak_rss_mb"])))
         largest = run.get("largest")
         if largest and largest in res["memory"] and "loupe" in res["memory"][largest]:
-            res["memory"]["loupe_server_rss_mb_largest"] = res["memory"][largest]["loupe"]["rss_mb"]
+            rss = res["memory"][largest]["loupe"]["rss_mb"]
+            res["memory"]["loupe_server_rss_mb_largest"] = rss
+            out.append("")
+            out.append("loupe-server RSS after the query run on the largest corpus (%s): **%.1f MB**."
+                       % (largest, rss))
         out.append("")
     out.append("### Targets")
     out.append("")
