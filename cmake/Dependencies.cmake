@@ -43,9 +43,9 @@ if(NOT md4c_FOUND)
   loupe_missing("md4c" "libmd4c-dev")
 endif()
 
-pkg_check_modules(GUMBO QUIET IMPORTED_TARGET gumbo)
-if(NOT GUMBO_FOUND)
-  loupe_missing("gumbo" "libgumbo-dev")
+pkg_check_modules(LIBXML2 QUIET IMPORTED_TARGET libxml-2.0)
+if(NOT LIBXML2_FOUND)
+  loupe_missing("libxml2" "libxml2-dev")
 endif()
 
 pkg_check_modules(XXHASH QUIET IMPORTED_TARGET libxxhash)

@@ -1,8 +1,12 @@
-// The HTML reader: visible text and <title> through gumbo, the HTML5 parser browsers agree with.
-#include <gumbo.h>
+// The HTML reader: visible text and <title> through libxml2's HTML parser in SAX mode, which
+// builds no tree (gumbo's full HTML5 tree cost more than the rest of indexing together).
+#include <libxml/HTMLparser.h>
 
+#include <array>
+#include <cstring>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "indexer/document_reader.h"
 #include "indexer/headline.h"
@@ -10,128 +14,136 @@
 namespace loupe::indexer {
 namespace {
 
-bool is_invisible(GumboTag tag) {
-  switch (tag) {
-    case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE: case GUMBO_TAG_NOSCRIPT: case GUMBO_TAG_TEMPLATE:
-    case GUMBO_TAG_HEAD: case GUMBO_TAG_IFRAME: case GUMBO_TAG_OBJECT: case GUMBO_TAG_CANVAS:
-    case GUMBO_TAG_SVG: case GUMBO_TAG_MATH: case GUMBO_TAG_SELECT:
-      return true;
-    default:
-      return false;
-  }
+bool is_one_of(const char* name, const std::string_view* names, size_t count) {
+  for (size_t i = 0; i < count; ++i)
+    if (names[i] == name) return true;
+  return false;
+}
+
+// Content a browser does not show as text.
+bool is_invisible(const char* name) {
+  static constexpr std::string_view kNames[] = {"script", "style",  "noscript", "template", "iframe",
+                                                "object", "canvas", "svg",      "math",     "select"};
+  return is_one_of(name, kNames, std::size(kNames));
 }
 
 // Elements that start a new line, so that words on either side never run together.
-bool is_block(GumboTag tag) {
-  switch (tag) {
-    case GUMBO_TAG_P: case GUMBO_TAG_DIV: case GUMBO_TAG_BR: case GUMBO_TAG_LI: case GUMBO_TAG_UL:
-    case GUMBO_TAG_OL: case GUMBO_TAG_DL: case GUMBO_TAG_DT: case GUMBO_TAG_DD: case GUMBO_TAG_H1:
-    case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6:
-    case GUMBO_TAG_TABLE: case GUMBO_TAG_TR: case GUMBO_TAG_TD: case GUMBO_TAG_TH:
-    case GUMBO_TAG_SECTION: case GUMBO_TAG_ARTICLE: case GUMBO_TAG_HEADER: case GUMBO_TAG_FOOTER:
-    case GUMBO_TAG_NAV: case GUMBO_TAG_ASIDE: case GUMBO_TAG_MAIN: case GUMBO_TAG_PRE:
-    case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_HR: case GUMBO_TAG_FIGURE:
-    case GUMBO_TAG_FIGCAPTION: case GUMBO_TAG_FORM: case GUMBO_TAG_ADDRESS: case GUMBO_TAG_BODY:
-    case GUMBO_TAG_DETAILS: case GUMBO_TAG_SUMMARY: case GUMBO_TAG_CAPTION:
-      return true;
-    default:
-      return false;
-  }
+bool is_block(const char* name) {
+  static constexpr std::string_view kNames[] = {
+      "p",      "div",   "br",      "li",     "ul",         "ol",      "dl",     "dt",    "dd",
+      "h1",     "h2",    "h3",      "h4",     "h5",         "h6",      "table",  "tr",    "td",
+      "th",     "section", "article", "header", "footer",   "nav",     "aside",  "main",  "pre",
+      "blockquote", "hr", "figure", "figcaption", "form",   "address", "body",   "details",
+      "summary", "caption", "title"};
+  return is_one_of(name, kNames, std::size(kNames));
+}
+
+bool has_attribute(const xmlChar** atts, const char* wanted) {
+  for (size_t i = 0; atts != nullptr && atts[i] != nullptr; i += 2)
+    if (std::strcmp(reinterpret_cast<const char*>(atts[i]), wanted) == 0) return true;
+  return false;
 }
 
 class TextCollector {
  public:
-  void walk(const GumboNode* node) {
-    if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA ||
-        node->type == GUMBO_NODE_WHITESPACE) {
-      append(node->v.text.text);
+  void start(const char* name, const xmlChar** atts) {
+    bool skips = is_invisible(name) || has_attribute(atts, "hidden");
+    open_.push_back(skips);
+    if (skips) ++skip_depth_;
+    if (skip_depth_ > 0) return;
+    if (std::strcmp(name, "title") == 0) ++title_depth_;
+    if (std::strcmp(name, "h1") == 0) ++h1_depth_;
+    if (std::strcmp(name, "pre") == 0) ++pre_depth_;
+    if (is_block(name)) newline();
+  }
+
+  void end(const char* name) {
+    bool skipped = !open_.empty() && open_.back();
+    if (!open_.empty()) open_.pop_back();
+    if (skipped) {
+      --skip_depth_;
       return;
     }
-    // <template> content is inert until script uses it: not visible text.
-    if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_DOCUMENT) return;
-    const GumboVector* children = node->type == GUMBO_NODE_DOCUMENT ? &node->v.document.children
-                                                                    : &node->v.element.children;
-    bool block = false;
-    bool pre = false;
-    if (node->type == GUMBO_NODE_ELEMENT) {
-      GumboTag tag = node->v.element.tag;
-      if (tag == GUMBO_TAG_TITLE && title_.empty()) title_ = collapse_whitespace(inner_text(node));
-      if (tag == GUMBO_TAG_HEAD) {
-        walk_head(node);
-        return;
-      }
-      if (is_invisible(tag) || gumbo_get_attribute(&node->v.element.attributes, "hidden")) return;
-      if (tag == GUMBO_TAG_H1 && h1_.empty()) h1_ = collapse_whitespace(inner_text(node));
-      block = is_block(tag);
-      pre = tag == GUMBO_TAG_PRE;
+    if (skip_depth_ > 0) return;
+    if (std::strcmp(name, "title") == 0 && title_depth_ > 0) --title_depth_;
+    if (std::strcmp(name, "h1") == 0 && h1_depth_ > 0) {
+      --h1_depth_;
+      if (h1_.empty()) h1_ = collapse_whitespace(h1_text_);
     }
-    if (block) newline();
-    pre_depth_ += pre;
-    for (unsigned i = 0; i < children->length; ++i)
-      walk(static_cast<const GumboNode*>(children->data[i]));
-    pre_depth_ -= pre;
-    if (block) newline();
+    if (std::strcmp(name, "pre") == 0 && pre_depth_ > 0) --pre_depth_;
+    if (is_block(name)) newline();
+  }
+
+  void characters(const char* s, size_t len) {
+    if (skip_depth_ > 0) return;
+    if (title_depth_ > 0) {
+      title_.append(s, len);
+      return;
+    }
+    if (h1_depth_ > 0 && h1_.empty()) h1_text_.append(s, len);
+    for (size_t i = 0; i < len; ++i) {
+      char c = s[i];
+      bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f';
+      // White space collapses as a browser renders it, except inside <pre>.
+      if (pre_depth_ > 0 || !space)
+        text_ += c;
+      else if (!text_.empty() && text_.back() != ' ' && text_.back() != '\n')
+        text_ += ' ';
+    }
   }
 
   std::string text() && { return std::move(text_); }
-  std::string title() const { return title_.empty() ? h1_ : title_; }
+  std::string title() const {
+    std::string title = collapse_whitespace(title_);
+    return title.empty() ? h1_ : title;
+  }
 
  private:
-  static std::string inner_text(const GumboNode* node) {
-    TextCollector inner;
-    inner.walk_children(node);
-    return std::move(inner).text();
-  }
-
-  // Only the <title> of <head> is text a reader sees.
-  void walk_head(const GumboNode* head) {
-    const GumboVector& children = head->v.element.children;
-    for (unsigned i = 0; i < children.length; ++i) {
-      auto* child = static_cast<const GumboNode*>(children.data[i]);
-      if (child->type == GUMBO_NODE_ELEMENT && child->v.element.tag == GUMBO_TAG_TITLE && title_.empty())
-        title_ = collapse_whitespace(inner_text(child));
-    }
-  }
-
-  void walk_children(const GumboNode* node) {
-    const GumboVector& children = node->v.element.children;
-    for (unsigned i = 0; i < children.length; ++i) walk(static_cast<const GumboNode*>(children.data[i]));
-  }
-
-  // White space collapses as a browser renders it, except inside <pre>.
-  void append(const char* s) {
-    for (; *s; ++s) {
-      char c = *s;
-      bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f';
-      if (pre_depth_ > 0) {
-        text_ += c;
-      } else if (space) {
-        if (!text_.empty() && text_.back() != ' ' && text_.back() != '\n') text_ += ' ';
-      } else {
-        text_ += c;
-      }
-    }
-  }
-
   void newline() {
     while (!text_.empty() && text_.back() == ' ') text_.pop_back();
     if (!text_.empty() && text_.back() != '\n') text_ += '\n';
   }
 
-  std::string text_;
-  std::string title_;
-  std::string h1_;
-  int pre_depth_ = 0;
+  std::string text_, title_, h1_, h1_text_;
+  std::vector<bool> open_;  // per open element: did it start a skipped region?
+  int skip_depth_ = 0, title_depth_ = 0, h1_depth_ = 0, pre_depth_ = 0;
 };
+
+void on_start(void* ctx, const xmlChar* name, const xmlChar** atts) {
+  static_cast<TextCollector*>(ctx)->start(reinterpret_cast<const char*>(name), atts);
+}
+void on_end(void* ctx, const xmlChar* name) {
+  static_cast<TextCollector*>(ctx)->end(reinterpret_cast<const char*>(name));
+}
+void on_characters(void* ctx, const xmlChar* ch, int len) {
+  static_cast<TextCollector*>(ctx)->characters(reinterpret_cast<const char*>(ch), static_cast<size_t>(len));
+}
 
 }  // namespace
 
 ExtractedDocument read_html(std::string_view utf8) {
-  std::unique_ptr<GumboOutput, void (*)(GumboOutput*)> output(
-      gumbo_parse_with_options(&kGumboDefaultOptions, utf8.data(), utf8.size()),
-      [](GumboOutput* out) { gumbo_destroy_output(&kGumboDefaultOptions, out); });
+  htmlSAXHandler sax;
+  std::memset(&sax, 0, sizeof sax);
+  sax.startElement = on_start;
+  sax.endElement = on_end;
+  sax.characters = on_characters;
+  sax.ignorableWhitespace = on_characters;
   TextCollector collector;
-  collector.walk(output->document);
+  // The bytes are UTF-8 already (decode_text), whatever a <meta charset> says.
+  std::unique_ptr<htmlParserCtxt, void (*)(htmlParserCtxtPtr)> parser(
+      htmlCreatePushParserCtxt(&sax, &collector, nullptr, 0, nullptr, XML_CHAR_ENCODING_UTF8),
+      htmlFreeParserCtxt);
+  if (parser) {
+    htmlCtxtUseOptions(parser.get(), HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                         HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | XML_PARSE_HUGE);
+    // libxml2 takes int sizes: feed large documents in pieces.
+    constexpr size_t kPiece = 1 << 20;
+    for (size_t at = 0; at < utf8.size(); at += kPiece) {
+      size_t n = std::min(kPiece, utf8.size() - at);
+      htmlParseChunk(parser.get(), utf8.data() + at, static_cast<int>(n), 0);
+    }
+    htmlParseChunk(parser.get(), nullptr, 0, 1);
+  }
   ExtractedDocument doc;
   doc.title = collector.title();
   doc.text = std::move(collector).text();
