@@ -418,6 +418,10 @@ wait_for 300 documents_is "$nbig"; ok_big=$?
 check "big: the next start finds a sound index and completes it: $(documents) of $nbig documents ($(since "$t")s)" \
   [ $ok_big = 0 ]
 check "big: search finds a document of the second half" total_is term3999 1
+printf 'A late capybara, indexed on SIGHUP.\n' >"$BIG/zz-late.txt"; chmod a+r "$BIG/zz-late.txt"
+podman kill -s HUP "$CNAME" >/dev/null
+wait_for 30 total_is capybara 1; ok_hup=$?
+check "big: with LOUPE_REFRESH_SECONDS=0, SIGHUP re-indexes at once (${WAITED}s)" [ $ok_hup = 0 ]
 check_stop big2
 
 # ---------------------------------------------------------------------------- compose
