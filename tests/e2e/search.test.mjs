@@ -192,6 +192,19 @@ describe('search page', () => {
     assert.equal(await page.isVisible('#message'), false);
   });
 
+  test('every example in the help finds documents', async () => {
+    const { page } = ctx;
+    await page.goto(BASE + '/');
+    const examples = await page.$$eval('#help dt code', (cs) => cs.map((c) => c.textContent));
+    assert.ok(examples.length >= 6);
+    for (const q of examples) {
+      await page.goto(BASE + '/?q=' + encodeURIComponent(q));
+      await page.waitForFunction(() => document.querySelectorAll('#results li').length > 0 || !document.getElementById('message').hidden);
+      assert.ok(await page.locator('#results li').count() > 0, `"${q}" finds documents`);
+      assert.ok(await page.locator('#results mark').count() > 0, `"${q}" marks matches`);
+    }
+  });
+
   test('page weight is under 50 KB and files have the right types', async () => {
     let total = 0;
     for (const [file, type] of [['/', 'text/html'], ['/app.js', 'javascript'], ['/style.css', 'text/css']]) {
