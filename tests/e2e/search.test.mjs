@@ -146,6 +146,14 @@ describe('search page', () => {
     await page.goto(BASE + `/?q=quokka&page=${pages}`);
     await page.waitForFunction(() => document.querySelectorAll('#results li').length > 0);
     assert.deepEqual(await idsOnPage(), pLast);
+    // Ids with a slash (fixtures/paging/...) open too, and the way back returns to that page.
+    assert.ok(pLast[0].includes('/'), pLast[0]);
+    await page.click('#results a.hit-link');
+    await page.waitForFunction(() => document.querySelectorAll('#doc-text mark').length > 0);
+    assert.match(await page.textContent('#doc-title'), /Quokka field note/);
+    await page.click('#doc-back');
+    await page.waitForFunction((n) => new URLSearchParams(location.search).get('page') === String(n) && !document.getElementById('results-view').hidden, pages);
+    assert.deepEqual(await idsOnPage(), pLast);
   });
 
   test('no results: a suggestion to try fewer or other words', async () => {
