@@ -7,7 +7,9 @@
 #include <unicode/utext.h>
 #include <xapian.h>
 
+#include <algorithm>
 #include <stdexcept>
+#include <unordered_map>
 #include <vector>
 
 namespace loupe::analysis {
@@ -16,12 +18,13 @@ namespace {
 // Longer "words" are base64, hashes or minified code: noise that would bloat the index, and
 // Xapian refuses terms over 245 bytes anyway.
 constexpr size_t kMaxTermBytes = 64;
+// Snowball is the costliest step per word; a vocabulary this size covers most collections.
+constexpr size_t kStemCacheEntries = 100000;
 
 struct Piece {
   uint32_t begin;
   uint32_t end;
   bool stemmable;
-  bool connected_to_next;  // joined to the next piece by a hyphen, dot, colon, '@' or '_'
 };
 
 bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
@@ -36,20 +39,15 @@ size_t hyphen_length(std::string_view text, size_t at) {
   return 0;
 }
 
-// ICU keeps "example.com", "a:b", "snake_case" and "doe@example" as one word; searchers expect each part to be
-// found on its own, so split there and remember the parts belong together. A dot or colon between
-// two digits stays ("3.14").
+// ICU keeps "example.com", "a:b", "snake_case" and "doe@example" as one word; searchers expect
+// each part to be found on its own, so split there; the parts stay one group (a compound). A dot
+// or colon between two digits stays ("3.14").
 void split_word(std::string_view text, uint32_t begin, uint32_t end, bool stemmable,
                 std::vector<Piece>& pieces) {
   uint32_t part_begin = begin;
-  bool first = true;
   auto flush = [&](uint32_t part_end) {
-    if (part_end > part_begin) {
-      if (!first) pieces.back().connected_to_next = true;
-      bool starts_with_digit = is_ascii_digit(text[part_begin]);
-      pieces.push_back({part_begin, part_end, stemmable && !starts_with_digit, false});
-      first = false;
-    }
+    if (part_end > part_begin)
+      pieces.push_back({part_begin, part_end, stemmable && !is_ascii_digit(text[part_begin])});
   };
   for (uint32_t i = begin; i < end; ++i) {
     char c = text[i];
@@ -102,10 +100,12 @@ struct Analyzer::Impl {
   const icu::Normalizer2* nfd = nullptr;
   const icu::Normalizer2* nfc = nullptr;
   Xapian::Stem stemmer;
-  bool stems = false;
-  std::vector<Piece> pieces;      // reused between calls to avoid reallocating per text
+  bool stemming = false;
+  std::vector<Piece> pieces;      // the group being read: one word, or the parts of a compound
   std::vector<std::string> terms;
   std::string joined;
+  std::unordered_map<std::string, std::string> stems;
+  const std::string no_stem;
 };
 
 Analyzer::Analyzer(const std::string& language) : language_(language), impl_(new Impl) {
@@ -123,7 +123,7 @@ Analyzer::Analyzer(const std::string& language) : language_(language), impl_(new
                                   "' (try one of: " + Xapian::Stem::get_available_languages() +
                                   ", or none)");
     }
-    impl_->stems = true;
+    impl_->stemming = true;
   }
 }
 
@@ -165,29 +165,57 @@ std::string Analyzer::normalize(std::string_view word) const {
   return out;
 }
 
-std::string Analyzer::stem(const std::string& term) {
-  if (!impl_->stems || term.empty()) return {};
-  return impl_->stemmer(term);
+const std::string& Analyzer::stem(const std::string& term) {
+  Impl& im = *impl_;
+  if (!im.stemming || term.empty()) return im.no_stem;
+  auto cached = im.stems.find(term);
+  if (cached != im.stems.end()) return cached->second;
+  if (im.stems.size() >= kStemCacheEntries) im.stems.clear();
+  return im.stems.emplace(term, im.stemmer(term)).first->second;
 }
 
-void Analyzer::emit_group(std::string_view text, size_t first, size_t last, uint32_t& position,
-                          const TokenSink& sink) {
+// How many positions the pending group takes, without normalising its ASCII parts (which are
+// never empty and keep their length when folded).
+uint32_t Analyzer::count_group(std::string_view text) const {
+  uint32_t count = 0;
+  for (const Piece& p : impl_->pieces) {
+    std::string_view raw = text.substr(p.begin, p.end - p.begin);
+    bool ascii = std::all_of(raw.begin(), raw.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    if (ascii) {
+      count += raw.size() <= kMaxTermBytes;
+    } else {
+      std::string term = normalize(raw);
+      count += !term.empty() && term.size() <= kMaxTermBytes;
+    }
+  }
+  return count;
+}
+
+// Emits the pending group of connected pieces (one word, or one compound).
+void Analyzer::emit_group(std::string_view text, uint32_t& position, const TokenSink& sink,
+                          const PositionWindow& window) {
   Impl& im = *impl_;
+  if (position < window.from) {
+    uint32_t count = count_group(text);
+    if (position + count <= window.from) {
+      position += count;
+      return;
+    }
+  }
   im.terms.clear();
   im.joined.clear();
-  for (size_t k = first; k <= last; ++k) {
-    const Piece& p = im.pieces[k];
+  for (const Piece& p : im.pieces) {
     im.terms.push_back(normalize(text.substr(p.begin, p.end - p.begin)));
     im.joined += im.terms.back();
   }
-  bool has_joined = last > first && im.joined.size() <= kMaxTermBytes;
-  const Piece& head = im.pieces[first];
+  bool has_joined = im.pieces.size() > 1 && im.joined.size() <= kMaxTermBytes;
+  const Piece& head = im.pieces.front();
   uint32_t group_begin = head.begin;
-  uint32_t group_end = im.pieces[last].end;
+  uint32_t group_end = im.pieces.back().end;
   uint32_t joined_first = 0;
   size_t kept = 0;
-  for (size_t k = first; k <= last; ++k) {
-    const std::string& term = im.terms[k - first];
+  for (size_t k = 0; k < im.pieces.size(); ++k) {
+    const std::string& term = im.terms[k];
     if (term.empty() || term.size() > kMaxTermBytes) continue;
     const Piece& p = im.pieces[k];
     sink(Token{term, p.begin, p.end, position, false, p.stemmable});
@@ -203,8 +231,8 @@ void Analyzer::emit_group(std::string_view text, size_t first, size_t last, uint
     sink(Token{im.joined, group_begin, group_end, position - 1, true, head.stemmable});
 }
 
-uint32_t Analyzer::analyze(std::string_view text, uint32_t first_position,
-                           const TokenSink& sink) {
+uint32_t Analyzer::analyze(std::string_view text, uint32_t first_position, const TokenSink& sink,
+                           PositionWindow window) {
   Impl& im = *impl_;
   im.pieces.clear();
   UErrorCode status = U_ZERO_ERROR;
@@ -215,29 +243,27 @@ uint32_t Analyzer::analyze(std::string_view text, uint32_t first_position,
     utext_close(&utext);
     return first_position;
   }
+  uint32_t position = first_position;
   int32_t start = im.words->first();
   for (int32_t end = im.words->next(); end != icu::BreakIterator::DONE;
        start = end, end = im.words->next()) {
     int32_t rule = im.words->getRuleStatus();
     if (rule < UBRK_WORD_NONE_LIMIT) continue;  // spaces, punctuation, symbols, emoji
     bool letters = rule >= UBRK_WORD_LETTER && rule < UBRK_WORD_LETTER_LIMIT;
-    size_t before = im.pieces.size();
-    if (before > 0) {
+    if (!im.pieces.empty()) {
+      // A word right after a hyphen continues the compound; anything else ends it.
       size_t hyphen = hyphen_length(text, im.pieces.back().end);
-      if (hyphen > 0 && im.pieces.back().end + hyphen == static_cast<size_t>(start))
-        im.pieces.back().connected_to_next = true;
+      if (hyphen == 0 || im.pieces.back().end + hyphen != static_cast<size_t>(start)) {
+        emit_group(text, position, sink, window);
+        im.pieces.clear();
+        if (position > window.to) break;
+      }
     }
     split_word(text, static_cast<uint32_t>(start), static_cast<uint32_t>(end), letters, im.pieces);
   }
   utext_close(&utext);
-
-  uint32_t position = first_position;
-  for (size_t i = 0; i < im.pieces.size();) {
-    size_t last = i;
-    while (last + 1 < im.pieces.size() && im.pieces[last].connected_to_next) ++last;
-    emit_group(text, i, last, position, sink);
-    i = last + 1;
-  }
+  if (!im.pieces.empty() && position <= window.to) emit_group(text, position, sink, window);
+  im.pieces.clear();
   return position;
 }
 

@@ -24,6 +24,14 @@ struct Token {
 
 using TokenSink = std::function<void(const Token&)>;
 
+// The positions a caller wants tokens for. Words before `from` are only counted (cheaply, without
+// normalising ASCII words), and analysis stops after `to`: a snippet pays for its passage, not
+// for the whole chunk around it.
+struct PositionWindow {
+  uint32_t from = 0;
+  uint32_t to = UINT32_MAX;
+};
+
 // Not thread-safe (it owns an ICU break iterator and a Snowball stemmer): one per thread.
 class Analyzer {
  public:
@@ -35,11 +43,13 @@ class Analyzer {
   Analyzer& operator=(const Analyzer&) = delete;
 
   // Calls `sink` for every token of `text` (UTF-8; invalid bytes are read as U+FFFD) in text
-  // order. Positions start at `first_position`. Returns the position after the last token.
-  uint32_t analyze(std::string_view text, uint32_t first_position, const TokenSink& sink);
+  // order. Positions start at `first_position`. Returns the position after the last token seen.
+  uint32_t analyze(std::string_view text, uint32_t first_position, const TokenSink& sink,
+                   PositionWindow window = {});
 
-  // The stem of a term produced by analyze(), or "" when the language stems nothing.
-  std::string stem(const std::string& term);
+  // The stem of a term produced by analyze(), or "" when the language stems nothing. Cached:
+  // the reference stays valid until the next call.
+  const std::string& stem(const std::string& term);
 
   // Normalises one word the way analyze() normalises each part it finds.
   std::string normalize(std::string_view word) const;
@@ -48,8 +58,9 @@ class Analyzer {
 
  private:
   struct Impl;
-  void emit_group(std::string_view text, size_t first, size_t last, uint32_t& position,
-                  const TokenSink& sink);
+  void emit_group(std::string_view text, uint32_t& position, const TokenSink& sink,
+                  const PositionWindow& window);
+  uint32_t count_group(std::string_view text) const;
   std::string language_;
   std::unique_ptr<Impl> impl_;
 };

@@ -114,3 +114,35 @@ TEST_CASE("normalize folds a single word like analyze does") {
     CHECK(analyzer.normalize(row.input) == row.expected);
   }
 }
+
+TEST_CASE("a position window yields exactly the full analysis's tokens in that window") {
+  Analyzer analyzer("english");
+  const std::string texts[] = {
+      "one two three four five six seven eight nine ten",
+      "an e-mail about state-of-the-art re-indexing, caf\xC3\xA9 na\xC3\xAFve R\xC3\xA9sum\xC3\xA9 and U.S.A. done",
+      "\xE6\x9D\xB1\xE4\xBA\xAC\xE5\xA4\xA7\xE5\xAD\xA6\xE3\x81\xAB\xE8\xA1\x8C\xE3\x81\x8D\xE3\x81\xBE\xE3\x81\x99 then words",
+  };
+  for (const std::string& text : texts) {
+    std::vector<std::string> all;
+    analyzer.analyze(text, 5, [&](const Token& t) {
+      all.push_back(std::to_string(t.position) + ":" + t.term + ":" + std::to_string(t.begin));
+    });
+    for (uint32_t from = 5; from < 16; ++from) {
+      for (uint32_t to = from; to < 16; to += 3) {
+        CAPTURE(text);
+        CAPTURE(from);
+        CAPTURE(to);
+        std::vector<std::string> windowed, expected;
+        analyzer.analyze(text, 5, [&](const Token& t) {
+          if (t.position >= from && t.position <= to)
+            windowed.push_back(std::to_string(t.position) + ":" + t.term + ":" + std::to_string(t.begin));
+        }, {from, to});
+        for (const std::string& token : all) {
+          uint32_t position = static_cast<uint32_t>(std::stoul(token));
+          if (position >= from && position <= to) expected.push_back(token);
+        }
+        CHECK(windowed == expected);
+      }
+    }
+  }
+}

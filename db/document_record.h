@@ -1,6 +1,8 @@
 // What Loupe stores about each document (Xapian document data) and where its text lives.
 #pragma once
 
+#include <xapian.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -25,10 +27,16 @@ struct DocumentRecord {
   std::vector<uint32_t> chunk_positions;
 };
 
-// JSON, so that `xapian-delve -d` shows something a person can read.
-std::string encode_record(const DocumentRecord& record);
+// The record's fields go into the document data as JSON, so that `xapian-delve -d` shows
+// something a person can read; the chunk tables, which grow with the text, go into a value slot
+// in a compact binary form, so that a hit costs no parsing in proportion to its length.
+void store_record(Xapian::Document& doc, const DocumentRecord& record);
 
-// Throws std::runtime_error when `data` was not written by encode_record().
-DocumentRecord decode_record(std::string_view data);
+// Throws std::runtime_error when the document was not written by store_record().
+DocumentRecord load_record(const Xapian::Document& doc);
+
+// The chunk tables' binary form: varint deltas, offsets and positions interleaved.
+std::string encode_chunk_table(const std::vector<uint32_t>& offsets, const std::vector<uint32_t>& positions);
+bool decode_chunk_table(std::string_view data, std::vector<uint32_t>& offsets, std::vector<uint32_t>& positions);
 
 }  // namespace loupe::db

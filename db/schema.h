@@ -48,6 +48,7 @@ inline constexpr unsigned kTitleWdfBoost = 4;
 enum ValueSlot : unsigned {
   kModifiedSlot = 0,  // Xapian::sortable_serialise(seconds since the epoch)
   kSizeSlot = 1,      // Xapian::sortable_serialise(bytes)
+  kChunkTableSlot = 2,  // where the text's chunks start (see document_record.h)
 };
 
 // Database-wide metadata.

@@ -12,8 +12,9 @@
 
 namespace loupe::db {
 
-// Small enough that a snippet analyses a couple of KB, large enough to keep the key count low.
-inline constexpr size_t kChunkBytes = 2048;
+// Small enough that a snippet reads and scans little more than its passage, large enough to keep
+// the key count and per-entry overhead low.
+inline constexpr size_t kChunkBytes = 1024;
 
 std::string chunk_key(std::string_view id, size_t index);
 

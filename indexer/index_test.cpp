@@ -39,7 +39,7 @@ std::optional<loupe::db::DocumentRecord> find_record(const Xapian::Database& db,
   std::string term = "Q" + id;
   auto it = db.postlist_begin(term);
   if (it == db.postlist_end(term)) return std::nullopt;
-  return loupe::db::decode_record(db.get_document(*it).get_data());
+  return loupe::db::load_record(db.get_document(*it));
 }
 
 bool has_term(const Xapian::Database& db, const std::string& id, const std::string& term) {

@@ -8,8 +8,6 @@
 namespace loupe::indexer {
 namespace {
 
-constexpr size_t kStemCacheLimit = 200000;
-
 Xapian::WritableDatabase open_database(const std::filesystem::path& path) {
   std::error_code ec;
   if (std::filesystem::exists(path, ec) && !std::filesystem::is_directory(path, ec))
@@ -57,34 +55,26 @@ std::optional<StoredDocument> IndexWriter::find(const std::string& id) const {
   Xapian::PostingIterator it = db_.postlist_begin(term);
   if (it == db_.postlist_end(term)) return std::nullopt;
   Xapian::docid docid = *it;
-  return StoredDocument{docid, db::decode_record(db_.get_document(docid).get_data())};
+  return StoredDocument{docid, db::load_record(db_.get_document(docid))};
 }
 
 std::vector<StoredDocument> IndexWriter::documents_from_root(const std::string& root) const {
   std::vector<StoredDocument> out;
   std::string term = db::boolean_term(db::Field::kRoot, root);
   for (auto it = db_.postlist_begin(term); it != db_.postlist_end(term); ++it)
-    out.push_back({*it, db::decode_record(db_.get_document(*it).get_data())});
+    out.push_back({*it, db::load_record(db_.get_document(*it))});
   return out;
-}
-
-const std::string& IndexWriter::stem_of(const std::string& term) {
-  auto it = stems_.find(term);
-  if (it != stems_.end()) return it->second;
-  if (stems_.size() > kStemCacheLimit) stems_.clear();
-  std::string stem = analyzer_->stem(term);
-  return stems_.emplace(term, stem.empty() ? std::string() : std::string(db::kStemPrefix) + stem)
-      .first->second;
 }
 
 void IndexWriter::add_body(Xapian::Document& doc, const std::string& text, db::DocumentRecord& record) {
   db::ChunkPlanner planner(text);
+  const std::string stem_prefix(db::kStemPrefix);
   // Positions start at 1, as Xapian's TermGenerator numbers them.
   analyzer_->analyze(text, 1, [&](const analysis::Token& token) {
     doc.add_posting(token.term, token.position);
     if (token.stemmable) {
-      const std::string& stem = stem_of(token.term);
-      if (!stem.empty()) doc.add_term(stem);
+      const std::string& stem = analyzer_->stem(token.term);
+      if (!stem.empty()) doc.add_term(stem_prefix + stem);
     }
     if (!token.joined) planner.add(token.begin, token.end, token.position);
   });
@@ -95,15 +85,16 @@ void IndexWriter::add_body(Xapian::Document& doc, const std::string& text, db::D
 
 void IndexWriter::add_title(Xapian::Document& doc, const std::string& title) {
   const std::string title_prefix(db::prefix(db::Field::kTitle));
+  const std::string stem_prefix(db::kStemPrefix);
   analyzer_->analyze(title, 1, [&](const analysis::Token& token) {
     doc.add_posting(title_prefix + token.term, token.position);
     doc.add_term(token.term, db::kTitleWdfBoost);
     if (token.stemmable) {
-      const std::string& stem = stem_of(token.term);
+      const std::string& stem = analyzer_->stem(token.term);
       if (stem.empty()) return;
-      doc.add_term(stem, db::kTitleWdfBoost);
+      doc.add_term(stem_prefix + stem, db::kTitleWdfBoost);
       // Omega's convention for a stemmed prefixed term: Z, then the field prefix, then the stem.
-      doc.add_term(std::string(db::kStemPrefix) + title_prefix + stem.substr(db::kStemPrefix.size()));
+      doc.add_term(stem_prefix + title_prefix + stem);
     }
   });
 }
@@ -124,7 +115,7 @@ void IndexWriter::put(db::DocumentRecord record, const ExtractedDocument& extrac
   doc.add_boolean_term(db::boolean_term(db::Field::kRoot, root));
   doc.add_value(db::kModifiedSlot, Xapian::sortable_serialise(static_cast<double>(record.modified)));
   doc.add_value(db::kSizeSlot, Xapian::sortable_serialise(static_cast<double>(record.size)));
-  doc.set_data(db::encode_record(record));
+  db::store_record(doc, record);
   db_.replace_document(id_term, doc);
   db::write_text(db_, record.id, extracted.text, record.chunk_offsets,
                  previous ? previous->record.chunk_offsets.size() : 0);
@@ -135,7 +126,7 @@ void IndexWriter::touch(const StoredDocument& stored, int64_t modified_ns) {
   record.modified_ns = modified_ns;
   record.modified = modified_ns / 1000000000;
   Xapian::Document doc = db_.get_document(stored.docid);
-  doc.set_data(db::encode_record(record));
+  db::store_record(doc, record);
   doc.add_value(db::kModifiedSlot, Xapian::sortable_serialise(static_cast<double>(record.modified)));
   db_.replace_document(stored.docid, doc);
 }

@@ -7,7 +7,6 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "analysis/analyzer.h"
@@ -52,7 +51,6 @@ class IndexWriter {
   const std::string& language() const { return language_; }
 
  private:
-  const std::string& stem_of(const std::string& term);
   void add_body(Xapian::Document& doc, const std::string& text, db::DocumentRecord& record);
   void add_title(Xapian::Document& doc, const std::string& title);
 
@@ -60,7 +58,6 @@ class IndexWriter {
   Xapian::WritableDatabase db_;
   std::string language_;
   std::unique_ptr<analysis::Analyzer> analyzer_;
-  std::unordered_map<std::string, std::string> stems_;  // stemming is the costliest step per word
   bool in_transaction_ = false;
 };
 

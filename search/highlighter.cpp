@@ -36,11 +36,15 @@ bool Highlighter::matches(const std::string& term, bool stemmable) {
   return match;
 }
 
-std::vector<MarkedToken> Highlighter::tokens(std::string_view text, uint32_t first_position) {
+std::vector<MarkedToken> Highlighter::tokens(std::string_view text, uint32_t first_position,
+                                             analysis::PositionWindow window) {
   std::vector<MarkedToken> out;
-  analyzer_.analyze(text, first_position, [&](const analysis::Token& t) {
-    out.push_back({t.begin, t.end, t.position, t.joined, matches(t.term, t.stemmable)});
-  });
+  analyzer_.analyze(
+      text, first_position,
+      [&](const analysis::Token& t) {
+        out.push_back({t.begin, t.end, t.position, t.joined, matches(t.term, t.stemmable)});
+      },
+      window);
   return out;
 }
 

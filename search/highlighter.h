@@ -32,8 +32,10 @@ class Highlighter {
   // True when the query looks for this word: the same term, the same stem, or a wildcard prefix.
   bool matches(const std::string& term, bool stemmable);
 
-  // Analyses `text` (positions from `first_position`) and says which words match.
-  std::vector<MarkedToken> tokens(std::string_view text, uint32_t first_position);
+  // Analyses `text` (positions from `first_position`) and says which words match; with a window,
+  // only words in it (and possibly a compound reaching into it) are returned.
+  std::vector<MarkedToken> tokens(std::string_view text, uint32_t first_position,
+                                  analysis::PositionWindow window = {});
 
   // text[begin, end) escaped, with every matching word wrapped in <mark>. With `flatten`, runs of
   // white space become one space (for one-line snippets).

@@ -106,7 +106,7 @@ SearchResults Searcher::search(const std::string& query, unsigned page, unsigned
     SnippetPlan plan = plan_snippets(db_, highlighter);
     for (const Xapian::MSet& set : sets) {
       for (auto it = set.begin(); it != set.end(); ++it) {
-        db::DocumentRecord record = db::decode_record(it.get_document().get_data());
+        db::DocumentRecord record = db::load_record(it.get_document());
         Hit hit;
         hit.score = it.get_weight();
         hit.snippet = make_snippet(db_, *it, record, plan, highlighter);
@@ -128,7 +128,7 @@ std::optional<DocumentView> Searcher::document(const std::string& id, const std:
     std::string term = db::boolean_term(db::Field::kId, id);
     Xapian::PostingIterator it = db_.postlist_begin(term);
     if (it == db_.postlist_end(term)) return std::nullopt;
-    db::DocumentRecord record = db::decode_record(db_.get_document(*it).get_data());
+    db::DocumentRecord record = db::load_record(db_.get_document(*it));
     DocumentView view;
     view.text = db::read_text(db_, record);
     if (!query.empty()) {

@@ -11,7 +11,10 @@ namespace {
 // Matches closer than this many words count as one cluster.
 constexpr uint32_t kWindowWords = 20;
 // Words of context shown before the first match, within this many bytes.
-constexpr size_t kLeadWords = 6;
+constexpr uint32_t kLeadWords = 6;
+// Words a passage of kSnippetChars usually holds, and the most it can hold (analysis stops there).
+constexpr uint32_t kPassageWords = 45;
+constexpr uint32_t kTrailWords = 80;
 constexpr size_t kLeadBytes = 60;
 // Completions of one stem or prefix looked up per query.
 constexpr size_t kMaxScannedTerms = 2000;
@@ -112,21 +115,18 @@ std::string make_snippet(const Xapian::Database& db, Xapian::docid docid,
   size_t chunk = db::chunk_for_position(record, target);
   std::string text = db::read_chunk(db, record.id, chunk);
   uint32_t first_position = record.chunk_positions[chunk];
-  std::vector<MarkedToken> tokens = highlighter.tokens(text, first_position);
-  auto first_at_or_after = [&](uint32_t position) {
-    return std::find_if(tokens.begin(), tokens.end(),
-                        [&](const MarkedToken& t) { return !t.joined && t.position >= position; });
-  };
-  auto at = first_at_or_after(target);
-  // Near the end of a chunk the passage runs on into the next one.
-  bool more_chunks = chunk + 1 < record.chunk_offsets.size();
-  size_t start_byte = at == tokens.end() ? text.size() : at->begin;
-  if (more_chunks && text.size() - start_byte < kSnippetChars * 2) {
+  // A passage that starts near the end of a chunk runs on into the next one: read both at once.
+  size_t chunks = record.chunk_offsets.size();
+  bool more_chunks = chunk + 1 < chunks;
+  if (more_chunks && record.chunk_positions[chunk + 1] < target + kPassageWords) {
     text += db::read_chunk(db, record.id, chunk + 1);
-    more_chunks = chunk + 2 < record.chunk_offsets.size();
-    tokens = highlighter.tokens(text, first_position);
-    at = first_at_or_after(target);
+    more_chunks = chunk + 2 < chunks;
   }
+  analysis::PositionWindow window{target > first_position + kLeadWords ? target - kLeadWords : first_position,
+                                  target + kTrailWords};
+  std::vector<MarkedToken> tokens = highlighter.tokens(text, first_position, window);
+  auto at = std::find_if(tokens.begin(), tokens.end(),
+                         [&](const MarkedToken& t) { return !t.joined && t.position >= target; });
   if (tokens.empty()) return {};
 
   // A little context before the first match.
@@ -153,7 +153,7 @@ std::string make_snippet(const Xapian::Database& db, Xapian::docid docid,
     last = i;
   }
   bool cut_before = tokens[index].position > record.chunk_positions.front() || chunk > 0;
-  bool cut_after = last + 1 < tokens.size() || more_chunks;
+  bool cut_after = last + 1 < tokens.size() || more_chunks || tokens.back().position >= window.to;
   std::string out;
   if (cut_before) out += "\xE2\x80\xA6 ";
   out += Highlighter::render(text, begin, end, tokens, /*flatten=*/true);
