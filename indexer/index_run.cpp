@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "indexer/document_reader.h"
@@ -184,6 +185,7 @@ RunResult run_index(const IndexOptions& options, Progress& progress,
 
   Run run(*writer, progress, stats);
   size_t done = 0;
+  std::unordered_map<std::string, std::string> claimed;  // id -> the root that indexed it
   try {
     for (RootFiles& r : roots) {
       std::string root_key = r.root.canonical.string();
@@ -194,9 +196,17 @@ RunResult run_index(const IndexOptions& options, Progress& progress,
           progress.finish();
           return RunResult::kInterrupted;
         }
+        progress.update(++done, total, stats.bytes_read);
+        // Ids are relative to their root, so two roots can hold the same one: the first wins,
+        // every run alike, rather than the two replacing each other run after run.
+        auto [owner, fresh] = claimed.emplace(file.id, r.root.given.string());
+        if (!fresh && owner->second != r.root.given.string()) {
+          progress.note(file.path.string() + ": skipped, id " + file.id + " is taken by " + owner->second);
+          ++stats.skipped;
+          continue;
+        }
         seen.insert(file.id);
         run.index_file(file, root_key);
-        progress.update(++done, total, stats.bytes_read);
       }
       if (r.complete)
         run.remove_vanished(root_key, seen);

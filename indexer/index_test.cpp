@@ -152,6 +152,22 @@ TEST_CASE("a second run applies only the changes") {
   CHECK(db.get_metadata(loupe::db::chunk_key("c.html", 0)).empty());
 }
 
+TEST_CASE("the same id under two roots: the first root keeps it, run after run") {
+  TempDir tmp;
+  write_file(tmp / "a/x.md", "# From A\n\napples\n");
+  write_file(tmp / "b/x.md", "# From B\n\nbananas\n");
+  write_file(tmp / "b/y.md", "# Only B\n\ncherries\n");
+  Outcome first = index(tmp / "db", {(tmp / "a").string(), (tmp / "b").string()});
+  CHECK(first.stats.added == 2);
+  CHECK(first.stats.skipped == 1);
+  Outcome second = index(tmp / "db", {(tmp / "a").string(), (tmp / "b").string()});
+  CHECK(second.stats.unchanged == 2);
+  CHECK(second.stats.added + second.stats.updated + second.stats.removed == 0);
+  Xapian::Database db((tmp / "db").string());
+  CHECK(has_term(db, "x.md", "apples"));
+  CHECK(has_term(db, "y.md", "cherries"));
+}
+
 TEST_CASE("binary files are skipped, broken UTF-8 is indexed") {
   TempDir tmp;
   fs::path docs = tmp / "docs";

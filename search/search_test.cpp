@@ -30,6 +30,7 @@ class Fixture {
     write_file(docs / "e.html", "<title>Walrus facts</title><p>The walrus lives in the Arctic, far from most penguins.</p>");
     write_file(docs / "f.txt", "\xE6\x9D\xB1\xE4\xBA\xAC\xE5\xA4\xA7\xE5\xAD\xA6\xE3\x81\xAB\xE8\xA1\x8C\xE3\x81\x8D\xE3\x81\xBE\xE3\x81\x99\xE3\x80\x82\n");
     write_file(docs / "g.txt", "Hostile <script>alert(1)</script> and <img src=x onerror=alert(2)> text\n");
+    write_file(docs / "h.txt", "\xE2\x80\x9CQuoted words,\xE2\x80\x9D she said\n");
     loupe::indexer::Progress quiet(stderr, false);
     loupe::indexer::IndexStats stats;
     loupe::indexer::run_index({dir_ / "db", "", {docs.string()}}, quiet, [] { return false; }, stats);
@@ -99,7 +100,7 @@ TEST_CASE("query syntax: phrases, boolean operators, prefixes, fields") {
       {"(walrus OR email) AND etiquette", "b.txt"},
       {"pengu*", "d.md e.html"},
       {"walrus OR etiquette", "e.html b.txt"},
-      {"-penguin -walrus -resume -email -naive -hostile", "f.txt"},
+      {"-penguin -walrus -resume -email -naive -hostile -quoted", "f.txt"},
       // Lenient reading of broken syntax.
       {"\"emperor penguin", "d.md"},
       {"(walrus", "e.html"},
@@ -162,6 +163,7 @@ TEST_CASE("snippets mark the words as written, escaped") {
       {"pengu*", "d.md", {"<mark>Penguins</mark>", "<mark>penguin</mark>"}},
       {"\xE6\x9D\xB1\xE4\xBA\xAC", "f.txt", {"<mark>\xE6\x9D\xB1\xE4\xBA\xAC</mark>"}},
       {"alert", "g.txt", {"&lt;script&gt;<mark>alert</mark>(1)&lt;/script&gt;", "&lt;img src=x onerror=<mark>alert</mark>(2)&gt;"}},
+      {"quoted", "h.txt", {"\xE2\x80\x9C<mark>Quoted</mark> words,\xE2\x80\x9D"}},
   };
   for (const SnippetRow& row : rows) {
     CAPTURE(row.query);

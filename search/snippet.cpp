@@ -26,6 +26,34 @@ size_t utf8_chars(std::string_view s) {
   return n;
 }
 
+// Punctuation that belongs with the word it touches: shown with the passage's first and last word.
+constexpr std::string_view kOpening[] = {"\"", "'", "(", "[", "{", "<", "\xE2\x80\x9C", "\xE2\x80\x98", "\xC2\xAB"};
+constexpr std::string_view kClosing[] = {".", ",", ";", ":", "!", "?", "\"", "'", ")", "]", "}", ">",
+                                         "\xE2\x80\x9D", "\xE2\x80\x99", "\xC2\xBB", "\xE2\x80\xA6"};
+constexpr size_t kMaxPunctuation = 4;
+
+template <size_t N>
+size_t extend_over_punctuation(std::string_view text, size_t at, size_t limit,
+                               const std::string_view (&marks)[N], bool backward) {
+  for (size_t taken = 0; taken < kMaxPunctuation; ++taken) {
+    bool moved = false;
+    for (std::string_view mark : marks) {
+      if (backward && at >= mark.size() && text.substr(at - mark.size(), mark.size()) == mark) {
+        at -= mark.size();
+        moved = true;
+        break;
+      }
+      if (!backward && at + mark.size() <= limit && text.substr(at, mark.size()) == mark) {
+        at += mark.size();
+        moved = true;
+        break;
+      }
+    }
+    if (!moved) break;
+  }
+  return at;
+}
+
 struct Match {
   uint32_t position;
   unsigned concept_id;
@@ -152,6 +180,8 @@ std::string make_snippet(const Xapian::Database& db, Xapian::docid docid,
     end = tokens[i].end;
     last = i;
   }
+  begin = extend_over_punctuation(text, begin, end, kOpening, /*backward=*/true);
+  end = extend_over_punctuation(text, end, text.size(), kClosing, /*backward=*/false);
   bool cut_before = tokens[index].position > record.chunk_positions.front() || chunk > 0;
   bool cut_after = last + 1 < tokens.size() || more_chunks || tokens.back().position >= window.to;
   std::string out;
