@@ -210,7 +210,7 @@ TEST_CASE("a killed loupe-index leaves a readable index") {
   TempDir tmp;
   fs::path docs = tmp / "docs";
   for (int i = 0; i < 400; ++i)
-    write_file(docs / ("f" + std::to_string(i) + ".txt"), std::string(20000, 'w') + " words of file " + std::to_string(i));
+    write_file(docs / ("f" + std::to_string(i) + ".txt"), std::string(10000, 'w') + " words of file " + std::to_string(i));
   REQUIRE(index(tmp / "db", {(docs / "f0.txt").string()}).result == RunResult::kDone);
   pid_t pid = fork();
   if (pid == 0) {
