@@ -44,8 +44,8 @@ std::optional<std::string> query_param(const httplib::Request& req, httplib::Res
   return analysis::repair_utf8(q);
 }
 
-// Divides rather than multiplies by the unit, so that the result is the double nearest the
-// rounded decimal and prints short.
+// Rounds to 1/per_unit. Dividing by a whole power of ten last gives the double nearest the
+// decimal, which JSON then prints short (0.4915, not 0.49150000000000005).
 double round_to(double value, double per_unit) { return std::round(value * per_unit) / per_unit; }
 
 void search(search::SearcherPool& pool, const httplib::Request& req, httplib::Response& res) {

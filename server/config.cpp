@@ -19,7 +19,7 @@ std::optional<ServerConfig> parse_config(int argc, char** argv, int& exit_code) 
       ->check(CLI::ExistingDirectory);
   app.add_option("--api-key", config.api_key, "require this bearer token on /api/ requests")
       ->envname("LOUPE_API_KEY");
-  app.add_option("--threads", config.threads, "HTTP worker threads")
+  app.add_option("--threads", config.threads, "most HTTP worker threads (one per open connection)")
       ->envname("LOUPE_THREADS")
       ->check(CLI::Range(4, 4096));
   app.add_option("--searchers", config.searchers, "concurrent searches (0: one per core)")

@@ -12,9 +12,9 @@ struct ServerConfig {
   std::string bind = "127.0.0.1";
   std::string web;      // folder of the static page; empty: no page
   std::string api_key;  // when set, /api/ (but /api/health) needs "Authorization: Bearer <key>"
-  // HTTP threads. A keep-alive connection holds one while it is open, so there must be many
-  // more than the expected concurrent clients; searches themselves run on `searchers`.
-  int threads = 128;
+  // Most HTTP threads. A keep-alive connection holds one while it is open, so the pool grows
+  // with the connections up to this; searches themselves run on `searchers`.
+  int threads = 512;
   int searchers = 0;  // 0: one per core
 };
 

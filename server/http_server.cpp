@@ -6,6 +6,7 @@
 
 #include "server/api.h"
 #include "server/responses.h"
+#include "server/thread_pool.h"
 
 namespace loupe::server {
 namespace {
@@ -14,16 +15,18 @@ constexpr size_t kMaxBodyBytes = 64 * 1024;  // the API takes no bodies; the pag
 constexpr time_t kKeepAliveSeconds = 5;
 constexpr size_t kKeepAliveRequests = 10000;
 constexpr time_t kReadTimeoutSeconds = 10;
+constexpr size_t kInitialThreads = 8;
 
 void log_request(const httplib::Request& req, int status, double ms) {
   std::fprintf(stderr, "%s %s %d %.2fms\n", req.method.c_str(), req.path.c_str(), status, ms);
 }
 
-// Compares without leaking, through timing, how much of the key was right.
-bool same_secret(const std::string& a, const std::string& b) {
-  unsigned char diff = a.size() == b.size() ? 0 : 1;
-  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i % (b.size() ? b.size() : 1)]);
-  return diff == 0 && !b.empty();
+// Compares in time that depends on the lengths only, not on how much of the key was right.
+bool same_secret(const std::string& given, const std::string& key) {
+  unsigned char diff = given.size() == key.size() ? 0 : 1;
+  for (size_t i = 0; i < given.size(); ++i)
+    diff |= static_cast<unsigned char>(given[i] ^ (i < key.size() ? key[i] : 0));
+  return diff == 0 && !key.empty();
 }
 
 }  // namespace
@@ -33,8 +36,8 @@ HttpServer::HttpServer(const ServerConfig& config, search::SearcherPool& searche
   add_api_routes(router_, searchers);
   router_.fallback([this](const auto& req, auto& res, const auto&) { static_files_.serve(req, res); });
 
-  int threads = config_.threads;
-  http_.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  size_t max_threads = static_cast<size_t>(config_.threads);
+  http_.new_task_queue = [max_threads] { return new GrowingThreadPool(kInitialThreads, max_threads); };
   // Without TCP_NODELAY every keep-alive response waits for the client's delayed ACK (~40 ms).
   http_.set_tcp_nodelay(true);
   http_.set_keep_alive_timeout(kKeepAliveSeconds);

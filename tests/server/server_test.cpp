@@ -382,6 +382,27 @@ TEST_CASE("a live re-index is seen within a second, with no failed request") {
   CHECK(failures == 0);
 }
 
+TEST_CASE("idle keep-alive connections do not starve new clients") {
+  ServerProcess s(corpus().db());
+  // Clients that made one request and keep their connection open, doing nothing.
+  // Each one must be served at once, although all the earlier ones still hold their connection
+  // (a fixed pool of workers makes the 33rd wait for the keep-alive timeout of the 1st).
+  std::vector<std::unique_ptr<httplib::Client>> idle;
+  for (int i = 0; i < 150; ++i) {
+    idle.push_back(std::make_unique<httplib::Client>("127.0.0.1", s.port()));
+    idle.back()->set_keep_alive(true);
+    auto started = std::chrono::steady_clock::now();
+    auto res = idle.back()->Get("/api/health");
+    REQUIRE(res);
+    CAPTURE(i);
+    REQUIRE(std::chrono::steady_clock::now() - started < std::chrono::seconds(2));
+  }
+  auto started = std::chrono::steady_clock::now();
+  Reply fresh = get(search_path("karpathy"), {}, s.port());
+  CHECK(fresh.status == 200);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(1));
+}
+
 TEST_CASE("with an API key, /api/ needs it and /api/health does not") {
   ServerProcess keyed(corpus().db(), {}, {"LOUPE_API_KEY=s3cret-key"});
   check_error(get(search_path("karpathy"), {}, keyed.port()), 401, "unauthorized");

@@ -80,7 +80,7 @@ std::string server_program() { return LOUPE_BINARY_DIR "/loupe-server"; }
 ServerProcess::ServerProcess(const fs::path& db, const std::vector<std::string>& extra_args,
                              const std::vector<std::string>& env) {
   std::vector<std::string> argv = {server_program(), "--db", db.string(), "--port", "0",
-                                   "--bind", "127.0.0.1", "--threads", "32"};
+                                   "--bind", "127.0.0.1"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   // The log goes to a file, not a pipe: a pipe nobody drains would fill up and stall the server.
   std::string log_path = (fs::temp_directory_path() / "loupe-server-log-XXXXXX").string();

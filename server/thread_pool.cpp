@@ -1,0 +1,50 @@
+#include "server/thread_pool.h"
+
+namespace loupe::server {
+
+GrowingThreadPool::GrowingThreadPool(size_t initial_threads, size_t max_threads)
+    : max_threads_(std::max<size_t>(max_threads, 1)) {
+  std::lock_guard lock(mutex_);
+  for (size_t i = 0; i < std::min(initial_threads, max_threads_); ++i) threads_.emplace_back(&GrowingThreadPool::work, this);
+}
+
+GrowingThreadPool::~GrowingThreadPool() { shutdown(); }
+
+void GrowingThreadPool::enqueue(std::function<void()> job) {
+  {
+    std::lock_guard lock(mutex_);
+    jobs_.push_back(std::move(job));
+    if (idle_ < jobs_.size() && threads_.size() < max_threads_) threads_.emplace_back(&GrowingThreadPool::work, this);
+  }
+  ready_.notify_one();
+}
+
+void GrowingThreadPool::shutdown() {
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    threads.swap(threads_);
+  }
+  ready_.notify_all();
+  for (std::thread& t : threads)
+    if (t.joinable()) t.join();
+}
+
+void GrowingThreadPool::work() {
+  for (;;) {
+    std::function<void()> job;
+    {
+      std::unique_lock lock(mutex_);
+      ++idle_;
+      ready_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
+      --idle_;
+      if (jobs_.empty()) return;  // stopping, and nothing left to run
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
+    }
+    job();
+  }
+}
+
+}  // namespace loupe::server
