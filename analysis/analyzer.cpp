@@ -27,7 +27,9 @@ struct Piece {
   bool stemmable;
 };
 
-bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_ascii_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // Byte length of the hyphen at `at` (ASCII hyphen-minus, U+2010 HYPHEN, U+2011 NON-BREAKING
 // HYPHEN), or 0. En and em dashes separate words rather than compound them.
@@ -53,8 +55,8 @@ void split_word(std::string_view text, uint32_t begin, uint32_t end, bool stemma
     char c = text[i];
     bool splits = c == '_' || c == '@';
     if (c == '.' || c == ':') {
-      bool digits_around = i > begin && i + 1 < end && is_ascii_digit(text[i - 1]) &&
-                           is_ascii_digit(text[i + 1]);
+      bool digits_around =
+          i > begin && i + 1 < end && is_ascii_digit(text[i - 1]) && is_ascii_digit(text[i + 1]);
       splits = !digits_around;
     }
     if (splits) {
@@ -73,22 +75,32 @@ bool folds_marks(UScriptCode script) {
 // Letters with no decomposition that readers still treat as accented forms of ASCII letters.
 const char16_t* special_fold(UChar32 c) {
   switch (c) {
-    case 0x0142: return u"l";   // ł
-    case 0x00F8: return u"o";   // ø
-    case 0x0111: return u"d";   // đ
-    case 0x00F0: return u"d";   // ð
-    case 0x0127: return u"h";   // ħ
-    case 0x0131: return u"i";   // dotless ı
-    case 0x00E6: return u"ae";  // æ
-    case 0x0153: return u"oe";  // œ
-    case 0x00FE: return u"th";  // þ
-    case 0x2018:                // typographic apostrophes and primes read as '
+    case 0x0142:
+      return u"l";  // ł
+    case 0x00F8:
+      return u"o";  // ø
+    case 0x0111:
+      return u"d";  // đ
+    case 0x00F0:
+      return u"d";  // ð
+    case 0x0127:
+      return u"h";  // ħ
+    case 0x0131:
+      return u"i";  // dotless ı
+    case 0x00E6:
+      return u"ae";  // æ
+    case 0x0153:
+      return u"oe";  // œ
+    case 0x00FE:
+      return u"th";  // þ
+    case 0x2018:     // typographic apostrophes and primes read as '
     case 0x2019:
     case 0x201B:
     case 0x02BC:
     case 0x2032:
       return u"'";
-    default: return nullptr;
+    default:
+      return nullptr;
   }
 }
 
@@ -101,7 +113,7 @@ struct Analyzer::Impl {
   const icu::Normalizer2* nfc = nullptr;
   Xapian::Stem stemmer;
   bool stemming = false;
-  std::vector<Piece> pieces;      // the group being read: one word, or the parts of a compound
+  std::vector<Piece> pieces;  // the group being read: one word, or the parts of a compound
   std::vector<std::string> terms;
   std::string joined;
   std::unordered_map<std::string, std::string> stems;
@@ -119,9 +131,8 @@ Analyzer::Analyzer(const std::string& language) : language_(language), impl_(new
     try {
       impl_->stemmer = Xapian::Stem(language);
     } catch (const Xapian::InvalidArgumentError&) {
-      throw std::invalid_argument("unknown stemming language '" + language +
-                                  "' (try one of: " + Xapian::Stem::get_available_languages() +
-                                  ", or none)");
+      throw std::invalid_argument("unknown stemming language '" + language + "' (try one of: " +
+                                  Xapian::Stem::get_available_languages() + ", or none)");
     }
     impl_->stemming = true;
   }
@@ -140,16 +151,18 @@ std::string Analyzer::normalize(std::string_view word) const {
     return out;
   }
   UErrorCode status = U_ZERO_ERROR;
-  icu::UnicodeString text =
-      icu::UnicodeString::fromUTF8(icu::StringPiece(word.data(), static_cast<int32_t>(word.size())));
-  icu::UnicodeString decomposed = impl_->nfd->normalize(impl_->casefold->normalize(text, status), status);
+  icu::UnicodeString text = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(word.data(), static_cast<int32_t>(word.size())));
+  icu::UnicodeString decomposed =
+      impl_->nfd->normalize(impl_->casefold->normalize(text, status), status);
   icu::UnicodeString folded;
   UScriptCode base_script = USCRIPT_COMMON;
   for (int32_t i = 0; i < decomposed.length();) {
     UChar32 c = decomposed.char32At(i);
     i += U16_LENGTH(c);
     if (u_charType(c) == U_NON_SPACING_MARK) {
-      // Dropping marks folds accents in alphabets; in Japanese or Indic scripts they change the word.
+      // Dropping marks folds accents in alphabets; in Japanese or Indic scripts they change the
+      // word.
       if (!folds_marks(base_script)) folded.append(c);
       continue;
     }
@@ -180,7 +193,8 @@ uint32_t Analyzer::count_group(std::string_view text) const {
   uint32_t count = 0;
   for (const Piece& p : impl_->pieces) {
     std::string_view raw = text.substr(p.begin, p.end - p.begin);
-    bool ascii = std::all_of(raw.begin(), raw.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    bool ascii = std::all_of(raw.begin(), raw.end(),
+                             [](char c) { return static_cast<unsigned char>(c) < 0x80; });
     if (ascii) {
       count += raw.size() <= kMaxTermBytes;
     } else {

@@ -1,4 +1,5 @@
-// Text analysis shared by indexing, querying and highlighting: which words a text holds and their terms.
+// Text analysis shared by indexing, querying and highlighting: which words a text holds and their
+// terms.
 #pragma once
 
 #include <cstdint>
@@ -17,9 +18,9 @@ struct Token {
   const std::string& term;  // normalised: NFKC, case-folded, accent-folded, ASCII apostrophes
   uint32_t begin;           // byte offsets of the written word in the analysed text
   uint32_t end;
-  uint32_t position;        // word position; counts parts, not joined forms
-  bool joined;              // the joined form of a compound
-  bool stemmable;           // alphabetic (not a number, not CJK): worth a stemmed term
+  uint32_t position;  // word position; counts parts, not joined forms
+  bool joined;        // the joined form of a compound
+  bool stemmable;     // alphabetic (not a number, not CJK): worth a stemmed term
 };
 
 using TokenSink = std::function<void(const Token&)>;

@@ -51,8 +51,7 @@ TEST_CASE("analysis yields normalised terms with positions") {
       {"GPT-4 and H100s", "0:gpt 0:gpt4* 1:4 1:gpt4* 2:and 3:h100s"},
       {"pi is 3.14, v1.2 shipped 2026", "0:pi 1:is 2:3.14 3:v1.2 4:shipped 5:2026"},
       // URLs and e-mail addresses: every part is findable, and the whole as a phrase.
-      {"https://example.com/docs",
-       "0:https 1:example 1:examplecom* 2:com 2:examplecom* 3:docs"},
+      {"https://example.com/docs", "0:https 1:example 1:examplecom* 2:com 2:examplecom* 3:docs"},
       {"mail john.doe@example.org",
        "0:mail 1:john 1:johndoeexampleorg* 2:doe 3:example 4:org 4:johndoeexampleorg*"},
       {"snake_case __init__", "0:snake 0:snakecase* 1:case 1:snakecase* 2:init"},
@@ -75,7 +74,8 @@ TEST_CASE("byte offsets point at the word as written") {
   Analyzer analyzer("english");
   std::string text = "Un café, s’il vous plaît";
   std::vector<std::string> written;
-  analyzer.analyze(text, 0, [&](const Token& t) { written.push_back(text.substr(t.begin, t.end - t.begin)); });
+  analyzer.analyze(
+      text, 0, [&](const Token& t) { written.push_back(text.substr(t.begin, t.end - t.begin)); });
   CHECK(written == std::vector<std::string>{"Un", "café", "s’il", "vous", "plaît"});
 }
 
@@ -85,8 +85,11 @@ TEST_CASE("positions continue from the given start") {
 }
 
 TEST_CASE("stemming follows the configured language") {
-  const Row english[] = {{"running", "run"}, {"runs", "run"}, {"ran", "ran"},
-                         {"anthropic's", "anthrop"}, {"connection", "connect"}};
+  const Row english[] = {{"running", "run"},
+                         {"runs", "run"},
+                         {"ran", "ran"},
+                         {"anthropic's", "anthrop"},
+                         {"connection", "connect"}};
   Analyzer analyzer("english");
   for (const Row& row : english) {
     CAPTURE(row.input);
@@ -108,7 +111,8 @@ TEST_CASE("numbers and CJK are not stemmable, words are") {
 
 TEST_CASE("normalize folds a single word like analyze does") {
   Analyzer analyzer("english");
-  const Row rows[] = {{"Résumé", "resume"}, {"NAÏVE", "naive"}, {"Don’t", "don't"}, {"ÅNGSTRÖM", "angstrom"}};
+  const Row rows[] = {
+      {"Résumé", "resume"}, {"NAÏVE", "naive"}, {"Don’t", "don't"}, {"ÅNGSTRÖM", "angstrom"}};
   for (const Row& row : rows) {
     CAPTURE(row.input);
     CHECK(analyzer.normalize(row.input) == row.expected);
@@ -119,8 +123,10 @@ TEST_CASE("a position window yields exactly the full analysis's tokens in that w
   Analyzer analyzer("english");
   const std::string texts[] = {
       "one two three four five six seven eight nine ten",
-      "an e-mail about state-of-the-art re-indexing, caf\xC3\xA9 na\xC3\xAFve R\xC3\xA9sum\xC3\xA9 and U.S.A. done",
-      "\xE6\x9D\xB1\xE4\xBA\xAC\xE5\xA4\xA7\xE5\xAD\xA6\xE3\x81\xAB\xE8\xA1\x8C\xE3\x81\x8D\xE3\x81\xBE\xE3\x81\x99 then words",
+      "an e-mail about state-of-the-art re-indexing, caf\xC3\xA9 na\xC3\xAFve R\xC3\xA9sum\xC3\xA9 "
+      "and U.S.A. done",
+      "\xE6\x9D\xB1\xE4\xBA\xAC\xE5\xA4\xA7\xE5\xAD\xA6\xE3\x81\xAB\xE8\xA1\x8C\xE3\x81\x8D\xE3\x81"
+      "\xBE\xE3\x81\x99 then words",
   };
   for (const std::string& text : texts) {
     std::vector<std::string> all;
@@ -133,10 +139,13 @@ TEST_CASE("a position window yields exactly the full analysis's tokens in that w
         CAPTURE(from);
         CAPTURE(to);
         std::vector<std::string> windowed, expected;
-        analyzer.analyze(text, 5, [&](const Token& t) {
-          if (t.position >= from && t.position <= to)
-            windowed.push_back(std::to_string(t.position) + ":" + t.term + ":" + std::to_string(t.begin));
-        }, {from, to});
+        analyzer.analyze(text, 5,
+                         [&](const Token& t) {
+                           if (t.position >= from && t.position <= to)
+                             windowed.push_back(std::to_string(t.position) + ":" + t.term + ":" +
+                                                std::to_string(t.begin));
+                         },
+                         {from, to});
         for (const std::string& token : all) {
           uint32_t position = static_cast<uint32_t>(std::stoul(token));
           if (position >= from && position <= to) expected.push_back(token);

@@ -17,11 +17,11 @@ TEST_CASE("ill-formed UTF-8 is detected and repaired") {
       {"", true, ""},
       {"plain ascii", true, "plain ascii"},
       {"caf\xC3\xA9", true, "caf\xC3\xA9"},
-      {"caf\xE9", false, "caf\xEF\xBF\xBD"},                    // Latin-1 é
-      {"\xC0\xAF", false, "\xEF\xBF\xBD\xEF\xBF\xBD"},          // overlong '/'
+      {"caf\xE9", false, "caf\xEF\xBF\xBD"},                            // Latin-1 é
+      {"\xC0\xAF", false, "\xEF\xBF\xBD\xEF\xBF\xBD"},                  // overlong '/'
       {"\xED\xA0\x80", false, "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"},  // surrogate
-      {"\xF0\x9F\x9A\x80", true, "\xF0\x9F\x9A\x80"},           // emoji
-      {"cut \xE2\x82", false, "cut \xEF\xBF\xBD\xEF\xBF\xBD"},   // truncated sequence
+      {"\xF0\x9F\x9A\x80", true, "\xF0\x9F\x9A\x80"},                   // emoji
+      {"cut \xE2\x82", false, "cut \xEF\xBF\xBD\xEF\xBF\xBD"},          // truncated sequence
   };
   for (const Row& row : rows) {
     CAPTURE(row.input);

@@ -29,7 +29,8 @@ bool get_varint(std::string_view data, size_t& at, uint32_t& value) {
 
 }  // namespace
 
-std::string encode_chunk_table(const std::vector<uint32_t>& offsets, const std::vector<uint32_t>& positions) {
+std::string encode_chunk_table(const std::vector<uint32_t>& offsets,
+                               const std::vector<uint32_t>& positions) {
   std::string out;
   out.reserve(offsets.size() * 3 + 4);
   put_varint(out, static_cast<uint32_t>(offsets.size()));
@@ -43,7 +44,8 @@ std::string encode_chunk_table(const std::vector<uint32_t>& offsets, const std::
   return out;
 }
 
-bool decode_chunk_table(std::string_view data, std::vector<uint32_t>& offsets, std::vector<uint32_t>& positions) {
+bool decode_chunk_table(std::string_view data, std::vector<uint32_t>& offsets,
+                        std::vector<uint32_t>& positions) {
   size_t at = 0;
   uint32_t count = 0;
   if (!get_varint(data, at, count) || count > data.size()) return false;

@@ -11,14 +11,14 @@
 namespace loupe::db {
 
 struct DocumentRecord {
-  std::string id;     // path relative to the indexed root; stable across runs
-  std::string path;   // path as the indexer found it
+  std::string id;    // path relative to the indexed root; stable across runs
+  std::string path;  // path as the indexer found it
   std::string title;
-  std::string type;   // "text", "markdown" or "html"
-  uint64_t size = 0;  // bytes of the source file
-  int64_t modified = 0;  // seconds since the epoch
+  std::string type;         // "text", "markdown" or "html"
+  uint64_t size = 0;        // bytes of the source file
+  int64_t modified = 0;     // seconds since the epoch
   int64_t modified_ns = 0;  // full precision, to notice a change within the same second
-  std::string hash;      // XXH3-64 of the source bytes, hex
+  std::string hash;         // XXH3-64 of the source bytes, hex
   uint64_t text_bytes = 0;
   // The extracted text is stored in chunks (see text_store.h), so that a snippet reads a few KB
   // rather than the whole document. Chunk i starts at byte chunk_offsets[i] of the text and its
@@ -36,7 +36,9 @@ void store_record(Xapian::Document& doc, const DocumentRecord& record);
 DocumentRecord load_record(const Xapian::Document& doc);
 
 // The chunk tables' binary form: varint deltas, offsets and positions interleaved.
-std::string encode_chunk_table(const std::vector<uint32_t>& offsets, const std::vector<uint32_t>& positions);
-bool decode_chunk_table(std::string_view data, std::vector<uint32_t>& offsets, std::vector<uint32_t>& positions);
+std::string encode_chunk_table(const std::vector<uint32_t>& offsets,
+                               const std::vector<uint32_t>& positions);
+bool decode_chunk_table(std::string_view data, std::vector<uint32_t>& offsets,
+                        std::vector<uint32_t>& positions);
 
 }  // namespace loupe::db

@@ -1,4 +1,5 @@
-// The on-disk format shared by the indexer and the searcher: term prefixes, value slots, metadata keys.
+// The on-disk format shared by the indexer and the searcher: term prefixes, value slots, metadata
+// keys.
 #pragma once
 
 #include <cstddef>
@@ -24,15 +25,18 @@ struct FieldInfo {
 
 // The one table of fields: the indexer writes these prefixes, the query parser reads them.
 inline constexpr FieldInfo kFields[] = {
-    {Field::kTitle, "title", "S", false},
-    {Field::kId, "", "Q", true},           // unique: the document id
-    {Field::kType, "type", "T", true},     // "text", "markdown" or "html"
-    {Field::kExtension, "ext", "E", true}, // lower-case extension without the dot
-    {Field::kRoot, "", "XROOT", true},     // the indexed folder a document came from
+    {Field::kTitle, "title", "S", false},  {Field::kId, "", "Q", true},  // unique: the document id
+    {Field::kType, "type", "T", true},      // "text", "markdown" or "html"
+    {Field::kExtension, "ext", "E", true},  // lower-case extension without the dot
+    {Field::kRoot, "", "XROOT", true},      // the indexed folder a document came from
 };
 
-constexpr const FieldInfo& field_info(Field field) { return kFields[static_cast<size_t>(field)]; }
-constexpr std::string_view prefix(Field field) { return field_info(field).prefix; }
+constexpr const FieldInfo& field_info(Field field) {
+  return kFields[static_cast<size_t>(field)];
+}
+constexpr std::string_view prefix(Field field) {
+  return field_info(field).prefix;
+}
 
 // The queryable field called `name`, if any.
 const FieldInfo* field_by_name(std::string_view name);
@@ -46,13 +50,14 @@ std::string boolean_term(Field field, std::string_view value);
 inline constexpr unsigned kTitleWdfBoost = 4;
 
 enum ValueSlot : unsigned {
-  kModifiedSlot = 0,  // Xapian::sortable_serialise(seconds since the epoch)
-  kSizeSlot = 1,      // Xapian::sortable_serialise(bytes)
+  kModifiedSlot = 0,    // Xapian::sortable_serialise(seconds since the epoch)
+  kSizeSlot = 1,        // Xapian::sortable_serialise(bytes)
   kChunkTableSlot = 2,  // where the text's chunks start (see document_record.h)
 };
 
 // Database-wide metadata.
-inline constexpr std::string_view kLanguageKey = "loupe:language";  // stemming language of the index
+inline constexpr std::string_view kLanguageKey =
+    "loupe:language";  // stemming language of the index
 inline constexpr std::string_view kFormatKey = "loupe:format";
 inline constexpr std::string_view kFormatVersion = "1";
 

@@ -15,11 +15,20 @@ struct Extension {
 };
 
 constexpr std::array<Extension, 14> kExtensions = {{
-    {"", Format::kText},       {".txt", Format::kText},      {".text", Format::kText},
-    {".rst", Format::kText},   {".log", Format::kText},      {".org", Format::kText},
-    {".adoc", Format::kText},  {".md", Format::kMarkdown},   {".markdown", Format::kMarkdown},
-    {".mdown", Format::kMarkdown}, {".mkd", Format::kMarkdown}, {".html", Format::kHtml},
-    {".htm", Format::kHtml},   {".xhtml", Format::kHtml},
+    {"", Format::kText},
+    {".txt", Format::kText},
+    {".text", Format::kText},
+    {".rst", Format::kText},
+    {".log", Format::kText},
+    {".org", Format::kText},
+    {".adoc", Format::kText},
+    {".md", Format::kMarkdown},
+    {".markdown", Format::kMarkdown},
+    {".mdown", Format::kMarkdown},
+    {".mkd", Format::kMarkdown},
+    {".html", Format::kHtml},
+    {".htm", Format::kHtml},
+    {".xhtml", Format::kHtml},
 }};
 
 }  // namespace
@@ -35,9 +44,12 @@ std::optional<Format> format_for(const std::filesystem::path& path) {
 
 std::string_view format_name(Format format) {
   switch (format) {
-    case Format::kText: return "text";
-    case Format::kMarkdown: return "markdown";
-    case Format::kHtml: return "html";
+    case Format::kText:
+      return "text";
+    case Format::kMarkdown:
+      return "markdown";
+    case Format::kHtml:
+      return "html";
   }
   return "text";
 }
@@ -51,9 +63,12 @@ ExtractedDocument read_plain_text(std::string_view utf8) {
 
 ExtractedDocument read_document(Format format, std::string_view utf8) {
   switch (format) {
-    case Format::kMarkdown: return read_markdown(utf8);
-    case Format::kHtml: return read_html(utf8);
-    case Format::kText: break;
+    case Format::kMarkdown:
+      return read_markdown(utf8);
+    case Format::kHtml:
+      return read_html(utf8);
+    case Format::kText:
+      break;
   }
   return read_plain_text(utf8);
 }

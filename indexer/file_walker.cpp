@@ -32,7 +32,8 @@ std::vector<SourceFile> list_files(const Root& root, const fs::path& exclude,
     return files;
   }
   std::error_code ec;
-  fs::recursive_directory_iterator it(root.given, fs::directory_options::skip_permission_denied, ec);
+  fs::recursive_directory_iterator it(root.given, fs::directory_options::skip_permission_denied,
+                                      ec);
   if (ec) {
     on_error(root.given.string() + ": " + ec.message());
     return files;
@@ -48,7 +49,8 @@ std::vector<SourceFile> list_files(const Root& root, const fs::path& exclude,
       continue;
     }
     if (entry.is_directory(ec)) {
-      if (!exclude.empty() && fs::equivalent(entry.path(), exclude, ec)) it.disable_recursion_pending();
+      if (!exclude.empty() && fs::equivalent(entry.path(), exclude, ec))
+        it.disable_recursion_pending();
       continue;
     }
     SourceFile file;

@@ -36,16 +36,28 @@ size_t count_words(std::string_view line) {
 }
 
 bool is_navigation(const std::string& lower) {
-  static const std::array<std::string_view, 16> kPhrases = {
-      "skip to content", "skip to main content", "skip to navigation", "jump to content",
-      "toggle navigation", "main menu", "menu", "search", "home", "share", "subscribe",
-      "sign in", "log in", "advertisement", "close", "back to top"};
+  static const std::array<std::string_view, 16> kPhrases = {"skip to content",
+                                                            "skip to main content",
+                                                            "skip to navigation",
+                                                            "jump to content",
+                                                            "toggle navigation",
+                                                            "main menu",
+                                                            "menu",
+                                                            "search",
+                                                            "home",
+                                                            "share",
+                                                            "subscribe",
+                                                            "sign in",
+                                                            "log in",
+                                                            "advertisement",
+                                                            "close",
+                                                            "back to top"};
   return std::find(kPhrases.begin(), kPhrases.end(), lower) != kPhrases.end();
 }
 
 bool starts_with_marker(std::string_view line) {
-  static const std::array<std::string_view, 8> kMarkers = {"\xC2\xA7", "\xC2\xB6", "\xE2\x80\xA2",
-                                                           "\xC2\xB7", "|", ">", "*", "="};
+  static const std::array<std::string_view, 8> kMarkers = {
+      "\xC2\xA7", "\xC2\xB6", "\xE2\x80\xA2", "\xC2\xB7", "|", ">", "*", "="};
   for (std::string_view m : kMarkers)
     if (line.substr(0, m.size()) == m) return true;
   return false;
@@ -123,8 +135,10 @@ std::string find_headline(std::string_view text) {
     bool first = fallback.empty();
     if (first) fallback = shorten(line);
     if (words < kMinHeadlineWords) {
-      if (first && line.size() >= kMinShortHeadlineBytes) short_first_line = line;
-      else short_first_line.clear();
+      if (first && line.size() >= kMinShortHeadlineBytes)
+        short_first_line = line;
+      else
+        short_first_line.clear();
       continue;
     }
     if (!short_first_line.empty()) return short_first_line;

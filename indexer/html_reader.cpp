@@ -22,19 +22,20 @@ bool is_one_of(const char* name, const std::string_view* names, size_t count) {
 
 // Content a browser does not show as text.
 bool is_invisible(const char* name) {
-  static constexpr std::string_view kNames[] = {"script", "style",  "noscript", "template", "iframe",
-                                                "object", "canvas", "svg",      "math",     "select"};
+  static constexpr std::string_view kNames[] = {"script", "style",  "noscript", "template",
+                                                "iframe", "object", "canvas",   "svg",
+                                                "math",   "select"};
   return is_one_of(name, kNames, std::size(kNames));
 }
 
 // Elements that start a new line, so that words on either side never run together.
 bool is_block(const char* name) {
   static constexpr std::string_view kNames[] = {
-      "p",      "div",   "br",      "li",     "ul",         "ol",      "dl",     "dt",    "dd",
-      "h1",     "h2",    "h3",      "h4",     "h5",         "h6",      "table",  "tr",    "td",
-      "th",     "section", "article", "header", "footer",   "nav",     "aside",  "main",  "pre",
-      "blockquote", "hr", "figure", "figcaption", "form",   "address", "body",   "details",
-      "summary", "caption", "title"};
+      "p",       "div",  "br",      "li",         "ul",      "ol",     "dl",         "dt",
+      "dd",      "h1",   "h2",      "h3",         "h4",      "h5",     "h6",         "table",
+      "tr",      "td",   "th",      "section",    "article", "header", "footer",     "nav",
+      "aside",   "main", "pre",     "blockquote", "hr",      "figure", "figcaption", "form",
+      "address", "body", "details", "summary",    "caption", "title"};
   return is_one_of(name, kNames, std::size(kNames));
 }
 
@@ -116,7 +117,8 @@ void on_end(void* ctx, const xmlChar* name) {
   static_cast<TextCollector*>(ctx)->end(reinterpret_cast<const char*>(name));
 }
 void on_characters(void* ctx, const xmlChar* ch, int len) {
-  static_cast<TextCollector*>(ctx)->characters(reinterpret_cast<const char*>(ch), static_cast<size_t>(len));
+  static_cast<TextCollector*>(ctx)->characters(reinterpret_cast<const char*>(ch),
+                                               static_cast<size_t>(len));
 }
 
 }  // namespace
@@ -134,8 +136,9 @@ ExtractedDocument read_html(std::string_view utf8) {
       htmlCreatePushParserCtxt(&sax, &collector, nullptr, 0, nullptr, XML_CHAR_ENCODING_UTF8),
       htmlFreeParserCtxt);
   if (parser) {
-    htmlCtxtUseOptions(parser.get(), HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                         HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | XML_PARSE_HUGE);
+    htmlCtxtUseOptions(parser.get(), HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
+                                         HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+                                         HTML_PARSE_IGNORE_ENC | XML_PARSE_HUGE);
     // libxml2 takes int sizes: feed large documents in pieces.
     constexpr size_t kPiece = 1 << 20;
     for (size_t at = 0; at < utf8.size(); at += kPiece) {

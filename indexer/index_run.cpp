@@ -59,7 +59,8 @@ class Run {
     std::optional<StoredDocument> previous = writer_.find(file.id);
     // Size and time first: a run over unchanged files reads no file at all.
     if (previous && previous->record.size == file.size &&
-        previous->record.modified_ns == file.modified_ns && previous->record.path == file.path.string()) {
+        previous->record.modified_ns == file.modified_ns &&
+        previous->record.path == file.path.string()) {
       ++stats_.unchanged;
       return;
     }
@@ -201,7 +202,8 @@ RunResult run_index(const IndexOptions& options, Progress& progress,
         // every run alike, rather than the two replacing each other run after run.
         auto [owner, fresh] = claimed.emplace(file.id, r.root.given.string());
         if (!fresh && owner->second != r.root.given.string()) {
-          progress.note(file.path.string() + ": skipped, id " + file.id + " is taken by " + owner->second);
+          progress.note(file.path.string() + ": skipped, id " + file.id + " is taken by " +
+                        owner->second);
           ++stats.skipped;
           continue;
         }
@@ -232,9 +234,10 @@ RunResult run_index(const IndexOptions& options, Progress& progress,
 std::string summary_line(const IndexStats& s) {
   char line[256];
   double mb_per_s = s.seconds > 0 ? static_cast<double>(s.bytes_read) / 1e6 / s.seconds : 0.0;
-  std::snprintf(line, sizeof line,
-                "added %zu, updated %zu, removed %zu, unchanged %zu, skipped %zu in %.2f s (%.1f MB/s)",
-                s.added, s.updated, s.removed, s.unchanged, s.skipped, s.seconds, mb_per_s);
+  std::snprintf(
+      line, sizeof line,
+      "added %zu, updated %zu, removed %zu, unchanged %zu, skipped %zu in %.2f s (%.1f MB/s)",
+      s.added, s.updated, s.removed, s.unchanged, s.skipped, s.seconds, mb_per_s);
   return line;
 }
 

@@ -1,4 +1,5 @@
-// One run of loupe-index: walks the paths, indexes what changed, removes what is gone, commits once.
+// One run of loupe-index: walks the paths, indexes what changed, removes what is gone, commits
+// once.
 #pragma once
 
 #include <cstdint>

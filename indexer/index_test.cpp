@@ -28,14 +28,17 @@ struct Outcome {
   IndexStats stats;
 };
 
-Outcome index(const fs::path& db, std::vector<std::string> paths, std::function<bool()> stop = [] { return false; }) {
+Outcome index(
+    const fs::path& db, std::vector<std::string> paths,
+    std::function<bool()> stop = [] { return false; }) {
   Progress quiet(stderr, false);
   Outcome out{RunResult::kFailed, {}};
   out.result = run_index({db, "", std::move(paths)}, quiet, stop, out.stats);
   return out;
 }
 
-std::optional<loupe::db::DocumentRecord> find_record(const Xapian::Database& db, const std::string& id) {
+std::optional<loupe::db::DocumentRecord> find_record(const Xapian::Database& db,
+                                                     const std::string& id) {
   std::string term = "Q" + id;
   auto it = db.postlist_begin(term);
   if (it == db.postlist_end(term)) return std::nullopt;
@@ -72,10 +75,18 @@ TEST_CASE("the seeds are indexed with their headlines and words") {
     std::string word;
   };
   const Row rows[] = {
-      {"000_3cd39b793bb67d62.txt", "Andrej Karpathy Joined Anthropic. His First Job: Use Claude to Build the Next Claude.", "bloomberg"},
-      {"001_639010c0b717dd1d.txt", "The Prodigal Scientist: Why Andrej Karpathy Joining Anthropic Changes Everything", "prodigal"},
-      {"002_1b56216890a2d894.txt", "Andrej Karpathy Joins Anthropic to Teach Claude How to Train Itself Better", "nicholas"},
-      {"003_e31c131763d3b434.txt", "The recursive hire \xE2\x80\x94 Karpathy joins Anthropic to use Claude to train the next Claude", "exiles"},
+      {"000_3cd39b793bb67d62.txt",
+       "Andrej Karpathy Joined Anthropic. His First Job: Use Claude to Build the Next Claude.",
+       "bloomberg"},
+      {"001_639010c0b717dd1d.txt",
+       "The Prodigal Scientist: Why Andrej Karpathy Joining Anthropic Changes Everything",
+       "prodigal"},
+      {"002_1b56216890a2d894.txt",
+       "Andrej Karpathy Joins Anthropic to Teach Claude How to Train Itself Better", "nicholas"},
+      {"003_e31c131763d3b434.txt",
+       "The recursive hire \xE2\x80\x94 Karpathy joins Anthropic to use Claude to train the next "
+       "Claude",
+       "exiles"},
       {"004_396babc13d7661a2.txt", "Andrej Karpathy Joins Anthropic and Bets on Research", "rohlf"},
   };
   for (const Row& row : rows) {
@@ -106,7 +117,8 @@ TEST_CASE("Xapian's own query parser finds words in a Loupe database") {
     std::string query;
     Xapian::doccount matches;
   };
-  const Row rows[] = {{"bloomberg", 1}, {"resume", 2}, {"title:prodigal", 1}, {"\"pre training team\"", 3}};
+  const Row rows[] = {
+      {"bloomberg", 1}, {"resume", 2}, {"title:prodigal", 1}, {"\"pre training team\"", 3}};
   for (const Row& row : rows) {
     CAPTURE(row.query);
     Xapian::Enquire enquire(db);
@@ -174,9 +186,14 @@ TEST_CASE("binary files are skipped, broken UTF-8 is indexed") {
   write_file(docs / "image.txt", std::string("\x89PNG\r\n\x1A\n\0\0\0\rIHDR", 16));
   write_file(docs / "noext", std::string("ELF\0\0\0binary", 12));
   write_file(docs / "picture.png", "not read at all");
-  write_file(docs / "latin1.txt", "Un caf\xE9 et un r\xE9sum\xE9 na\xEF" "f\n");
-  write_file(docs / "broken.md", "# Broken \xC3\x28 bytes\n\nvalid words \xF0\x28\x8C\x28 around\n");
-  write_file(docs / "cjk.txt", "\xE6\x9D\xB1\xE4\xBA\xAC\xE5\xA4\xA7\xE5\xAD\xA6\xE3\x81\xAB\xE8\xA1\x8C\xE3\x81\x8D\xE3\x81\xBE\xE3\x81\x99\n");
+  write_file(docs / "latin1.txt",
+             "Un caf\xE9 et un r\xE9sum\xE9 na\xEF"
+             "f\n");
+  write_file(docs / "broken.md",
+             "# Broken \xC3\x28 bytes\n\nvalid words \xF0\x28\x8C\x28 around\n");
+  write_file(docs / "cjk.txt",
+             "\xE6\x9D\xB1\xE4\xBA\xAC\xE5\xA4\xA7\xE5\xAD\xA6\xE3\x81\xAB\xE8\xA1\x8C\xE3\x81\x8D"
+             "\xE3\x81\xBE\xE3\x81\x99\n");
   Outcome run = index(tmp / "db", {docs.string()});
   CHECK(run.stats.added == 3);
   CHECK(run.stats.skipped == 3);
@@ -194,7 +211,8 @@ TEST_CASE("an interrupted run leaves the previous index untouched") {
   fs::path docs = tmp / "docs";
   write_file(docs / "a.txt", "first version of alpha\n");
   REQUIRE(index(tmp / "db", {docs.string()}).stats.added == 1);
-  for (int i = 0; i < 20; ++i) write_file(docs / ("new" + std::to_string(i) + ".txt"), "fresh words\n");
+  for (int i = 0; i < 20; ++i)
+    write_file(docs / ("new" + std::to_string(i) + ".txt"), "fresh words\n");
   write_file(docs / "a.txt", "second version of alpha\n");
   bump_mtime(docs / "a.txt");
   int polls = 0;
@@ -210,12 +228,13 @@ TEST_CASE("a killed loupe-index leaves a readable index") {
   TempDir tmp;
   fs::path docs = tmp / "docs";
   for (int i = 0; i < 400; ++i)
-    write_file(docs / ("f" + std::to_string(i) + ".txt"), std::string(10000, 'w') + " words of file " + std::to_string(i));
+    write_file(docs / ("f" + std::to_string(i) + ".txt"),
+               std::string(10000, 'w') + " words of file " + std::to_string(i));
   REQUIRE(index(tmp / "db", {(docs / "f0.txt").string()}).result == RunResult::kDone);
   pid_t pid = fork();
   if (pid == 0) {
-    execl(loupe::testing::index_program().c_str(), "loupe-index", "--db", (tmp / "db").c_str(), docs.c_str(),
-          static_cast<char*>(nullptr));
+    execl(loupe::testing::index_program().c_str(), "loupe-index", "--db", (tmp / "db").c_str(),
+          docs.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -238,21 +257,25 @@ TEST_CASE("loupe-index names the path or flag that is wrong") {
 
   auto missing = run_command({program, "--db", (tmp / "db").string(), (tmp / "nope").string()});
   CHECK(missing.exit_code == 2);
-  CHECK(missing.output.find((tmp / "nope").string() + ": no such file or folder") != std::string::npos);
+  CHECK(missing.output.find((tmp / "nope").string() + ": no such file or folder") !=
+        std::string::npos);
 
-  auto partly = run_command({program, "--db", (tmp / "db").string(), (tmp / "docs").string(), (tmp / "nope").string()});
+  auto partly = run_command(
+      {program, "--db", (tmp / "db").string(), (tmp / "docs").string(), (tmp / "nope").string()});
   CHECK(partly.exit_code == 1);
   CHECK(partly.output.find("added 1") != std::string::npos);
 
   auto not_dir = run_command({program, "--db", (tmp / "file").string(), (tmp / "docs").string()});
   CHECK(not_dir.exit_code == 2);
-  CHECK(not_dir.output.find("--db " + (tmp / "file").string() + ": not a directory") != std::string::npos);
+  CHECK(not_dir.output.find("--db " + (tmp / "file").string() + ": not a directory") !=
+        std::string::npos);
 
   auto no_args = run_command({program});
   CHECK(no_args.exit_code != 0);
   CHECK(no_args.output.find("--db") != std::string::npos);
 
-  auto bad_language = run_command({program, "--db", (tmp / "db2").string(), "--language", "klingon", (tmp / "docs").string()});
+  auto bad_language = run_command(
+      {program, "--db", (tmp / "db2").string(), "--language", "klingon", (tmp / "docs").string()});
   CHECK(bad_language.exit_code == 2);
   CHECK(bad_language.output.find("--language") != std::string::npos);
 

@@ -66,7 +66,8 @@ std::vector<StoredDocument> IndexWriter::documents_from_root(const std::string& 
   return out;
 }
 
-void IndexWriter::add_body(Xapian::Document& doc, const std::string& text, db::DocumentRecord& record) {
+void IndexWriter::add_body(Xapian::Document& doc, const std::string& text,
+                           db::DocumentRecord& record) {
   db::ChunkPlanner planner(text);
   const std::string stem_prefix(db::kStemPrefix);
   // Positions start at 1, as Xapian's TermGenerator numbers them.
@@ -113,7 +114,8 @@ void IndexWriter::put(db::DocumentRecord record, const ExtractedDocument& extrac
   doc.add_boolean_term(db::boolean_term(db::Field::kType, record.type));
   if (!ext.empty()) doc.add_boolean_term(db::boolean_term(db::Field::kExtension, ext));
   doc.add_boolean_term(db::boolean_term(db::Field::kRoot, root));
-  doc.add_value(db::kModifiedSlot, Xapian::sortable_serialise(static_cast<double>(record.modified)));
+  doc.add_value(db::kModifiedSlot,
+                Xapian::sortable_serialise(static_cast<double>(record.modified)));
   doc.add_value(db::kSizeSlot, Xapian::sortable_serialise(static_cast<double>(record.size)));
   db::store_record(doc, record);
   db_.replace_document(id_term, doc);
@@ -127,7 +129,8 @@ void IndexWriter::touch(const StoredDocument& stored, int64_t modified_ns) {
   record.modified = modified_ns / 1000000000;
   Xapian::Document doc = db_.get_document(stored.docid);
   db::store_record(doc, record);
-  doc.add_value(db::kModifiedSlot, Xapian::sortable_serialise(static_cast<double>(record.modified)));
+  doc.add_value(db::kModifiedSlot,
+                Xapian::sortable_serialise(static_cast<double>(record.modified)));
   db_.replace_document(stored.docid, doc);
 }
 

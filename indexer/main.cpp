@@ -12,19 +12,23 @@ namespace {
 // Set by SIGINT/SIGTERM; the run stops at the next file and cancels its transaction.
 volatile std::sig_atomic_t g_interrupted = 0;
 
-void on_signal(int) { g_interrupted = 1; }
+void on_signal(int) {
+  g_interrupted = 1;
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
   loupe::indexer::IndexOptions options;
   std::string db;
-  CLI::App app{"Index plain text, Markdown and HTML files into a Loupe (Xapian) database.\n"
-               "Runs are incremental: only changed files are read again, vanished ones removed.",
-               "loupe-index"};
+  CLI::App app{
+      "Index plain text, Markdown and HTML files into a Loupe (Xapian) database.\n"
+      "Runs are incremental: only changed files are read again, vanished ones removed.",
+      "loupe-index"};
   app.add_option("--db", db, "database folder (created if missing)")->required();
-  app.add_option("--language", options.language,
-                 "stemming language (english, french, ..., or none); default: the database's, or english");
+  app.add_option(
+      "--language", options.language,
+      "stemming language (english, french, ..., or none); default: the database's, or english");
   app.add_option("paths", options.paths, "files and folders to index")->required();
   try {
     app.parse(argc, argv);
@@ -41,7 +45,8 @@ int main(int argc, char** argv) {
 
   loupe::indexer::Progress progress(stderr, isatty(STDERR_FILENO) != 0);
   loupe::indexer::IndexStats stats;
-  auto result = loupe::indexer::run_index(options, progress, [] { return g_interrupted != 0; }, stats);
+  auto result = loupe::indexer::run_index(
+      options, progress, [] { return g_interrupted != 0; }, stats);
   switch (result) {
     case loupe::indexer::RunResult::kInterrupted:
       progress.note("interrupted: the database was left as it was");

@@ -48,7 +48,9 @@ int leave_block(MD_BLOCKTYPE type, void*, void* userdata) {
   return 0;
 }
 
-int no_span(MD_SPANTYPE, void*, void*) { return 0; }
+int no_span(MD_SPANTYPE, void*, void*) {
+  return 0;
+}
 
 std::string_view decode_entity(std::string_view entity) {
   if (entity == "&amp;") return "&";
@@ -64,12 +66,22 @@ int on_text(MD_TEXTTYPE type, const MD_CHAR* text, MD_SIZE size, void* userdata)
   auto* md = static_cast<MarkdownText*>(userdata);
   std::string_view piece(text, size);
   switch (type) {
-    case MD_TEXT_HTML: return 0;  // inline markup is not text
-    case MD_TEXT_ENTITY: piece = decode_entity(piece); break;
-    case MD_TEXT_BR: piece = "\n"; break;
-    case MD_TEXT_SOFTBR: piece = " "; break;
-    case MD_TEXT_NULLCHAR: piece = "\xEF\xBF\xBD"; break;
-    default: break;
+    case MD_TEXT_HTML:
+      return 0;  // inline markup is not text
+    case MD_TEXT_ENTITY:
+      piece = decode_entity(piece);
+      break;
+    case MD_TEXT_BR:
+      piece = "\n";
+      break;
+    case MD_TEXT_SOFTBR:
+      piece = " ";
+      break;
+    case MD_TEXT_NULLCHAR:
+      piece = "\xEF\xBF\xBD";
+      break;
+    default:
+      break;
   }
   md->text += piece;
   if (md->heading_level > 0) md->heading += piece;
@@ -88,7 +100,8 @@ std::string_view strip_front_matter(std::string_view src, std::string& title) {
     std::string_view line = block.substr(start, eol - start);
     if (line.substr(0, 6) == "title:") {
       std::string value = collapse_whitespace(line.substr(6));
-      if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front())
+      if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+          value.back() == value.front())
         value = value.substr(1, value.size() - 2);
       title = value;
     }
@@ -116,10 +129,10 @@ ExtractedDocument read_markdown(std::string_view utf8) {
     return read_plain_text(utf8);
   while (!md.text.empty() && (md.text.back() == '\n' || md.text.back() == ' ')) md.text.pop_back();
   doc.text = std::move(md.text);
-  doc.title = !front_title.empty() ? front_title
-              : !md.first_h1.empty() ? md.first_h1
+  doc.title = !front_title.empty()        ? front_title
+              : !md.first_h1.empty()      ? md.first_h1
               : !md.first_heading.empty() ? md.first_heading
-                                         : find_headline(doc.text);
+                                          : find_headline(doc.text);
   return doc;
 }
 

@@ -23,6 +23,8 @@ void Progress::update(size_t done, size_t total, uint64_t bytes) {
   drawn_ = true;
 }
 
-void Progress::finish() { clear_line(); }
+void Progress::finish() {
+  clear_line();
+}
 
 }  // namespace loupe::indexer

@@ -1,4 +1,5 @@
-// What loupe-index tells its user while it runs: notes about files, and a progress line on a terminal.
+// What loupe-index tells its user while it runs: notes about files, and a progress line on a
+// terminal.
 #pragma once
 
 #include <chrono>

@@ -21,11 +21,16 @@ struct Row {
 
 TEST_CASE("a plain text's headline skips the page furniture above it") {
   const Row rows[] = {
-      {"Skip to content\n\nThe Real Headline Of This Story\n\nBody text here.", "The Real Headline Of This Story"},
-      {"\xC2\xA7 News\nBy AI Blog Editor\nMay 20, 2026 \xC2\xB7 12 min read\nA headline worth reading today\nbody",
+      {"Skip to content\n\nThe Real Headline Of This Story\n\nBody text here.",
+       "The Real Headline Of This Story"},
+      {"\xC2\xA7 News\nBy AI Blog Editor\nMay 20, 2026 \xC2\xB7 12 min read\nA headline worth "
+       "reading today\nbody",
        "A headline worth reading today"},
-      {"Menu\nSearch\n2024-05-01\n5 min read\nUpdated 3 hours ago\nWhat the team shipped this week\n", "What the team shipped this week"},
-      {"DS\nOK\nSmall words first, then the title line\n", "Small words first, then the title line"},
+      {"Menu\nSearch\n2024-05-01\n5 min read\nUpdated 3 hours ago\nWhat the team shipped this "
+       "week\n",
+       "What the team shipped this week"},
+      {"DS\nOK\nSmall words first, then the title line\n",
+       "Small words first, then the title line"},
       {"First line is the headline\nSecond line", "First line is the headline"},
       {"Release notes\n\nThis version fixes three bugs and adds a flag.\n", "Release notes"},
       {"DS\nLDS Team\nThe actual headline is here\n", "The actual headline is here"},
@@ -52,9 +57,11 @@ TEST_CASE("every seed document gets its real headline") {
        "Andrej Karpathy Joined Anthropic. His First Job: Use Claude to Build the Next Claude."},
       {"001_639010c0b717dd1d.txt",
        "The Prodigal Scientist: Why Andrej Karpathy Joining Anthropic Changes Everything"},
-      {"002_1b56216890a2d894.txt", "Andrej Karpathy Joins Anthropic to Teach Claude How to Train Itself Better"},
+      {"002_1b56216890a2d894.txt",
+       "Andrej Karpathy Joins Anthropic to Teach Claude How to Train Itself Better"},
       {"003_e31c131763d3b434.txt",
-       "The recursive hire \xE2\x80\x94 Karpathy joins Anthropic to use Claude to train the next Claude"},
+       "The recursive hire \xE2\x80\x94 Karpathy joins Anthropic to use Claude to train the next "
+       "Claude"},
       {"004_396babc13d7661a2.txt", "Andrej Karpathy Joins Anthropic and Bets on Research"},
   };
   for (const Row& row : seeds) {
@@ -74,11 +81,13 @@ TEST_CASE("HTML: visible text and the title, never scripts or styles") {
   };
   const HtmlRow rows[] = {
       {"<html><head><title> My  Page </title><style>p{color:red}</style></head>"
-       "<body><h1>Heading</h1><p>Hello <b>bold</b> world</p><script>var secret=1;</script></body></html>",
+       "<body><h1>Heading</h1><p>Hello <b>bold</b> world</p><script>var "
+       "secret=1;</script></body></html>",
        "My Page", "Heading\nHello bold world"},
       {"<body><h1>Only H1</h1><p>one</p><p>two</p></body>", "Only H1", "Only H1\none\ntwo"},
       {"<p>caf&eacute; &amp; &lt;tags&gt;</p>", "caf\xC3\xA9 & <tags>", "caf\xC3\xA9 & <tags>"},
-      {"<div>a<br>b</div><noscript>no</noscript><template>t</template><div hidden>h</div>", "a", "a\nb"},
+      {"<div>a<br>b</div><noscript>no</noscript><template>t</template><div hidden>h</div>", "a",
+       "a\nb"},
       {"<pre>  keep\n  spacing</pre>", "keep", "keep\n  spacing"},
       {"<p>unclosed <b>tags <i>everywhere", "unclosed tags everywhere", "unclosed tags everywhere"},
       {"", "", ""},
@@ -102,7 +111,8 @@ TEST_CASE("Markdown: the text, not the markup") {
        "The Title\nSome emphasis and a link."},
       {"Intro line\n\n## Section\n\n- item one\n- item two\n\n`code` here\n", "Section",
        "Intro line\nSection\nitem one\nitem two\ncode here"},
-      {"---\ntitle: \"Front Matter Title\"\ndate: 2024\n---\n# Heading\nbody\n", "Front Matter Title", "Heading\nbody"},
+      {"---\ntitle: \"Front Matter Title\"\ndate: 2024\n---\n# Heading\nbody\n",
+       "Front Matter Title", "Heading\nbody"},
       {"Text with <span>inline html</span> &amp; entity\n", "Text with inline html & entity",
        "Text with inline html & entity"},
       {"| a | b |\n|---|---|\n| 1 | 2 |\n", "a b", "a b\n1 2"},
@@ -120,9 +130,10 @@ TEST_CASE("formats follow the file extension") {
     std::string name;
     std::optional<Format> format;
   };
-  const FormatRow rows[] = {{"a.txt", Format::kText},   {"README", Format::kText},     {"a.MD", Format::kMarkdown},
-                            {"a.html", Format::kHtml},  {"b.HTM", Format::kHtml},      {"c.png", std::nullopt},
-                            {"d.js", std::nullopt},     {"e.markdown", Format::kMarkdown}};
+  const FormatRow rows[] = {{"a.txt", Format::kText},    {"README", Format::kText},
+                            {"a.MD", Format::kMarkdown}, {"a.html", Format::kHtml},
+                            {"b.HTM", Format::kHtml},    {"c.png", std::nullopt},
+                            {"d.js", std::nullopt},      {"e.markdown", Format::kMarkdown}};
   for (const FormatRow& row : rows) {
     CAPTURE(row.name);
     CHECK(format_for(row.name) == row.format);
@@ -133,7 +144,10 @@ TEST_CASE("any encoding becomes valid UTF-8, binary is recognised") {
   const Row rows[] = {
       {"plain", "plain"},
       {"\xEF\xBB\xBFwith BOM", "with BOM"},
-      {"caf\xE9 cr\xE8me br\xFBl\xE9" "e, na\xEFve r\xE9sum\xE9", "caf\xC3\xA9 cr\xC3\xA8me br\xC3\xBBl\xC3\xA9" "e, na\xC3\xAFve r\xC3\xA9sum\xC3\xA9"},
+      {"caf\xE9 cr\xE8me br\xFBl\xE9"
+       "e, na\xEFve r\xE9sum\xE9",
+       "caf\xC3\xA9 cr\xC3\xA8me br\xC3\xBBl\xC3\xA9"
+       "e, na\xC3\xAFve r\xC3\xA9sum\xC3\xA9"},
       {std::string("\xFF\xFEh\0i\0", 6), "hi"},
   };
   for (const Row& row : rows) {

@@ -35,7 +35,7 @@ std::string detect_charset(std::string_view bytes) {
   constexpr int32_t kMinConfidence = 30;
   UErrorCode status = U_ZERO_ERROR;
   std::unique_ptr<UCharsetDetector, decltype(&ucsdet_close)> detector(ucsdet_open(&status),
-                                                                     ucsdet_close);
+                                                                      ucsdet_close);
   if (U_FAILURE(status)) return "windows-1252";
   int32_t sample = static_cast<int32_t>(std::min<size_t>(bytes.size(), 64 * 1024));
   ucsdet_setText(detector.get(), bytes.data(), sample, &status);
@@ -67,8 +67,10 @@ bool looks_binary(std::string_view bytes) {
 std::string decode_text(std::string_view bytes) {
   if (starts_with(bytes, "\xEF\xBB\xBF")) bytes.remove_prefix(3);
   if (analysis::is_valid_utf8(bytes)) return std::string(bytes);
-  if (starts_with(bytes, "\xFF\xFE")) return analysis::repair_utf8(convert(bytes.substr(2), "UTF-16LE"));
-  if (starts_with(bytes, "\xFE\xFF")) return analysis::repair_utf8(convert(bytes.substr(2), "UTF-16BE"));
+  if (starts_with(bytes, "\xFF\xFE"))
+    return analysis::repair_utf8(convert(bytes.substr(2), "UTF-16LE"));
+  if (starts_with(bytes, "\xFE\xFF"))
+    return analysis::repair_utf8(convert(bytes.substr(2), "UTF-16BE"));
   std::string charset = detect_charset(bytes);
   if (charset.empty()) return analysis::repair_utf8(bytes);
   return analysis::repair_utf8(convert(bytes, charset.c_str()));

@@ -7,12 +7,23 @@ namespace loupe::search {
 void append_escaped(std::string& out, std::string_view text) {
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
 }
@@ -29,7 +40,8 @@ bool Highlighter::matches(const std::string& term, bool stemmable) {
   auto cached = cache_.find(term);
   if (cached != cache_.end()) return cached->second;
   bool match = terms_.exact.count(term) != 0;
-  if (!match && stemmable && !terms_.stems.empty()) match = terms_.stems.count(analyzer_.stem(term)) != 0;
+  if (!match && stemmable && !terms_.stems.empty())
+    match = terms_.stems.count(analyzer_.stem(term)) != 0;
   for (size_t i = 0; !match && i < terms_.prefixes.size(); ++i)
     match = term.compare(0, terms_.prefixes[i].size(), terms_.prefixes[i]) == 0;
   cache_.emplace(term, match);
@@ -97,7 +109,8 @@ std::string Highlighter::mark_all(std::string_view text, size_t* count) {
   std::string html = render(text, 0, text.size(), marked, /*flatten=*/false);
   if (count != nullptr) {
     size_t marks = 0;
-    for (size_t at = html.find("<mark>"); at != std::string::npos; at = html.find("<mark>", at + 6)) ++marks;
+    for (size_t at = html.find("<mark>"); at != std::string::npos; at = html.find("<mark>", at + 6))
+      ++marks;
     *count = marks;
   }
   return html;

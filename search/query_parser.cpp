@@ -25,7 +25,9 @@ struct Lexeme {
   unsigned window = kDefaultNearWindow;  // "NEAR/5"
 };
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
 
 // ASCII quotes and the typographic ones phones and word processors type.
 size_t quote_length(std::string_view s, size_t i) {
@@ -47,14 +49,19 @@ std::string lower_ascii(std::string_view s) {
 
 std::optional<Lexeme> operator_lexeme(const std::string& word) {
   Lexeme op;
-  if (word == "AND" || word == "&&") op.kind = Kind::kAnd;
-  else if (word == "OR" || word == "||") op.kind = Kind::kOr;
-  else if (word == "NOT") op.kind = Kind::kNot;
-  else if (word == "NEAR") op.kind = Kind::kNear;
+  if (word == "AND" || word == "&&")
+    op.kind = Kind::kAnd;
+  else if (word == "OR" || word == "||")
+    op.kind = Kind::kOr;
+  else if (word == "NOT")
+    op.kind = Kind::kNot;
+  else if (word == "NEAR")
+    op.kind = Kind::kNear;
   else if (word.rfind("NEAR/", 0) == 0 && word.size() > 5 &&
            std::all_of(word.begin() + 5, word.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     op.kind = Kind::kNear;
-    op.window = static_cast<unsigned>(std::min<size_t>(std::stoul(word.substr(5, 4)), kMaxNearWindow));
+    op.window =
+        static_cast<unsigned>(std::min<size_t>(std::stoul(word.substr(5, 4)), kMaxNearWindow));
     op.window = std::max(op.window, 1u);
   } else {
     return std::nullopt;
@@ -71,13 +78,15 @@ std::vector<Lexeme> lex(std::string_view q) {
       continue;
     }
     Lexeme lx;
-    if ((q[i] == '+' || q[i] == '-') && i + 1 < q.size() && !is_space(q[i + 1])) lx.modifier = q[i++];
+    if ((q[i] == '+' || q[i] == '-') && i + 1 < q.size() && !is_space(q[i + 1]))
+      lx.modifier = q[i++];
     // A known field name followed by ':' ("title:word"); anything else with a colon is a word.
     size_t name_end = i;
     while (name_end < q.size() && ((q[name_end] >= 'a' && q[name_end] <= 'z') ||
                                    (q[name_end] >= 'A' && q[name_end] <= 'Z')))
       ++name_end;
-    if (name_end > i && name_end + 1 < q.size() && q[name_end] == ':' && !is_space(q[name_end + 1])) {
+    if (name_end > i && name_end + 1 < q.size() && q[name_end] == ':' &&
+        !is_space(q[name_end + 1])) {
       if (const db::FieldInfo* field = db::field_by_name(lower_ascii(q.substr(i, name_end - i)))) {
         lx.field = field;
         i = name_end + 1;
@@ -122,7 +131,9 @@ struct Built {
   bool empty() const { return strict.empty(); }
 };
 
-Built same(const Xapian::Query& q) { return Built{q, q, std::nullopt}; }
+Built same(const Xapian::Query& q) {
+  return Built{q, q, std::nullopt};
+}
 
 Xapian::Query combine(Xapian::Query::op op, const std::vector<Xapian::Query>& parts) {
   if (parts.empty()) return Xapian::Query();
@@ -131,7 +142,7 @@ Xapian::Query combine(Xapian::Query::op op, const std::vector<Xapian::Query>& pa
 }
 
 struct AnalysedWord {
-  std::vector<std::string> parts;                  // one per position
+  std::vector<std::string> parts;                              // one per position
   std::map<size_t, std::pair<std::string, size_t>> compounds;  // first part -> (joined, last part)
   std::vector<bool> stemmable;
   bool joined_stemmable = false;
@@ -212,8 +223,9 @@ class Parser {
     else if (should_loose.empty())
       out.loose = combine(Xapian::Query::OP_AND, must_loose);
     else
-      out.loose = Xapian::Query(Xapian::Query::OP_AND_MAYBE, combine(Xapian::Query::OP_AND, must_loose),
-                                combine(Xapian::Query::OP_OR, should_loose));
+      out.loose =
+          Xapian::Query(Xapian::Query::OP_AND_MAYBE, combine(Xapian::Query::OP_AND, must_loose),
+                        combine(Xapian::Query::OP_OR, should_loose));
     if (!excluded.empty()) {
       if (out.strict.empty()) {
         // Only exclusions: everything but them.
@@ -247,8 +259,9 @@ class Parser {
         Built right = parse_near(!negated);
         if (right.empty()) continue;
         if (left.empty()) left = same(Xapian::Query::MatchAll);
-        left = Built{Xapian::Query(Xapian::Query::OP_AND_NOT, left.strict, right.strict),
-                     Xapian::Query(Xapian::Query::OP_AND_NOT, left.loose, right.strict), std::nullopt};
+        left =
+            Built{Xapian::Query(Xapian::Query::OP_AND_NOT, left.strict, right.strict),
+                  Xapian::Query(Xapian::Query::OP_AND_NOT, left.loose, right.strict), std::nullopt};
       } else {
         left = join(Xapian::Query::OP_AND, left, parse_near(negated));
       }
@@ -298,7 +311,8 @@ class Parser {
   static Built join(Xapian::Query::op op, const Built& a, const Built& b) {
     if (a.empty()) return b;
     if (b.empty()) return a;
-    return Built{Xapian::Query(op, a.strict, b.strict), Xapian::Query(op, a.loose, b.loose), std::nullopt};
+    return Built{Xapian::Query(op, a.strict, b.strict), Xapian::Query(op, a.loose, b.loose),
+                 std::nullopt};
   }
 
   AnalysedWord analyse(const std::string& text) {
@@ -356,7 +370,8 @@ class Parser {
     if (lx.field && lx.field->boolean) {
       if (lx.text.empty()) return Built{};
       Xapian::Query filter(Xapian::Query::OP_SCALE_WEIGHT,
-                           Xapian::Query(db::boolean_term(lx.field->field, lower_ascii(lx.text))), 0.0);
+                           Xapian::Query(db::boolean_term(lx.field->field, lower_ascii(lx.text))),
+                           0.0);
       return same(filter);
     }
     AnalysedWord w = analyse(lx.text);

@@ -1,4 +1,5 @@
-// Reads a user's query (words, "phrases", AND OR NOT NEAR, +/-, prefix*, field:) into Xapian queries.
+// Reads a user's query (words, "phrases", AND OR NOT NEAR, +/-, prefix*, field:) into Xapian
+// queries.
 #pragma once
 
 #include <xapian.h>
@@ -14,9 +15,9 @@ namespace loupe::search {
 
 // The words a query looks for, in the forms needed to find and mark them in a text.
 struct QueryTerms {
-  std::set<std::string> exact;          // analysed words, as the index holds them unprefixed
-  std::set<std::string> stems;          // stems (without "Z") of words that match in any form
-  std::vector<std::string> prefixes;    // analysed prefixes of wildcard words
+  std::set<std::string> exact;        // analysed words, as the index holds them unprefixed
+  std::set<std::string> stems;        // stems (without "Z") of words that match in any form
+  std::vector<std::string> prefixes;  // analysed prefixes of wildcard words
   bool empty() const { return exact.empty() && stems.empty() && prefixes.empty(); }
 };
 

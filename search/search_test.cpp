@@ -19,21 +19,32 @@ class Fixture {
  public:
   Fixture() {
     auto docs = dir_ / "docs";
-    write_file(docs / "a.txt",
-               "R\xC3\xA9sum\xC3\xA9 writing tips\nA good r\xC3\xA9sum\xC3\xA9 is short. Running every "
-               "morning helps; she runs daily.\n");
-    write_file(docs / "b.txt", "Email etiquette\nSend an e-mail to the team before re-indexing the archive.\n");
+    write_file(
+        docs / "a.txt",
+        "R\xC3\xA9sum\xC3\xA9 writing tips\nA good r\xC3\xA9sum\xC3\xA9 is short. Running every "
+        "morning helps; she runs daily.\n");
+    write_file(docs / "b.txt",
+               "Email etiquette\nSend an e-mail to the team before re-indexing the archive.\n");
     write_file(docs / "c.txt",
-               "Naive approaches\nThe na\xC3\xAFve Bayes classifier don\xE2\x80\x99t need much data. GPT-4 and "
+               "Naive approaches\nThe na\xC3\xAFve Bayes classifier don\xE2\x80\x99t need much "
+               "data. GPT-4 and "
                "H100s.\n");
-    write_file(docs / "d.md", "# Penguins of Antarctica\n\nPenguins live in cold places. The emperor penguin is the largest.\n");
-    write_file(docs / "e.html", "<title>Walrus facts</title><p>The walrus lives in the Arctic, far from most penguins.</p>");
-    write_file(docs / "f.txt", "\xE6\x9D\xB1\xE4\xBA\xAC\xE5\xA4\xA7\xE5\xAD\xA6\xE3\x81\xAB\xE8\xA1\x8C\xE3\x81\x8D\xE3\x81\xBE\xE3\x81\x99\xE3\x80\x82\n");
-    write_file(docs / "g.txt", "Hostile <script>alert(1)</script> and <img src=x onerror=alert(2)> text\n");
+    write_file(docs / "d.md",
+               "# Penguins of Antarctica\n\nPenguins live in cold places. The emperor penguin is "
+               "the largest.\n");
+    write_file(docs / "e.html",
+               "<title>Walrus facts</title><p>The walrus lives in the Arctic, far from most "
+               "penguins.</p>");
+    write_file(docs / "f.txt",
+               "\xE6\x9D\xB1\xE4\xBA\xAC\xE5\xA4\xA7\xE5\xAD\xA6\xE3\x81\xAB\xE8\xA1\x8C\xE3\x81"
+               "\x8D\xE3\x81\xBE\xE3\x81\x99\xE3\x80\x82\n");
+    write_file(docs / "g.txt",
+               "Hostile <script>alert(1)</script> and <img src=x onerror=alert(2)> text\n");
     write_file(docs / "h.txt", "\xE2\x80\x9CQuoted words,\xE2\x80\x9D she said\n");
     loupe::indexer::Progress quiet(stderr, false);
     loupe::indexer::IndexStats stats;
-    loupe::indexer::run_index({dir_ / "db", "", {docs.string()}}, quiet, [] { return false; }, stats);
+    loupe::indexer::run_index(
+        {dir_ / "db", "", {docs.string()}}, quiet, [] { return false; }, stats);
     searcher_ = std::make_unique<Searcher>((dir_ / "db").string());
   }
   Searcher& searcher() { return *searcher_; }
@@ -55,7 +66,9 @@ std::string ids(const loupe::search::SearchResults& results) {
   return out;
 }
 
-std::string strip_tags(const std::string& html) { return std::regex_replace(html, std::regex("<[^>]*>"), ""); }
+std::string strip_tags(const std::string& html) {
+  return std::regex_replace(html, std::regex("<[^>]*>"), "");
+}
 
 size_t utf8_chars(const std::string& s) {
   size_t n = 0;
@@ -72,12 +85,24 @@ struct Row {
 
 TEST_CASE("words match through the indexer's analysis") {
   const Row rows[] = {
-      {"resume", "a.txt"},        {"RESUME", "a.txt"},          {"r\xC3\xA9sum\xC3\xA9", "a.txt"},
-      {"running", "a.txt"},       {"run", "a.txt"},             {"email", "b.txt"},
-      {"e-mail", "b.txt"},        {"\"e mail\"", "b.txt"},      {"reindexing", "b.txt"},
-      {"re-indexing", "b.txt"},   {"naive", "c.txt"},           {"NA\xC3\x8FVE", "c.txt"},
-      {"don't", "c.txt"},         {"don\xE2\x80\x99t", "c.txt"}, {"gpt-4", "c.txt"},
-      {"gpt4", "c.txt"},          {"h100s", "c.txt"},           {"\xE6\x9D\xB1\xE4\xBA\xAC", "f.txt"},
+      {"resume", "a.txt"},
+      {"RESUME", "a.txt"},
+      {"r\xC3\xA9sum\xC3\xA9", "a.txt"},
+      {"running", "a.txt"},
+      {"run", "a.txt"},
+      {"email", "b.txt"},
+      {"e-mail", "b.txt"},
+      {"\"e mail\"", "b.txt"},
+      {"reindexing", "b.txt"},
+      {"re-indexing", "b.txt"},
+      {"naive", "c.txt"},
+      {"NA\xC3\x8FVE", "c.txt"},
+      {"don't", "c.txt"},
+      {"don\xE2\x80\x99t", "c.txt"},
+      {"gpt-4", "c.txt"},
+      {"gpt4", "c.txt"},
+      {"h100s", "c.txt"},
+      {"\xE6\x9D\xB1\xE4\xBA\xAC", "f.txt"},
       {"nothingmatchesthis", ""},
   };
   for (const Row& row : rows) {
@@ -162,7 +187,10 @@ TEST_CASE("snippets mark the words as written, escaped") {
       {"dont OR don't", "c.txt", {"<mark>don\xE2\x80\x99t</mark>"}},
       {"pengu*", "d.md", {"<mark>Penguins</mark>", "<mark>penguin</mark>"}},
       {"\xE6\x9D\xB1\xE4\xBA\xAC", "f.txt", {"<mark>\xE6\x9D\xB1\xE4\xBA\xAC</mark>"}},
-      {"alert", "g.txt", {"&lt;script&gt;<mark>alert</mark>(1)&lt;/script&gt;", "&lt;img src=x onerror=<mark>alert</mark>(2)&gt;"}},
+      {"alert",
+       "g.txt",
+       {"&lt;script&gt;<mark>alert</mark>(1)&lt;/script&gt;",
+        "&lt;img src=x onerror=<mark>alert</mark>(2)&gt;"}},
       {"quoted", "h.txt", {"\xE2\x80\x9C<mark>Quoted</mark> words,\xE2\x80\x9D"}},
   };
   for (const SnippetRow& row : rows) {
@@ -185,14 +213,17 @@ TEST_CASE("snippets mark the words as written, escaped") {
 TEST_CASE("a snippet from a long document is a short passage around the match") {
   TempDir tmp;
   std::string filler;
-  for (int i = 0; filler.size() < 200000; ++i) filler += "ordinary filler sentence number " + std::to_string(i) + ". ";
+  for (int i = 0; filler.size() < 200000; ++i)
+    filler += "ordinary filler sentence number " + std::to_string(i) + ". ";
   size_t middle = filler.size() / 2;
   middle = filler.find(". ", middle) + 2;
-  std::string text = "Long document\n" + filler.substr(0, middle) + "Here the zeppelin appears. " + filler.substr(middle);
+  std::string text = "Long document\n" + filler.substr(0, middle) + "Here the zeppelin appears. " +
+                     filler.substr(middle);
   write_file(tmp / "docs/long.txt", text);
   loupe::indexer::Progress quiet(stderr, false);
   loupe::indexer::IndexStats stats;
-  loupe::indexer::run_index({tmp / "db", "", {(tmp / "docs").string()}}, quiet, [] { return false; }, stats);
+  loupe::indexer::run_index(
+      {tmp / "db", "", {(tmp / "docs").string()}}, quiet, [] { return false; }, stats);
   Searcher searcher((tmp / "db").string());
   auto results = searcher.search("zeppelin", 1, 10);
   REQUIRE(results.hits.size() == 1);
@@ -235,7 +266,8 @@ TEST_CASE("a searcher opened before the index exists finds documents once it doe
   write_file(tmp / "docs/x.txt", "late arrival words\n");
   loupe::indexer::Progress quiet(stderr, false);
   loupe::indexer::IndexStats stats;
-  loupe::indexer::run_index({tmp / "db", "", {(tmp / "docs").string()}}, quiet, [] { return false; }, stats);
+  loupe::indexer::run_index(
+      {tmp / "db", "", {(tmp / "docs").string()}}, quiet, [] { return false; }, stats);
   searcher.refresh(std::chrono::milliseconds(0));
   CHECK(searcher.document_count() == 1);
   CHECK(ids(searcher.search("arrival", 1, 10)) == "x.txt");

@@ -111,7 +111,8 @@ SearchResults Searcher::search(const std::string& query, unsigned page, unsigned
         hit.score = it.get_weight();
         hit.snippet = make_snippet(db_, *it, record, plan, highlighter);
         std::vector<MarkedToken> title_tokens = highlighter.tokens(record.title, 0);
-        hit.title_html = Highlighter::render(record.title, 0, record.title.size(), title_tokens, true);
+        hit.title_html =
+            Highlighter::render(record.title, 0, record.title.size(), title_tokens, true);
         hit.id = std::move(record.id);
         hit.title = std::move(record.title);
         hit.path = std::move(record.path);

@@ -27,9 +27,24 @@ size_t utf8_chars(std::string_view s) {
 }
 
 // Punctuation that belongs with the word it touches: shown with the passage's first and last word.
-constexpr std::string_view kOpening[] = {"\"", "'", "(", "[", "{", "<", "\xE2\x80\x9C", "\xE2\x80\x98", "\xC2\xAB"};
-constexpr std::string_view kClosing[] = {".", ",", ";", ":", "!", "?", "\"", "'", ")", "]", "}", ">",
-                                         "\xE2\x80\x9D", "\xE2\x80\x99", "\xC2\xBB", "\xE2\x80\xA6"};
+constexpr std::string_view kOpening[] = {
+    "\"", "'", "(", "[", "{", "<", "\xE2\x80\x9C", "\xE2\x80\x98", "\xC2\xAB"};
+constexpr std::string_view kClosing[] = {".",
+                                         ",",
+                                         ";",
+                                         ":",
+                                         "!",
+                                         "?",
+                                         "\"",
+                                         "'",
+                                         ")",
+                                         "]",
+                                         "}",
+                                         ">",
+                                         "\xE2\x80\x9D",
+                                         "\xE2\x80\x99",
+                                         "\xC2\xBB",
+                                         "\xE2\x80\xA6"};
 constexpr size_t kMaxPunctuation = 4;
 
 template <size_t N>
@@ -108,8 +123,8 @@ SnippetPlan plan_snippets(const Xapian::Database& db, Highlighter& highlighter) 
     unsigned id = concept_of("Z" + stem);
     std::string scan = stem.size() > 3 ? stem.substr(0, stem.size() - 1) : stem;
     size_t scanned = 0, expansions = 0;
-    for (auto it = db.allterms_begin(scan); it != db.allterms_end(scan) && scanned < kMaxScannedTerms &&
-                                            expansions < kMaxExpansions;
+    for (auto it = db.allterms_begin(scan);
+         it != db.allterms_end(scan) && scanned < kMaxScannedTerms && expansions < kMaxExpansions;
          ++it, ++scanned) {
       const std::string& word = *it;
       if (analyzer.stem(word) == stem) {
@@ -121,8 +136,8 @@ SnippetPlan plan_snippets(const Xapian::Database& db, Highlighter& highlighter) 
   for (const std::string& prefix : terms.prefixes) {
     unsigned id = concept_of("*" + prefix);
     size_t expansions = 0;
-    for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix) && expansions < kMaxExpansions;
-         ++it, ++expansions)
+    for (auto it = db.allterms_begin(prefix);
+         it != db.allterms_end(prefix) && expansions < kMaxExpansions; ++it, ++expansions)
       add(*it, id);
   }
   plan.concepts = static_cast<unsigned>(concept_ids.size());
@@ -135,10 +150,12 @@ std::string make_snippet(const Xapian::Database& db, Xapian::docid docid,
   if (record.chunk_offsets.empty()) return {};
   std::vector<Match> matches;
   for (const SnippetPlan::Term& t : plan.terms) {
-    for (auto it = db.positionlist_begin(docid, t.term); it != db.positionlist_end(docid, t.term); ++it)
+    for (auto it = db.positionlist_begin(docid, t.term); it != db.positionlist_end(docid, t.term);
+         ++it)
       matches.push_back({*it, t.concept_id});
   }
-  uint32_t target = matches.empty() ? record.chunk_positions.front() : best_window(matches, plan.concepts);
+  uint32_t target =
+      matches.empty() ? record.chunk_positions.front() : best_window(matches, plan.concepts);
 
   size_t chunk = db::chunk_for_position(record, target);
   std::string text = db::read_chunk(db, record.id, chunk);
@@ -150,8 +167,9 @@ std::string make_snippet(const Xapian::Database& db, Xapian::docid docid,
     text += db::read_chunk(db, record.id, chunk + 1);
     more_chunks = chunk + 2 < chunks;
   }
-  analysis::PositionWindow window{target > first_position + kLeadWords ? target - kLeadWords : first_position,
-                                  target + kTrailWords};
+  analysis::PositionWindow window{
+      target > first_position + kLeadWords ? target - kLeadWords : first_position,
+      target + kTrailWords};
   std::vector<MarkedToken> tokens = highlighter.tokens(text, first_position, window);
   auto at = std::find_if(tokens.begin(), tokens.end(),
                          [&](const MarkedToken& t) { return !t.joined && t.position >= target; });
@@ -176,7 +194,8 @@ std::string make_snippet(const Xapian::Database& db, Xapian::docid docid,
   size_t last = index;
   for (size_t i = index; i < tokens.size(); ++i) {
     if (tokens[i].end <= end) continue;
-    if (utf8_chars(std::string_view(text).substr(begin, tokens[i].end - begin)) > kSnippetChars) break;
+    if (utf8_chars(std::string_view(text).substr(begin, tokens[i].end - begin)) > kSnippetChars)
+      break;
     end = tokens[i].end;
     last = i;
   }

@@ -29,7 +29,8 @@ std::optional<unsigned> integer_param(const httplib::Request& req, httplib::Resp
 }
 
 // The query parameter, repaired to valid UTF-8; nullopt after sending a 400.
-std::optional<std::string> query_param(const httplib::Request& req, httplib::Response& res, bool required) {
+std::optional<std::string> query_param(const httplib::Request& req, httplib::Response& res,
+                                       bool required) {
   std::string q = req.has_param("q") ? req.get_param_value("q") : std::string();
   if (q.size() > kMaxQueryBytes) {
     send_error(res, Error::kQueryTooLong,
@@ -46,7 +47,9 @@ std::optional<std::string> query_param(const httplib::Request& req, httplib::Res
 
 // Rounds to 1/per_unit. Dividing by a whole power of ten last gives the double nearest the
 // decimal, which JSON then prints short (0.4915, not 0.49150000000000005).
-double round_to(double value, double per_unit) { return std::round(value * per_unit) / per_unit; }
+double round_to(double value, double per_unit) {
+  return std::round(value * per_unit) / per_unit;
+}
 
 void search(search::SearcherPool& pool, const httplib::Request& req, httplib::Response& res) {
   std::optional<std::string> q = query_param(req, res, /*required=*/true);
@@ -58,7 +61,8 @@ void search(search::SearcherPool& pool, const httplib::Request& req, httplib::Re
 
   auto started = std::chrono::steady_clock::now();
   search::SearchResults results = pool.acquire()->search(*q, *page, *per_page);
-  double took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  double took_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
 
   json hits = json::array();
   for (const search::Hit& hit : results.hits) {
@@ -87,8 +91,8 @@ void document(search::SearcherPool& pool, const httplib::Request& req, httplib::
     send_error(res, Error::kNotFound, "no document with id " + id);
     return;
   }
-  json body = {{"id", view->id},     {"title", view->title},       {"path", view->path},
-               {"type", view->type}, {"size", view->size},         {"modified", view->modified},
+  json body = {{"id", view->id},     {"title", view->title}, {"path", view->path},
+               {"type", view->type}, {"size", view->size},   {"modified", view->modified},
                {"text", view->text}};
   if (view->html) {
     body["html"] = *view->html;
@@ -100,9 +104,12 @@ void document(search::SearcherPool& pool, const httplib::Request& req, httplib::
 }  // namespace
 
 void add_api_routes(Router& router, search::SearcherPool& pool) {
-  router.add("GET", "/api/search", [&pool](const auto& req, auto& res, const auto&) { search(pool, req, res); });
+  router.add("GET", "/api/search",
+             [&pool](const auto& req, auto& res, const auto&) { search(pool, req, res); });
   router.add("GET", "/api/documents/(.+)",
-             [&pool](const auto& req, auto& res, const std::smatch& m) { document(pool, req, res, m[1].str()); });
+             [&pool](const auto& req, auto& res, const std::smatch& m) {
+               document(pool, req, res, m[1].str());
+             });
   router.add("GET", "/api/health", [&pool](const auto&, auto& res, const auto&) {
     send_json(res, 200, {{"status", "ok"}, {"documents", pool.acquire()->document_count()}});
   });

@@ -9,7 +9,9 @@ namespace loupe::server {
 std::optional<ServerConfig> parse_config(int argc, char** argv, int& exit_code) {
   ServerConfig config;
   CLI::App app{"Serve a Loupe index: JSON search API and the web page.", "loupe-server"};
-  app.add_option("--db", config.db, "database folder written by loupe-index")->envname("LOUPE_DB")->required();
+  app.add_option("--db", config.db, "database folder written by loupe-index")
+      ->envname("LOUPE_DB")
+      ->required();
   app.add_option("--port", config.port, "TCP port (0 picks a free one)")
       ->envname("LOUPE_PORT")
       ->check(CLI::Range(0, 65535));

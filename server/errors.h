@@ -37,6 +37,8 @@ inline constexpr ErrorInfo kErrors[] = {
     {Error::kInternal, 500, "internal_error"},
 };
 
-constexpr const ErrorInfo& error_info(Error error) { return kErrors[static_cast<int>(error)]; }
+constexpr const ErrorInfo& error_info(Error error) {
+  return kErrors[static_cast<int>(error)];
+}
 
 }  // namespace loupe::server

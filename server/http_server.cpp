@@ -34,10 +34,13 @@ bool same_secret(const std::string& given, const std::string& key) {
 HttpServer::HttpServer(const ServerConfig& config, search::SearcherPool& searchers)
     : config_(config), static_files_(config.web) {
   add_api_routes(router_, searchers);
-  router_.fallback([this](const auto& req, auto& res, const auto&) { static_files_.serve(req, res); });
+  router_.fallback(
+      [this](const auto& req, auto& res, const auto&) { static_files_.serve(req, res); });
 
   size_t max_threads = static_cast<size_t>(config_.threads);
-  http_.new_task_queue = [max_threads] { return new GrowingThreadPool(kInitialThreads, max_threads); };
+  http_.new_task_queue = [max_threads] {
+    return new GrowingThreadPool(kInitialThreads, max_threads);
+  };
   // Without TCP_NODELAY every keep-alive response waits for the client's delayed ACK (~40 ms).
   http_.set_tcp_nodelay(true);
   http_.set_keep_alive_timeout(kKeepAliveSeconds);
@@ -52,7 +55,8 @@ HttpServer::HttpServer(const ServerConfig& config, search::SearcherPool& searche
   http_.Post(".*", httplib::Server::Handler(handler));
 
   // Without a handler, cpp-httplib 0.11 sends the exception's text to the client in a header.
-  http_.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+  http_.set_exception_handler([](const httplib::Request& req, httplib::Response& res,
+                                 std::exception_ptr ep) {
     std::string what = "unknown exception";
     try {
       std::rethrow_exception(ep);
@@ -64,24 +68,26 @@ HttpServer::HttpServer(const ServerConfig& config, search::SearcherPool& searche
     res.headers.clear();
     send_error(res, Error::kInternal, "internal error");
   });
-  // Errors cpp-httplib answers itself (malformed request, body or URI too long) get the API's shape.
-  http_.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req,
-                                                                 httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    Error error = res.status == 413   ? Error::kPayloadTooLarge
-                  : res.status == 414 ? Error::kUriTooLong
-                  : res.status == 404 ? Error::kNotFound
-                                      : Error::kBadRequest;
-    int status = res.status;
-    send_error(res, error, "request rejected");
-    res.status = status;
-    log_request(req, status, 0);
-    return httplib::Server::HandlerResponse::Handled;
-  }));
+  // Errors cpp-httplib answers itself (malformed request, body or URI too long) get the API's
+  // shape.
+  http_.set_error_handler(
+      httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        Error error = res.status == 413   ? Error::kPayloadTooLarge
+                      : res.status == 414 ? Error::kUriTooLong
+                      : res.status == 404 ? Error::kNotFound
+                                          : Error::kBadRequest;
+        int status = res.status;
+        send_error(res, error, "request rejected");
+        res.status = status;
+        log_request(req, status, 0);
+        return httplib::Server::HandlerResponse::Handled;
+      }));
 }
 
 bool HttpServer::authorized(const httplib::Request& req) const {
-  if (config_.api_key.empty() || req.path.rfind("/api/", 0) != 0 || req.path == "/api/health") return true;
+  if (config_.api_key.empty() || req.path.rfind("/api/", 0) != 0 || req.path == "/api/health")
+    return true;
   const std::string header = req.get_header_value("Authorization");
   const std::string scheme = "Bearer ";
   return header.rfind(scheme, 0) == 0 && same_secret(header.substr(scheme.size()), config_.api_key);
@@ -91,12 +97,14 @@ void HttpServer::handle(const httplib::Request& req, httplib::Response& res) con
   auto started = std::chrono::steady_clock::now();
   if (!authorized(req)) {
     res.set_header("WWW-Authenticate", "Bearer");
-    send_error(res, Error::kUnauthorized, "this server needs an API key: Authorization: Bearer <key>");
+    send_error(res, Error::kUnauthorized,
+               "this server needs an API key: Authorization: Bearer <key>");
   } else {
     router_.dispatch(req, res);
   }
   log_request(req, res.status,
-              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
+              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+                  .count());
 }
 
 int HttpServer::bind() {
@@ -104,6 +112,8 @@ int HttpServer::bind() {
   return http_.bind_to_port(config_.bind, config_.port) ? config_.port : -1;
 }
 
-void HttpServer::run() { http_.listen_after_bind(); }
+void HttpServer::run() {
+  http_.listen_after_bind();
+}
 
 }  // namespace loupe::server

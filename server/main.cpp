@@ -12,7 +12,8 @@
 
 int main(int argc, char** argv) {
   int exit_code = 0;
-  std::optional<loupe::server::ServerConfig> config = loupe::server::parse_config(argc, argv, exit_code);
+  std::optional<loupe::server::ServerConfig> config =
+      loupe::server::parse_config(argc, argv, exit_code);
   if (!config) return exit_code;
   std::error_code ec;
   if (config->web.empty() && std::filesystem::is_directory("web", ec)) config->web = "web";

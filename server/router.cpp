@@ -18,7 +18,8 @@ void Router::dispatch(const httplib::Request& req, httplib::Response& res) const
       route.handler(req, res, match);
       return;
     }
-    if (allowed.find(route.method) == std::string::npos) allowed += (allowed.empty() ? "" : ", ") + route.method;
+    if (allowed.find(route.method) == std::string::npos)
+      allowed += (allowed.empty() ? "" : ", ") + route.method;
   }
   if (!allowed.empty()) {
     res.set_header("Allow", allowed);

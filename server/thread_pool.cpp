@@ -5,16 +5,20 @@ namespace loupe::server {
 GrowingThreadPool::GrowingThreadPool(size_t initial_threads, size_t max_threads)
     : max_threads_(std::max<size_t>(max_threads, 1)) {
   std::lock_guard lock(mutex_);
-  for (size_t i = 0; i < std::min(initial_threads, max_threads_); ++i) threads_.emplace_back(&GrowingThreadPool::work, this);
+  for (size_t i = 0; i < std::min(initial_threads, max_threads_); ++i)
+    threads_.emplace_back(&GrowingThreadPool::work, this);
 }
 
-GrowingThreadPool::~GrowingThreadPool() { shutdown(); }
+GrowingThreadPool::~GrowingThreadPool() {
+  shutdown();
+}
 
 void GrowingThreadPool::enqueue(std::function<void()> job) {
   {
     std::lock_guard lock(mutex_);
     jobs_.push_back(std::move(job));
-    if (idle_ < jobs_.size() && threads_.size() < max_threads_) threads_.emplace_back(&GrowingThreadPool::work, this);
+    if (idle_ < jobs_.size() && threads_.size() < max_threads_)
+      threads_.emplace_back(&GrowingThreadPool::work, this);
   }
   ready_.notify_one();
 }

@@ -17,11 +17,11 @@
 #include "tests/support/test_support.h"
 
 namespace fs = std::filesystem;
-using nlohmann::json;
 using loupe::testing::run_command;
 using loupe::testing::ServerProcess;
 using loupe::testing::TempDir;
 using loupe::testing::write_file;
+using nlohmann::json;
 
 namespace {
 
@@ -29,11 +29,14 @@ namespace {
 class Corpus {
  public:
   Corpus() {
-    write_file(dir_ / "fixtures/accents.txt", "R\xC3\xA9sum\xC3\xA9 advice\nYour R\xC3\xA9sum\xC3\xA9 should fit on one page.\n");
-    write_file(dir_ / "fixtures/hostile.html",
-               "<title>Trap &lt;img src=x onerror=alert(1)&gt;</title>"
-               "<p>Before &lt;script&gt;alert('pwned')&lt;/script&gt; after onerror=alert(2) text</p>");
-    write_file(dir_ / "fixtures/sub/deep.md", "# Deep Note\n\nA note about lighthouses in a nested folder.\n");
+    write_file(dir_ / "fixtures/accents.txt",
+               "R\xC3\xA9sum\xC3\xA9 advice\nYour R\xC3\xA9sum\xC3\xA9 should fit on one page.\n");
+    write_file(
+        dir_ / "fixtures/hostile.html",
+        "<title>Trap &lt;img src=x onerror=alert(1)&gt;</title>"
+        "<p>Before &lt;script&gt;alert('pwned')&lt;/script&gt; after onerror=alert(2) text</p>");
+    write_file(dir_ / "fixtures/sub/deep.md",
+               "# Deep Note\n\nA note about lighthouses in a nested folder.\n");
     write_file(dir_ / "web/index.html", "<!doctype html><title>Loupe</title>");
     write_file(dir_ / "web/app.js", "console.log('ok');");
     write_file(dir_ / "secret.txt", "root:top-secret");
@@ -96,13 +99,15 @@ std::set<std::string> hit_ids(const json& body) {
 std::vector<std::string> marked_words(const std::string& html) {
   std::vector<std::string> words;
   static const std::regex kMark("<mark>([^<]*)</mark>");
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), kMark); it != std::sregex_iterator(); ++it)
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), kMark);
+       it != std::sregex_iterator(); ++it)
     words.push_back((*it)[1].str());
   return words;
 }
 
 std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
 
@@ -143,7 +148,8 @@ TEST_CASE("search answers in the documented shape") {
   REQUIRE(r.body["hits"].size() == 5);
   double previous = 1e9;
   for (const auto& hit : r.body["hits"]) {
-    for (const char* key : {"id", "title", "path", "snippet", "title_html"}) CHECK(hit[key].is_string());
+    for (const char* key : {"id", "title", "path", "snippet", "title_html"})
+      CHECK(hit[key].is_string());
     CHECK(hit["score"].is_number());
     CHECK(hit["score"].get<double>() <= previous);
     previous = hit["score"].get<double>();
@@ -152,7 +158,8 @@ TEST_CASE("search answers in the documented shape") {
 }
 
 TEST_CASE("words that appear in the seeds find exactly the seeds that contain them") {
-  for (const std::string word : {"Bloomberg", "Prodigal", "Eureka", "Autopilot", "Axios", "TechCrunch", "Musk"}) {
+  for (const std::string word :
+       {"Bloomberg", "Prodigal", "Eureka", "Autopilot", "Axios", "TechCrunch", "Musk"}) {
     CAPTURE(word);
     Reply r = get(search_path(word, "&per_page=100"));
     REQUIRE(r.status == 200);
@@ -161,7 +168,8 @@ TEST_CASE("words that appear in the seeds find exactly the seeds that contain th
     CHECK(hit_ids(r.body) == expected);
     CHECK(r.body["total"] == expected.size());
     for (const auto& hit : r.body["hits"]) {
-      for (const std::string& w : marked_words(hit["snippet"].get<std::string>())) CHECK(lower(w).find(lower(word)) == 0);
+      for (const std::string& w : marked_words(hit["snippet"].get<std::string>()))
+        CHECK(lower(w).find(lower(word)) == 0);
     }
   }
 }
@@ -208,7 +216,8 @@ TEST_CASE("snippets mark folded and stemmed words as the document writes them") 
       CHECK((w == "resume" || w == "R\xC3\xA9sum\xC3\xA9"));
       saw_accented = saw_accented || w == "R\xC3\xA9sum\xC3\xA9";
     }
-    if (hit["id"] == "accents.txt") CHECK(hit["title_html"] == "<mark>R\xC3\xA9sum\xC3\xA9</mark> advice");
+    if (hit["id"] == "accents.txt")
+      CHECK(hit["title_html"] == "<mark>R\xC3\xA9sum\xC3\xA9</mark> advice");
   }
   CHECK(saw_accented);
 
@@ -217,8 +226,10 @@ TEST_CASE("snippets mark folded and stemmed words as the document writes them") 
   REQUIRE(running.body["hits"].size() > 0);
   std::set<std::string> forms;
   for (const auto& hit : running.body["hits"])
-    for (const std::string& w : marked_words(hit["snippet"].get<std::string>())) forms.insert(lower(w));
-  for (const std::string& form : forms) CHECK((form == "run" || form == "runs" || form == "running"));
+    for (const std::string& w : marked_words(hit["snippet"].get<std::string>()))
+      forms.insert(lower(w));
+  for (const std::string& form : forms)
+    CHECK((form == "run" || form == "runs" || form == "running"));
   CHECK(forms.count("runs") == 1);  // matched through the stem, marked as written
 }
 
@@ -245,7 +256,8 @@ TEST_CASE("documents by id, with every match marked on request") {
   CHECK(doc.body["title"] == "Deep Note");
   CHECK(doc.body["size"].is_number());
   CHECK(doc.body["modified"].is_number());
-  CHECK(doc.body["text"].get<std::string>().find("lighthouses in a nested folder") != std::string::npos);
+  CHECK(doc.body["text"].get<std::string>().find("lighthouses in a nested folder") !=
+        std::string::npos);
   CHECK(doc.body["html"].get<std::string>().find("<mark>lighthouses</mark>") != std::string::npos);
   Reply raw_slash = get("/api/documents/sub/deep.md");
   CHECK(raw_slash.status == 200);
@@ -282,10 +294,29 @@ TEST_CASE("bad requests get a 4xx JSON error, never a 5xx") {
   REQUIRE(del);
   CHECK(del->status == 405);
 
-  const std::vector<std::string> odd_queries = {"\"unbalanced", "((((", "))))", "AND", "OR OR OR", "NOT", "-", "+", "*", "title:",
-                              "title:\"", "NEAR", "a NEAR", "NEAR/999999 b", "\"\"\"", "\xFF\xFE\xFD", "\xE2\x80\x9C",
-                              std::string(1000, '('), std::string(500, '"'), "a* b* c* d* e*", "-a -b -c",
-                              "\xF0\x9F\x98\x80\xF0\x9F\x98\x80", std::string(300, 'x') + "*"};
+  const std::vector<std::string> odd_queries = {"\"unbalanced",
+                                                "((((",
+                                                "))))",
+                                                "AND",
+                                                "OR OR OR",
+                                                "NOT",
+                                                "-",
+                                                "+",
+                                                "*",
+                                                "title:",
+                                                "title:\"",
+                                                "NEAR",
+                                                "a NEAR",
+                                                "NEAR/999999 b",
+                                                "\"\"\"",
+                                                "\xFF\xFE\xFD",
+                                                "\xE2\x80\x9C",
+                                                std::string(1000, '('),
+                                                std::string(500, '"'),
+                                                "a* b* c* d* e*",
+                                                "-a -b -c",
+                                                "\xF0\x9F\x98\x80\xF0\x9F\x98\x80",
+                                                std::string(300, 'x') + "*"};
   for (const std::string& q : odd_queries) {
     CAPTURE(q);
     Reply r = get(search_path(q));
@@ -299,14 +330,16 @@ TEST_CASE("document text is escaped wherever it reaches HTML") {
   REQUIRE(r.status == 200);
   REQUIRE(r.body["hits"].size() == 1);
   const auto& hit = r.body["hits"][0];
-  CHECK(hit["title"] == "Trap <img src=x onerror=alert(1)>");  // the raw title is data, for text nodes
+  CHECK(hit["title"] ==
+        "Trap <img src=x onerror=alert(1)>");  // the raw title is data, for text nodes
   for (const std::string field : {"snippet", "title_html"}) {
     std::string html = hit[field].get<std::string>();
     CAPTURE(html);
     CHECK(html.find('<') == html.find("<mark>"));
     CHECK(std::regex_replace(html, std::regex("</?mark>"), "").find('<') == std::string::npos);
   }
-  CHECK(hit["snippet"].get<std::string>().find("&lt;script&gt;alert(&#39;<mark>pwned</mark>&#39;)&lt;/script&gt;") !=
+  CHECK(hit["snippet"].get<std::string>().find(
+            "&lt;script&gt;alert(&#39;<mark>pwned</mark>&#39;)&lt;/script&gt;") !=
         std::string::npos);
   Reply doc = get("/api/documents/hostile.html?q=alert");
   std::string html = doc.body["html"].get<std::string>();
@@ -320,9 +353,10 @@ TEST_CASE("the page is served from --web and nothing outside it is") {
   Reply js = get("/app.js");
   CHECK(js.status == 200);
   CHECK(js.content_type == "text/javascript; charset=utf-8");
-  for (const std::string path : {"/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E%2Fsecret.txt", "/..%2f..%2fetc%2fpasswd",
-                                 "/link.txt", "/web/../secret.txt", "/./../secret.txt", "/%252e%252e/secret.txt",
-                                 "/etc/passwd", "//etc/passwd", "/.hidden", "/nope.html"}) {
+  for (const std::string path :
+       {"/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E%2Fsecret.txt", "/..%2f..%2fetc%2fpasswd",
+        "/link.txt", "/web/../secret.txt", "/./../secret.txt", "/%252e%252e/secret.txt",
+        "/etc/passwd", "//etc/passwd", "/.hidden", "/nope.html"}) {
     CAPTURE(path);
     auto c = client(server().port());
     auto res = c.Get(path);
@@ -336,7 +370,9 @@ TEST_CASE("the page is served from --web and nothing outside it is") {
 TEST_CASE("a live re-index is seen within a second, with no failed request") {
   TempDir tmp;
   write_file(tmp / "docs/one.txt", "The first document mentions albatross.\n");
-  REQUIRE(run_command({loupe::testing::index_program(), "--db", (tmp / "db").string(), (tmp / "docs").string()}).exit_code == 0);
+  REQUIRE(run_command({loupe::testing::index_program(), "--db", (tmp / "db").string(),
+                       (tmp / "docs").string()})
+              .exit_code == 0);
   ServerProcess live(tmp / "db");
   std::atomic<bool> stop{false};
   std::atomic<int> failures{0}, requests{0};
@@ -364,7 +400,9 @@ TEST_CASE("a live re-index is seen within a second, with no failed request") {
   for (int round = 0; round < 5; ++round) {
     std::string bird = "cormorant" + std::string(1, static_cast<char>('a' + round));
     write_file(tmp / "docs" / (bird + ".txt"), "A new document about the " + bird + ".\n");
-    REQUIRE(run_command({loupe::testing::index_program(), "--db", (tmp / "db").string(), (tmp / "docs").string()}).exit_code == 0);
+    REQUIRE(run_command({loupe::testing::index_program(), "--db", (tmp / "db").string(),
+                         (tmp / "docs").string()})
+                .exit_code == 0);
     auto indexed = std::chrono::steady_clock::now();
     bool found = false;
     while (!found && std::chrono::steady_clock::now() - indexed < std::chrono::seconds(3)) {
@@ -406,9 +444,13 @@ TEST_CASE("idle keep-alive connections do not starve new clients") {
 TEST_CASE("with an API key, /api/ needs it and /api/health does not") {
   ServerProcess keyed(corpus().db(), {}, {"LOUPE_API_KEY=s3cret-key"});
   check_error(get(search_path("karpathy"), {}, keyed.port()), 401, "unauthorized");
-  check_error(get(search_path("karpathy"), {{"Authorization", "Bearer wrong"}}, keyed.port()), 401, "unauthorized");
-  check_error(get("/api/documents/sub%2Fdeep.md", {{"Authorization", "s3cret-key"}}, keyed.port()), 401, "unauthorized");
-  CHECK(get(search_path("karpathy"), {{"Authorization", "Bearer s3cret-key"}}, keyed.port()).status == 200);
+  check_error(get(search_path("karpathy"), {{"Authorization", "Bearer wrong"}}, keyed.port()), 401,
+              "unauthorized");
+  check_error(get("/api/documents/sub%2Fdeep.md", {{"Authorization", "s3cret-key"}}, keyed.port()),
+              401, "unauthorized");
+  CHECK(
+      get(search_path("karpathy"), {{"Authorization", "Bearer s3cret-key"}}, keyed.port()).status ==
+      200);
   CHECK(get("/api/health", {}, keyed.port()).status == 200);
 }
 

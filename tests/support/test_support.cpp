@@ -65,7 +65,8 @@ CommandResult run_command(const std::vector<std::string>& argv) {
   CommandResult result{-1, {}};
   char buffer[4096];
   ssize_t n;
-  while ((n = read(fds[0], buffer, sizeof buffer)) > 0) result.output.append(buffer, static_cast<size_t>(n));
+  while ((n = read(fds[0], buffer, sizeof buffer)) > 0)
+    result.output.append(buffer, static_cast<size_t>(n));
   close(fds[0]);
   int status = 0;
   waitpid(pid, &status, 0);
@@ -73,14 +74,20 @@ CommandResult run_command(const std::vector<std::string>& argv) {
   return result;
 }
 
-fs::path seeds_dir() { return LOUPE_SOURCE_DIR "/seeds"; }
-std::string index_program() { return LOUPE_BINARY_DIR "/loupe-index"; }
-std::string server_program() { return LOUPE_BINARY_DIR "/loupe-server"; }
+fs::path seeds_dir() {
+  return LOUPE_SOURCE_DIR "/seeds";
+}
+std::string index_program() {
+  return LOUPE_BINARY_DIR "/loupe-index";
+}
+std::string server_program() {
+  return LOUPE_BINARY_DIR "/loupe-server";
+}
 
 ServerProcess::ServerProcess(const fs::path& db, const std::vector<std::string>& extra_args,
                              const std::vector<std::string>& env) {
-  std::vector<std::string> argv = {server_program(), "--db", db.string(), "--port", "0",
-                                   "--bind", "127.0.0.1"};
+  std::vector<std::string> argv = {server_program(), "--db",     db.string(), "--port", "0",
+                                   "--bind",         "127.0.0.1"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   // The log goes to a file, not a pipe: a pipe nobody drains would fill up and stall the server.
   std::string log_path = (fs::temp_directory_path() / "loupe-server-log-XXXXXX").string();

@@ -40,7 +40,8 @@ std::string server_program();
 // loupe-server on an ephemeral loopback port; stopped (SIGTERM, then waited for) on destruction.
 class ServerProcess {
  public:
-  explicit ServerProcess(const std::filesystem::path& db, const std::vector<std::string>& extra_args = {},
+  explicit ServerProcess(const std::filesystem::path& db,
+                         const std::vector<std::string>& extra_args = {},
                          const std::vector<std::string>& env = {});
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
