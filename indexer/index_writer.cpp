@@ -69,16 +69,20 @@ std::vector<StoredDocument> IndexWriter::documents_from_root(const std::string& 
 void IndexWriter::add_body(Xapian::Document& doc, const std::string& text,
                            db::DocumentRecord& record) {
   db::ChunkPlanner planner(text);
-  const std::string stem_prefix(db::kStemPrefix);
+  // Stems carry no positions: count them here and hand each to Xapian once, which saves a
+  // lookup in the document's term map per word.
+  stem_counts_.clear();
   // Positions start at 1, as Xapian's TermGenerator numbers them.
   analyzer_->analyze(text, 1, [&](const analysis::Token& token) {
     doc.add_posting(token.term, token.position);
     if (token.stemmable) {
       const std::string& stem = analyzer_->stem(token.term);
-      if (!stem.empty()) doc.add_term(stem_prefix + stem);
+      if (!stem.empty()) ++stem_counts_[stem];
     }
     if (!token.joined) planner.add(token.begin, token.end, token.position);
   });
+  const std::string stem_prefix(db::kStemPrefix);
+  for (const auto& [stem, count] : stem_counts_) doc.add_term(stem_prefix + stem, count);
   record.text_bytes = text.size();
   record.chunk_offsets = planner.offsets();
   record.chunk_positions = planner.positions();

@@ -7,6 +7,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "analysis/analyzer.h"
@@ -58,6 +59,7 @@ class IndexWriter {
   Xapian::WritableDatabase db_;
   std::string language_;
   std::unique_ptr<analysis::Analyzer> analyzer_;
+  std::unordered_map<std::string, Xapian::termcount> stem_counts_;  // per document, reused
   bool in_transaction_ = false;
 };
 

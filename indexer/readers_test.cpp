@@ -91,6 +91,16 @@ TEST_CASE("HTML: visible text and the title, never scripts or styles") {
       {"<pre>  keep\n  spacing</pre>", "keep", "keep\n  spacing"},
       {"<p>unclosed <b>tags <i>everywhere", "unclosed tags everywhere", "unclosed tags everywhere"},
       {"", "", ""},
+      // Head closed by content, titles of svg icons, comments, raw text, references, attributes.
+      {"<html><head><title>T</title><p>body text", "T", "body text"},
+      {"<body><svg><title>icon</title></svg><h1>Real</h1></body>", "Real", "Real"},
+      {"<p>a<!-- <p>hidden</p> -->b</p><script>if (a < b) { x = '</p>'; }</script>", "ab", "ab"},
+      {"<p>&lt;&#60;&#x3C;&amp;&nbsp;&eacute;&apos;&unknown;&amp</p>", "<<<&\xC2\xA0\xC3\xA9'&unknown;&",
+       "<<<&\xC2\xA0\xC3\xA9'&unknown;&"},
+      {"<a title='x > y' href=\"#\">link</a> <span HIDDEN>no</span><br/>yes", "link", "link\nyes"},
+      {"1 < 2 and 3 <> 4 </ >", "1 < 2 and 3 <> 4", "1 < 2 and 3 <> 4"},
+      {"<TITLE>Upper</TITLE><DIV>case</DIV>", "Upper", "case"},
+      {"<textarea>typed <b>text</b></textarea>", "typed <b>text</b>", "typed <b>text</b>"},
   };
   for (const HtmlRow& row : rows) {
     CAPTURE(row.html);
