@@ -212,6 +212,7 @@ def cmd_queries(out, seed):
 
 
 def load_queries(out, engine):
+    engine = engine.split("-")[0]  # omega-full asks what omega asks
     with open(os.path.join(out, "queries.json")) as f:
         return [q[engine] for q in json.load(f)]
 
@@ -267,6 +268,9 @@ RE_OMEGA_SNIP = re.compile(r"<td><b><a [^>]*>.*?</a></b><br>\s*<small>(.*?)</sma
 
 def cmd_check(prefix, engine, out):
     qs = load_queries(out, engine)
+    with open(os.path.join(out, "queries.json")) as f:
+        kinds_of = [q["kind"] for q in json.load(f)]
+    kind_ms = {}
     u = urllib.parse.urlsplit(prefix)
     conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
     base = prefix[len("%s://%s" % (u.scheme, u.netloc)):]
@@ -277,14 +281,16 @@ def cmd_check(prefix, engine, out):
     highlighted = 0
     failures = []
     t0 = time.time()
-    for q in qs:
+    for q, kind in zip(qs, kinds_of):
+        tq = time.time()
         conn.request("GET", base + urllib.parse.quote(q, safe=""))
         r = conn.getresponse()
         body = r.read().decode("utf-8", errors="replace")
+        kind_ms.setdefault(kind, []).append(1000 * (time.time() - tq))
         if r.status != 200:
             failures.append({"q": q, "status": r.status, "body": body[:200]})
             continue
-        if engine == "omega":
+        if engine.startswith("omega"):
             n = len(RE_OMEGA_HIT.findall(body))
             snips = [s for s in RE_OMEGA_SNIP.findall(body)]
         else:
@@ -306,7 +312,9 @@ def cmd_check(prefix, engine, out):
            "queries_with_10_hits": full10, "hits": hits_total,
            "hits_with_snippet": snippets, "hits_with_highlight": highlighted,
            "failures": len(failures), "sequential_seconds": round(el, 3),
-           "sequential_mean_ms": round(1000 * el / max(1, len(qs)), 3)}
+           "sequential_mean_ms": round(1000 * el / max(1, len(qs)), 3),
+           "mean_ms_by_kind": {k: round(sum(v) / len(v), 3) for k, v in kind_ms.items()},
+           "max_ms_by_kind": {k: round(max(v), 3) for k, v in kind_ms.items()}}
     if failures:
         res["first_failures"] = failures[:3]
     print(json.dumps(res))

@@ -22,6 +22,7 @@
 #                    snippets the whole text instead of the default 512-byte sample
 #   BENCH_WAIT_QUIET=S  before indexing and before each corpus's queries, wait up to
 #                    S seconds for the machine to be idle (a shared machine skews figures)
+#   BENCH_OMEGA_FULL=0  skip the second Omega set-up (whole text as the stored sample)
 #   BENCH_PERF=1     record `perf` on loupe-server during the largest corpus's
 #                    8-connection run and print its top symbols (needs linux-perf)
 #
@@ -41,7 +42,12 @@
 #            $set{flag_wildcard,true}, so that prefix* queries work as in the other
 #            engines.  Served by lighttpd 1.4 with mod_cgi (a production CGI server
 #            written in C, keep-alive on): the fork+exec of omega per request is
-#            the cost of Omega's CGI design, not of the front.
+#            the cost of Omega's CGI design, not of the front.  Omega's snippets come
+#            from the stored sample, by default the first 512 bytes of the text, so
+#            most of them show no query word: cheap, but not the same work as
+#            Loupe's and Sphinx's.  A second Omega database indexed with
+#            --sample-size=64M (the whole text as the sample) is measured beside it
+#            as "omega-full"; the targets use the default set-up.
 #   Sphinx   Sphinx 2.2 reads no HTML folders, so tests/bench/corpus.py extracts
 #            title and text from the same files (script/style dropped, tags
 #            stripped) into an xmlpipe2 stream; `indexer` builds the index with
@@ -395,6 +401,17 @@ for c in $CORPORA; do
   record type=index corpus="$c" engine=omega wall_s="$w" peak_rss_kb="$r" \
     index_bytes="$(dir_bytes "$OUT/omega/db/$c")" noop_s="$M_WALL"
   log "  omindex: ${w}s, peak RSS ${r} KB; no-op ${M_WALL}s"
+  if [ "${BENCH_OMEGA_FULL:-1}" = 1 ]; then
+    # The same with the whole text as the stored sample, so that Omega's $snippet{} can pick
+    # a passage with the query's words as Loupe and Sphinx do (shown beside, not in targets).
+    rm -rf "$OUT/omega/db/${c}_full"
+    measure "omindex-full-$c" omindex ${BENCH_OMINDEX_ARGS:-} --sample-size=64M \
+      --db "$OUT/omega/db/${c}_full" --url / "$corpus"
+    [ "$M_RC" -eq 0 ] || { tail "$OUT/logs/omindex-full-$c.log" >&2; die "omindex (full sample) failed on $c"; }
+    record type=index corpus="$c" engine=omega-full wall_s="$M_WALL" peak_rss_kb="$M_RSS_KB" \
+      index_bytes="$(dir_bytes "$OUT/omega/db/${c}_full")"
+    log "  omindex --sample-size=64M: ${M_WALL}s, peak RSS ${M_RSS_KB} KB"
+  fi
   # Sphinx (a full rebuild is its only mode for a plain index: no no-op figure)
   measure "sphinx-indexer-$c" indexer --config "$SPHINX_CONF" "$c"
   [ "$M_RC" -eq 0 ] || { tail "$OUT/logs/sphinx-indexer-$c.log" >&2; die "sphinx indexer failed on $c"; }
@@ -486,6 +503,12 @@ for c in $CORPORA; do
   check_engine "$c" omega "http://127.0.0.1:$OMEGA_PORT$prefix"
   python3 "$HERE/corpus.py" lua "$OUT/work/$c" omega "$prefix" "$OUT/work/$c/omega.lua"
   for n in $CONNS; do run_wrk "$c" omega "$n" "http://127.0.0.1:$OMEGA_PORT" "$OUT/work/$c/omega.lua"; done
+  if [ "${BENCH_OMEGA_FULL:-1}" = 1 ]; then
+    prefix="/cgi-bin/omega/omega?DB=${c}_full&P="
+    check_engine "$c" omega-full "http://127.0.0.1:$OMEGA_PORT$prefix"
+    python3 "$HERE/corpus.py" lua "$OUT/work/$c" omega "$prefix" "$OUT/work/$c/omega-full.lua"
+    for n in $CONNS; do run_wrk "$c" omega-full "$n" "http://127.0.0.1:$OMEGA_PORT" "$OUT/work/$c/omega-full.lua"; done
+  fi
   stop_pid "$lpid"
 
   # --- Sphinx
