@@ -27,7 +27,7 @@ using TokenSink = std::function<void(const Token&)>;
 
 // The positions a caller wants tokens for. Words before `from` are only counted (cheaply, without
 // normalising ASCII words), and analysis stops after `to`: a snippet pays for its passage, not
-// for the whole chunk around it.
+// for the whole text around it.
 struct PositionWindow {
   uint32_t from = 0;
   uint32_t to = UINT32_MAX;

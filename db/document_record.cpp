@@ -29,7 +29,7 @@ bool get_varint(std::string_view data, size_t& at, uint32_t& value) {
 
 }  // namespace
 
-std::string encode_chunk_table(const std::vector<uint32_t>& offsets,
+std::string encode_checkpoints(const std::vector<uint32_t>& offsets,
                                const std::vector<uint32_t>& positions) {
   std::string out;
   out.reserve(offsets.size() * 3 + 4);
@@ -44,7 +44,7 @@ std::string encode_chunk_table(const std::vector<uint32_t>& offsets,
   return out;
 }
 
-bool decode_chunk_table(std::string_view data, std::vector<uint32_t>& offsets,
+bool decode_checkpoints(std::string_view data, std::vector<uint32_t>& offsets,
                         std::vector<uint32_t>& positions) {
   size_t at = 0;
   uint32_t count = 0;
@@ -72,7 +72,7 @@ void store_record(Xapian::Document& doc, const DocumentRecord& r) {
                       {"hash", r.hash},
                       {"text_bytes", r.text_bytes}};
   doc.set_data(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  doc.add_value(kChunkTableSlot, encode_chunk_table(r.chunk_offsets, r.chunk_positions));
+  doc.add_value(kCheckpointSlot, encode_checkpoints(r.checkpoint_offsets, r.checkpoint_positions));
 }
 
 DocumentRecord load_record(const Xapian::Document& doc) {
@@ -88,8 +88,8 @@ DocumentRecord load_record(const Xapian::Document& doc) {
   r.modified_ns = j.value("modified_ns", int64_t{0});
   r.hash = j.value("hash", "");
   r.text_bytes = j.value("text_bytes", uint64_t{0});
-  if (!decode_chunk_table(doc.get_value(kChunkTableSlot), r.chunk_offsets, r.chunk_positions))
-    throw std::runtime_error("document " + r.id + " has a damaged chunk table");
+  if (!decode_checkpoints(doc.get_value(kCheckpointSlot), r.checkpoint_offsets, r.checkpoint_positions))
+    throw std::runtime_error("document " + r.id + " has damaged checkpoints");
   return r;
 }
 

@@ -20,25 +20,25 @@ struct DocumentRecord {
   int64_t modified_ns = 0;  // full precision, to notice a change within the same second
   std::string hash;         // XXH3-64 of the source bytes, hex
   uint64_t text_bytes = 0;
-  // The extracted text is stored in chunks (see text_store.h), so that a snippet reads a few KB
-  // rather than the whole document. Chunk i starts at byte chunk_offsets[i] of the text and its
-  // first word has position chunk_positions[i].
-  std::vector<uint32_t> chunk_offsets;
-  std::vector<uint32_t> chunk_positions;
+  // Checkpoints into the extracted text (see text_store.h), so that a snippet reads and analyses
+  // its passage rather than the whole document: a word starts at byte checkpoint_offsets[i] of the
+  // text, and its position is checkpoint_positions[i].
+  std::vector<uint32_t> checkpoint_offsets;
+  std::vector<uint32_t> checkpoint_positions;
 };
 
 // The record's fields go into the document data as JSON, so that `xapian-delve -d` shows
-// something a person can read; the chunk tables, which grow with the text, go into a value slot
+// something a person can read; the checkpoints, which grow with the text, go into a value slot
 // in a compact binary form, so that a hit costs no parsing in proportion to its length.
 void store_record(Xapian::Document& doc, const DocumentRecord& record);
 
 // Throws std::runtime_error when the document was not written by store_record().
 DocumentRecord load_record(const Xapian::Document& doc);
 
-// The chunk tables' binary form: varint deltas, offsets and positions interleaved.
-std::string encode_chunk_table(const std::vector<uint32_t>& offsets,
+// The checkpoints' binary form: varint deltas, offsets and positions interleaved.
+std::string encode_checkpoints(const std::vector<uint32_t>& offsets,
                                const std::vector<uint32_t>& positions);
-bool decode_chunk_table(std::string_view data, std::vector<uint32_t>& offsets,
+bool decode_checkpoints(std::string_view data, std::vector<uint32_t>& offsets,
                         std::vector<uint32_t>& positions);
 
 }  // namespace loupe::db

@@ -52,7 +52,7 @@ inline constexpr unsigned kTitleWdfBoost = 4;
 enum ValueSlot : unsigned {
   kModifiedSlot = 0,    // Xapian::sortable_serialise(seconds since the epoch)
   kSizeSlot = 1,        // Xapian::sortable_serialise(bytes)
-  kChunkTableSlot = 2,  // where the text's chunks start (see document_record.h)
+  kCheckpointSlot = 2,  // positions and offsets of words in the text (see text_store.h)
 };
 
 // Database-wide metadata.

@@ -7,29 +7,29 @@
 
 namespace loupe::db {
 
-std::string chunk_key(std::string_view id, size_t index) {
+std::string block_key(std::string_view id, size_t block) {
   // Keyed by a hash of the id, not the docid: `xapian-compact` renumbers docids, and metadata
   // keys are limited to 245 bytes while paths are not.
   char key[64];
   std::snprintf(key, sizeof key, "loupe:text:%016llx:%zu",
-                static_cast<unsigned long long>(XXH3_64bits(id.data(), id.size())), index);
+                static_cast<unsigned long long>(XXH3_64bits(id.data(), id.size())), block);
   return key;
 }
 
-bool ChunkPlanner::gap_allows_cut(uint32_t from, uint32_t to, bool need_space) const {
+bool CheckpointPlanner::gap_allows_cut(uint32_t from, uint32_t to, bool need_space) const {
   if (to <= from) return false;
   bool space = false;
   for (uint32_t i = from; i < to; ++i) {
     char c = text_[i];
     if (c == ' ' || c == '\n' || c == '\t' || c == '\r') space = true;
-    // Connectors join compound parts; cutting there would split the compound.
+    // Connectors join compound parts; a cut there would split the compound.
     if (!need_space && (c == '-' || c == '.' || c == '_' || c == '@' || c == ':' || c == '\xE2'))
       return false;
   }
   return space || !need_space;
 }
 
-void ChunkPlanner::add(uint32_t begin, uint32_t end, uint32_t position) {
+void CheckpointPlanner::add(uint32_t begin, uint32_t end, uint32_t position) {
   if (!any_) {
     positions_[0] = position;
     any_ = true;
@@ -37,9 +37,9 @@ void ChunkPlanner::add(uint32_t begin, uint32_t end, uint32_t position) {
     return;
   }
   uint32_t since = begin - offsets_.back();
-  // Text without spaces (CJK) is cut at punctuation once a chunk grows well past its size.
-  bool cut = (since >= kChunkBytes && gap_allows_cut(last_end_, begin, true)) ||
-             (since >= 4 * kChunkBytes && gap_allows_cut(last_end_, begin, false));
+  // Text without spaces (CJK) gets a checkpoint at punctuation once it has gone on for a while.
+  bool cut = (since >= kCheckpointBytes && gap_allows_cut(last_end_, begin, true)) ||
+             (since >= 4 * kCheckpointBytes && gap_allows_cut(last_end_, begin, false));
   if (cut) {
     offsets_.push_back(begin);
     positions_.push_back(position);
@@ -48,31 +48,39 @@ void ChunkPlanner::add(uint32_t begin, uint32_t end, uint32_t position) {
 }
 
 void write_text(Xapian::WritableDatabase& db, std::string_view id, std::string_view text,
-                const std::vector<uint32_t>& offsets, size_t old_chunk_count) {
-  for (size_t i = 0; i < offsets.size(); ++i) {
-    size_t end = i + 1 < offsets.size() ? offsets[i + 1] : text.size();
-    db.set_metadata(chunk_key(id, i), std::string(text.substr(offsets[i], end - offsets[i])));
+                uint64_t old_text_bytes) {
+  size_t blocks = block_count(text.size());
+  for (size_t i = 0; i < blocks; ++i)
+    db.set_metadata(block_key(id, i), std::string(text.substr(i * kBlockBytes, kBlockBytes)));
+  for (size_t i = blocks; i < block_count(old_text_bytes); ++i) db.set_metadata(block_key(id, i), "");
+}
+
+void erase_text(Xapian::WritableDatabase& db, std::string_view id, uint64_t text_bytes) {
+  for (size_t i = 0; i < block_count(text_bytes); ++i) db.set_metadata(block_key(id, i), "");
+}
+
+std::string read_text_range(const Xapian::Database& db, const DocumentRecord& record, uint64_t begin,
+                            uint64_t end) {
+  end = std::min(end, record.text_bytes);
+  if (begin >= end) return {};
+  std::string out;
+  out.reserve(end - begin);
+  for (size_t block = begin / kBlockBytes; block * kBlockBytes < end; ++block) {
+    std::string data = db.get_metadata(block_key(record.id, block));
+    uint64_t block_begin = block * kBlockBytes;
+    uint64_t from = std::max(begin, block_begin) - block_begin;
+    uint64_t to = std::min<uint64_t>(end - block_begin, data.size());
+    if (from < to) out.append(data, from, to - from);
   }
-  for (size_t i = offsets.size(); i < old_chunk_count; ++i) db.set_metadata(chunk_key(id, i), "");
-}
-
-void erase_text(Xapian::WritableDatabase& db, std::string_view id, size_t chunk_count) {
-  for (size_t i = 0; i < chunk_count; ++i) db.set_metadata(chunk_key(id, i), "");
-}
-
-std::string read_chunk(const Xapian::Database& db, std::string_view id, size_t index) {
-  return db.get_metadata(chunk_key(id, index));
+  return out;
 }
 
 std::string read_text(const Xapian::Database& db, const DocumentRecord& record) {
-  std::string text;
-  text.reserve(record.text_bytes);
-  for (size_t i = 0; i < record.chunk_offsets.size(); ++i) text += read_chunk(db, record.id, i);
-  return text;
+  return read_text_range(db, record, 0, record.text_bytes);
 }
 
-size_t chunk_for_position(const DocumentRecord& record, uint32_t position) {
-  const auto& p = record.chunk_positions;
+size_t checkpoint_for_position(const DocumentRecord& record, uint32_t position) {
+  const auto& p = record.checkpoint_positions;
   auto it = std::upper_bound(p.begin(), p.end(), position);
   return it == p.begin() ? 0 : static_cast<size_t>(it - p.begin()) - 1;
 }

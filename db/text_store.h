@@ -1,4 +1,4 @@
-// Document text kept in Xapian metadata in chunks cut between words, committed with the document.
+// Document text kept in Xapian metadata, committed with the document, read back by byte range.
 #pragma once
 
 #include <xapian.h>
@@ -12,18 +12,23 @@
 
 namespace loupe::db {
 
-// Small enough that a snippet reads and scans little more than its passage, large enough to keep
-// the key count and per-entry overhead low.
-inline constexpr size_t kChunkBytes = 1024;
+// Storage unit: the text cut every kBlockBytes bytes, one metadata entry each. Large enough to
+// keep the entry count (and indexing cost) low; a snippet decompresses one or two.
+inline constexpr size_t kBlockBytes = 8192;
 
-std::string chunk_key(std::string_view id, size_t index);
+// A checkpoint every kCheckpointBytes or so: where a word starts, and its position. A snippet
+// analyses from the checkpoint before its passage, so it scans at most this much before it.
+inline constexpr size_t kCheckpointBytes = 512;
 
-// Decides where chunks start while a text is analysed, so that analysing a chunk on its own
-// yields the same words at the same positions as analysing the whole text: a chunk starts at a
-// word that follows white space, never inside a compound.
-class ChunkPlanner {
+std::string block_key(std::string_view id, size_t block);
+inline size_t block_count(uint64_t text_bytes) { return (text_bytes + kBlockBytes - 1) / kBlockBytes; }
+
+// Decides where checkpoints go while a text is analysed, so that analysing the text from a
+// checkpoint gives the same words at the same positions as analysing the whole text: always at
+// a word that follows white space, never inside a compound.
+class CheckpointPlanner {
  public:
-  explicit ChunkPlanner(std::string_view text) : text_(text) {}
+  explicit CheckpointPlanner(std::string_view text) : text_(text) {}
   // Feed every part token (not the joined forms of compounds) in analysis order.
   void add(uint32_t begin, uint32_t end, uint32_t position);
   const std::vector<uint32_t>& offsets() const { return offsets_; }
@@ -38,15 +43,17 @@ class ChunkPlanner {
   bool any_ = false;
 };
 
-// Stores `text` under `id` cut at `offsets`, removing chunks an older, longer version left.
+// Stores `text` under `id`, removing blocks an older, longer version left.
 void write_text(Xapian::WritableDatabase& db, std::string_view id, std::string_view text,
-                const std::vector<uint32_t>& offsets, size_t old_chunk_count);
-void erase_text(Xapian::WritableDatabase& db, std::string_view id, size_t chunk_count);
+                uint64_t old_text_bytes);
+void erase_text(Xapian::WritableDatabase& db, std::string_view id, uint64_t text_bytes);
 
-std::string read_chunk(const Xapian::Database& db, std::string_view id, size_t index);
+// Bytes [begin, end) of the stored text (clamped to its length).
+std::string read_text_range(const Xapian::Database& db, const DocumentRecord& record, uint64_t begin,
+                            uint64_t end);
 std::string read_text(const Xapian::Database& db, const DocumentRecord& record);
 
-// Index of the chunk holding word `position` (the last chunk starting at or before it).
-size_t chunk_for_position(const DocumentRecord& record, uint32_t position);
+// Index of the checkpoint at or before word `position`.
+size_t checkpoint_for_position(const DocumentRecord& record, uint32_t position);
 
 }  // namespace loupe::db

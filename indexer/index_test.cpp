@@ -99,7 +99,7 @@ TEST_CASE("the seeds are indexed with their headlines and words") {
     CHECK(db.get_termfreq(row.word) == 1);
     // Title words are searchable on their own.
     CHECK(has_term(db, row.id, "Santhropic"));
-    // The stored text is the file's text, in chunks that join back up.
+    // The stored text is the whole extracted text, in blocks that join back up.
     CHECK(loupe::db::read_text(db, *record).size() == record->text_bytes);
   }
 }
@@ -161,7 +161,7 @@ TEST_CASE("a second run applies only the changes") {
   CHECK(has_term(db, "sub/b.md", "walruses"));
   CHECK(has_term(db, "d.txt", "otters"));
   // The removed document's text went with it.
-  CHECK(db.get_metadata(loupe::db::chunk_key("c.html", 0)).empty());
+  CHECK(db.get_metadata(loupe::db::block_key("c.html", 0)).empty());
 }
 
 TEST_CASE("the same id under two roots: the first root keeps it, run after run") {

@@ -68,7 +68,7 @@ std::vector<StoredDocument> IndexWriter::documents_from_root(const std::string& 
 
 void IndexWriter::add_body(Xapian::Document& doc, const std::string& text,
                            db::DocumentRecord& record) {
-  db::ChunkPlanner planner(text);
+  db::CheckpointPlanner planner(text);
   // Stems carry no positions: count them here and hand each to Xapian once, which saves a
   // lookup in the document's term map per word.
   stem_counts_.clear();
@@ -84,8 +84,8 @@ void IndexWriter::add_body(Xapian::Document& doc, const std::string& text,
   const std::string stem_prefix(db::kStemPrefix);
   for (const auto& [stem, count] : stem_counts_) doc.add_term(stem_prefix + stem, count);
   record.text_bytes = text.size();
-  record.chunk_offsets = planner.offsets();
-  record.chunk_positions = planner.positions();
+  record.checkpoint_offsets = planner.offsets();
+  record.checkpoint_positions = planner.positions();
 }
 
 void IndexWriter::add_title(Xapian::Document& doc, const std::string& title) {
@@ -123,8 +123,7 @@ void IndexWriter::put(db::DocumentRecord record, const ExtractedDocument& extrac
   doc.add_value(db::kSizeSlot, Xapian::sortable_serialise(static_cast<double>(record.size)));
   db::store_record(doc, record);
   db_.replace_document(id_term, doc);
-  db::write_text(db_, record.id, extracted.text, record.chunk_offsets,
-                 previous ? previous->record.chunk_offsets.size() : 0);
+  db::write_text(db_, record.id, extracted.text, previous ? previous->record.text_bytes : 0);
 }
 
 void IndexWriter::touch(const StoredDocument& stored, int64_t modified_ns) {
@@ -140,7 +139,7 @@ void IndexWriter::touch(const StoredDocument& stored, int64_t modified_ns) {
 
 void IndexWriter::remove(const StoredDocument& stored) {
   db_.delete_document(stored.docid);
-  db::erase_text(db_, stored.record.id, stored.record.chunk_offsets.size());
+  db::erase_text(db_, stored.record.id, stored.record.text_bytes);
 }
 
 void IndexWriter::commit() {

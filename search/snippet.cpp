@@ -12,8 +12,7 @@ namespace {
 constexpr uint32_t kWindowWords = 20;
 // Words of context shown before the first match, within this many bytes.
 constexpr uint32_t kLeadWords = 6;
-// Words a passage of kSnippetChars usually holds, and the most it can hold (analysis stops there).
-constexpr uint32_t kPassageWords = 45;
+// Words analysed after the first match: more than a passage of kSnippetChars can hold.
 constexpr uint32_t kTrailWords = 80;
 constexpr size_t kLeadBytes = 60;
 // Completions of one stem or prefix looked up per query.
@@ -147,7 +146,7 @@ SnippetPlan plan_snippets(const Xapian::Database& db, Highlighter& highlighter) 
 std::string make_snippet(const Xapian::Database& db, Xapian::docid docid,
                          const db::DocumentRecord& record, const SnippetPlan& plan,
                          Highlighter& highlighter) {
-  if (record.chunk_offsets.empty()) return {};
+  if (record.checkpoint_offsets.empty()) return {};
   std::vector<Match> matches;
   for (const SnippetPlan::Term& t : plan.terms) {
     for (auto it = db.positionlist_begin(docid, t.term); it != db.positionlist_end(docid, t.term);
@@ -155,22 +154,18 @@ std::string make_snippet(const Xapian::Database& db, Xapian::docid docid,
       matches.push_back({*it, t.concept_id});
   }
   uint32_t target =
-      matches.empty() ? record.chunk_positions.front() : best_window(matches, plan.concepts);
+      matches.empty() ? record.checkpoint_positions.front() : best_window(matches, plan.concepts);
 
-  size_t chunk = db::chunk_for_position(record, target);
-  std::string text = db::read_chunk(db, record.id, chunk);
-  uint32_t first_position = record.chunk_positions[chunk];
-  // A passage that starts near the end of a chunk runs on into the next one: read both at once.
-  size_t chunks = record.chunk_offsets.size();
-  bool more_chunks = chunk + 1 < chunks;
-  if (more_chunks && record.chunk_positions[chunk + 1] < target + kPassageWords) {
-    text += db::read_chunk(db, record.id, chunk + 1);
-    more_chunks = chunk + 2 < chunks;
-  }
-  analysis::PositionWindow window{
-      target > first_position + kLeadWords ? target - kLeadWords : first_position,
-      target + kTrailWords};
-  std::vector<MarkedToken> tokens = highlighter.tokens(text, first_position, window);
+  // Read from the checkpoint before the lead words to the one after the longest passage.
+  analysis::PositionWindow window{target > kLeadWords ? target - kLeadWords : 0, target + kTrailWords};
+  const auto& positions = record.checkpoint_positions;
+  size_t first = db::checkpoint_for_position(record, window.from);
+  auto after = std::upper_bound(positions.begin(), positions.end(), window.to);
+  uint64_t range_end = after == positions.end() ? record.text_bytes
+                                                : record.checkpoint_offsets[static_cast<size_t>(after - positions.begin())];
+  std::string text = db::read_text_range(db, record, record.checkpoint_offsets[first], range_end);
+  bool more_text = range_end < record.text_bytes;
+  std::vector<MarkedToken> tokens = highlighter.tokens(text, positions[first], window);
   auto at = std::find_if(tokens.begin(), tokens.end(),
                          [&](const MarkedToken& t) { return !t.joined && t.position >= target; });
   if (tokens.empty()) return {};
@@ -201,8 +196,8 @@ std::string make_snippet(const Xapian::Database& db, Xapian::docid docid,
   }
   begin = extend_over_punctuation(text, begin, end, kOpening, /*backward=*/true);
   end = extend_over_punctuation(text, end, text.size(), kClosing, /*backward=*/false);
-  bool cut_before = tokens[index].position > record.chunk_positions.front() || chunk > 0;
-  bool cut_after = last + 1 < tokens.size() || more_chunks || tokens.back().position >= window.to;
+  bool cut_before = tokens[index].position > positions.front();
+  bool cut_after = last + 1 < tokens.size() || more_text || tokens.back().position >= window.to;
   std::string out;
   if (cut_before) out += "\xE2\x80\xA6 ";
   out += Highlighter::render(text, begin, end, tokens, /*flatten=*/true);
