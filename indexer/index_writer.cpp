@@ -122,7 +122,11 @@ void IndexWriter::put(db::DocumentRecord record, const ExtractedDocument& extrac
                 Xapian::sortable_serialise(static_cast<double>(record.modified)));
   doc.add_value(db::kSizeSlot, Xapian::sortable_serialise(static_cast<double>(record.size)));
   db::store_record(doc, record);
-  db_.replace_document(id_term, doc);
+  // The caller looked the id up already: no second lookup by term.
+  if (previous)
+    db_.replace_document(previous->docid, doc);
+  else
+    db_.add_document(doc);
   db::write_text(db_, record.id, extracted.text, previous ? previous->record.text_bytes : 0);
 }
 
