@@ -11,6 +11,12 @@ bool is_valid_utf8(std::string_view bytes);
 // Replaces every ill-formed sequence with U+FFFD, so the result is always valid UTF-8.
 std::string repair_utf8(std::string_view bytes);
 
+// Characters (code points) in valid UTF-8.
+size_t count_chars(std::string_view text);
+
+// Lower-cases ASCII letters only: for syntax (field names, operators), not for words.
+std::string ascii_lower(std::string_view text);
+
 // Cuts `text` to at most `max_bytes` without splitting a character.
 std::string_view truncate_utf8(std::string_view text, size_t max_bytes);
 

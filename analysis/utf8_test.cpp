@@ -36,3 +36,10 @@ TEST_CASE("truncation never splits a character") {
   CHECK(truncate_utf8("h\xC3\xA9llo", 3) == "h\xC3\xA9");
   CHECK(truncate_utf8("short", 10) == "short");
 }
+
+TEST_CASE("characters are counted as code points; ASCII lower-casing leaves the rest") {
+  CHECK(loupe::analysis::count_chars("") == 0);
+  CHECK(loupe::analysis::count_chars("abc") == 3);
+  CHECK(loupe::analysis::count_chars("r\xC3\xA9sum\xC3\xA9 \xE6\x9D\xB1\xF0\x9F\x9A\x80") == 9);
+  CHECK(loupe::analysis::ascii_lower("TiTLE:\xC3\x89t\xC3\xA9") == "title:\xC3\x89t\xC3\xA9");
+}

@@ -88,7 +88,8 @@ DocumentRecord load_record(const Xapian::Document& doc) {
   r.modified_ns = j.value("modified_ns", int64_t{0});
   r.hash = j.value("hash", "");
   r.text_bytes = j.value("text_bytes", uint64_t{0});
-  if (!decode_checkpoints(doc.get_value(kCheckpointSlot), r.checkpoint_offsets, r.checkpoint_positions))
+  if (!decode_checkpoints(doc.get_value(kCheckpointSlot), r.checkpoint_offsets,
+                          r.checkpoint_positions))
     throw std::runtime_error("document " + r.id + " has damaged checkpoints");
   return r;
 }

@@ -52,15 +52,16 @@ void write_text(Xapian::WritableDatabase& db, std::string_view id, std::string_v
   size_t blocks = block_count(text.size());
   for (size_t i = 0; i < blocks; ++i)
     db.set_metadata(block_key(id, i), std::string(text.substr(i * kBlockBytes, kBlockBytes)));
-  for (size_t i = blocks; i < block_count(old_text_bytes); ++i) db.set_metadata(block_key(id, i), "");
+  for (size_t i = blocks; i < block_count(old_text_bytes); ++i)
+    db.set_metadata(block_key(id, i), "");
 }
 
 void erase_text(Xapian::WritableDatabase& db, std::string_view id, uint64_t text_bytes) {
   for (size_t i = 0; i < block_count(text_bytes); ++i) db.set_metadata(block_key(id, i), "");
 }
 
-std::string read_text_range(const Xapian::Database& db, const DocumentRecord& record, uint64_t begin,
-                            uint64_t end) {
+std::string read_text_range(const Xapian::Database& db, const DocumentRecord& record,
+                            uint64_t begin, uint64_t end) {
   end = std::min(end, record.text_bytes);
   if (begin >= end) return {};
   std::string out;

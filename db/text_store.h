@@ -21,7 +21,9 @@ inline constexpr size_t kBlockBytes = 8192;
 inline constexpr size_t kCheckpointBytes = 512;
 
 std::string block_key(std::string_view id, size_t block);
-inline size_t block_count(uint64_t text_bytes) { return (text_bytes + kBlockBytes - 1) / kBlockBytes; }
+inline size_t block_count(uint64_t text_bytes) {
+  return (text_bytes + kBlockBytes - 1) / kBlockBytes;
+}
 
 // Decides where checkpoints go while a text is analysed, so that analysing the text from a
 // checkpoint gives the same words at the same positions as analysing the whole text: always at
@@ -49,8 +51,8 @@ void write_text(Xapian::WritableDatabase& db, std::string_view id, std::string_v
 void erase_text(Xapian::WritableDatabase& db, std::string_view id, uint64_t text_bytes);
 
 // Bytes [begin, end) of the stored text (clamped to its length).
-std::string read_text_range(const Xapian::Database& db, const DocumentRecord& record, uint64_t begin,
-                            uint64_t end);
+std::string read_text_range(const Xapian::Database& db, const DocumentRecord& record,
+                            uint64_t begin, uint64_t end);
 std::string read_text(const Xapian::Database& db, const DocumentRecord& record);
 
 // Index of the checkpoint at or before word `position`.

@@ -14,10 +14,13 @@ using namespace loupe;
 namespace {
 
 std::string varied_text() {
-  const char* pieces[] = {"Plain words and more words. ", "An e-mail to state-of-the-art re-indexing, ",
+  const char* pieces[] = {"Plain words and more words. ",
+                          "An e-mail to state-of-the-art re-indexing, ",
                           "caf\xC3\xA9 na\xC3\xAFve R\xC3\xA9sum\xC3\xA9 and U.S.A. today. ",
-                          "\xE6\x9D\xB1\xE4\xBA\xAC\xE5\xA4\xA7\xE5\xAD\xA6\xE3\x81\xAB\xE8\xA1\x8C\xE3\x81\x8D\xE3\x81\xBE\xE3\x81\x99\xE3\x80\x82 ",
-                          "os.path.join(a, b) returns snake_case_names\n\n", "GPT-4 and H100s: 3.14 \xF0\x9F\x9A\x80 done. "};
+                          "\xE6\x9D\xB1\xE4\xBA\xAC\xE5\xA4\xA7\xE5\xAD\xA6\xE3\x81\xAB\xE8\xA1\x8C"
+                          "\xE3\x81\x8D\xE3\x81\xBE\xE3\x81\x99\xE3\x80\x82 ",
+                          "os.path.join(a, b) returns snake_case_names\n\n",
+                          "GPT-4 and H100s: 3.14 \xF0\x9F\x9A\x80 done. "};
   std::string text;
   for (int i = 0; text.size() < 5 * db::kBlockBytes; ++i) text += pieces[i % 6];
   return text;
@@ -71,20 +74,27 @@ TEST_CASE("stored text reads back by any range, and analysis from any checkpoint
   }
   Xapian::Database rdb((tmp / "db").string());
   CHECK(db::read_text(rdb, record) == text);
-  const std::pair<uint64_t, uint64_t> ranges[] = {{0, 10}, {8190, 8195}, {100, 3 * db::kBlockBytes + 7},
-                                                  {text.size() - 3, text.size() + 100}, {50, 50}};
+  const std::pair<uint64_t, uint64_t> ranges[] = {{0, 10},
+                                                  {8190, 8195},
+                                                  {100, 3 * db::kBlockBytes + 7},
+                                                  {text.size() - 3, text.size() + 100},
+                                                  {50, 50}};
   for (auto [begin, end] : ranges) {
     CAPTURE(begin);
     CHECK(db::read_text_range(rdb, record, begin, end) ==
-          text.substr(begin, std::min<uint64_t>(end, text.size()) - std::min<uint64_t>(begin, text.size())));
+          text.substr(begin, std::min<uint64_t>(end, text.size()) -
+                                 std::min<uint64_t>(begin, text.size())));
   }
   for (size_t i = 0; i < record.checkpoint_offsets.size(); ++i) {
     uint32_t offset = record.checkpoint_offsets[i];
     std::vector<Seen> from_here;
-    analyzer.analyze(std::string_view(text).substr(offset), record.checkpoint_positions[i], [&](const analysis::Token& t) {
-      if (!t.joined && from_here.size() < 40) from_here.push_back({t.position, t.term, t.begin + offset});
-    });
-    auto first = std::find_if(all.begin(), all.end(), [&](const Seen& s) { return s.begin >= offset; });
+    analyzer.analyze(std::string_view(text).substr(offset), record.checkpoint_positions[i],
+                     [&](const analysis::Token& t) {
+                       if (!t.joined && from_here.size() < 40)
+                         from_here.push_back({t.position, t.term, t.begin + offset});
+                     });
+    auto first =
+        std::find_if(all.begin(), all.end(), [&](const Seen& s) { return s.begin >= offset; });
     std::vector<Seen> expected(first, first + std::min<ptrdiff_t>(40, all.end() - first));
     CAPTURE(i);
     CHECK(from_here == expected);
@@ -97,5 +107,6 @@ TEST_CASE("stored text reads back by any range, and analysis from any checkpoint
   }
   Xapian::Database after((tmp / "db").string());
   CHECK(after.get_metadata(db::block_key(record.id, 0)) == "short");
-  for (size_t b = 1; b < db::block_count(text.size()); ++b) CHECK(after.get_metadata(db::block_key(record.id, b)).empty());
+  for (size_t b = 1; b < db::block_count(text.size()); ++b)
+    CHECK(after.get_metadata(db::block_key(record.id, b)).empty());
 }

@@ -18,12 +18,6 @@ constexpr size_t kMinHeadlineWords = 3;
 constexpr size_t kFallbackBytes = 120;
 constexpr size_t kMinShortHeadlineBytes = 4;
 
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 size_t count_words(std::string_view line) {
   size_t words = 0;
   bool in_word = false;
@@ -127,7 +121,7 @@ std::string find_headline(std::string_view text) {
     start = end + 1;
     if (line.empty() || !has_letters(line)) continue;
     ++scanned;
-    std::string lower = lower_ascii(line);
+    std::string lower = analysis::ascii_lower(line);
     size_t words = count_words(line);
     if (is_navigation(lower) || starts_with_marker(line) || is_byline(lower, words) ||
         is_date_or_reading_time(lower, words))

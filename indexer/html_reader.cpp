@@ -26,39 +26,47 @@ bool is_one_of(std::string_view name, const std::array<std::string_view, N>& nam
 
 // Elements whose content a browser does not show as text.
 bool is_invisible(std::string_view name) {
-  static constexpr std::array<std::string_view, 8> kNames = {"template", "iframe", "object", "canvas",
-                                                             "svg",      "math",   "select", "head"};
+  static constexpr std::array<std::string_view, 8> kNames = {
+      "template", "iframe", "object", "canvas", "svg", "math", "select", "head"};
   return is_one_of(name, kNames);
 }
 
 // Elements whose content is raw text up to their end tag: never markup, and (but for title and
 // textarea) never shown.
 bool is_raw_text(std::string_view name) {
-  static constexpr std::array<std::string_view, 9> kNames = {
-      "script", "style", "title", "textarea", "xmp", "noembed", "noframes", "noscript", "plaintext"};
+  static constexpr std::array<std::string_view, 9> kNames = {"script",   "style",    "title",
+                                                             "textarea", "xmp",      "noembed",
+                                                             "noframes", "noscript", "plaintext"};
   return is_one_of(name, kNames);
 }
 
 bool is_void(std::string_view name) {
   static constexpr std::array<std::string_view, 14> kNames = {
-      "br", "img", "hr", "meta", "link", "input", "area", "base", "col", "embed", "param", "source", "track", "wbr"};
+      "br",   "img", "hr",    "meta",  "link",   "input", "area",
+      "base", "col", "embed", "param", "source", "track", "wbr"};
   return is_one_of(name, kNames);
 }
 
 // Elements that start a new line, so that words on either side never run together.
 bool is_block(std::string_view name) {
   static constexpr std::array<std::string_view, 38> kNames = {
-      "p",      "div",     "br",      "li",      "ul",         "ol",      "dl",      "dt",
-      "dd",     "h1",      "h2",      "h3",      "h4",         "h5",      "h6",      "table",
-      "tr",     "td",      "th",      "section", "article",    "header",  "footer",  "nav",
-      "aside",  "main",    "pre",     "blockquote", "hr",      "figure",  "figcaption", "form",
-      "address", "body",   "details", "summary", "caption",    "textarea"};
+      "p",       "div",  "br",      "li",         "ul",      "ol",      "dl",         "dt",
+      "dd",      "h1",   "h2",      "h3",         "h4",      "h5",      "h6",         "table",
+      "tr",      "td",   "th",      "section",    "article", "header",  "footer",     "nav",
+      "aside",   "main", "pre",     "blockquote", "hr",      "figure",  "figcaption", "form",
+      "address", "body", "details", "summary",    "caption", "textarea"};
   return is_one_of(name, kNames);
 }
 
-bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f'; }
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+bool is_letter(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_space(char c) {
+  return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f';
+}
+char lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 void append_utf8(std::string& out, uint32_t cp) {
   if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
@@ -91,10 +99,10 @@ size_t decode_reference(std::string_view text, size_t at, std::string& out) {
     size_t digits = 0;
     for (; i < text.size() && digits < 8; ++i, ++digits) {
       char c = text[i];
-      int value = c >= '0' && c <= '9'                 ? c - '0'
-                  : hex && c >= 'a' && c <= 'f'        ? c - 'a' + 10
-                  : hex && c >= 'A' && c <= 'F'        ? c - 'A' + 10
-                                                       : -1;
+      int value = c >= '0' && c <= '9'          ? c - '0'
+                  : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
+                  : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                : -1;
       if (value < 0) break;
       cp = cp * (hex ? 16 : 10) + static_cast<uint32_t>(value);
     }
@@ -105,14 +113,16 @@ size_t decode_reference(std::string_view text, size_t at, std::string& out) {
   }
   char name[33];
   size_t length = 0;
-  while (i < text.size() && length < 32 && (is_letter(text[i]) || (text[i] >= '0' && text[i] <= '9')))
+  while (i < text.size() && length < 32 &&
+         (is_letter(text[i]) || (text[i] >= '0' && text[i] <= '9')))
     name[length++] = text[i++];
   if (length == 0) return 0;
   name[length] = '\0';
   uint32_t cp = 0;
   if (std::strcmp(name, "apos") == 0) {
     cp = '\'';  // HTML5 and XML, not in HTML 4's table
-  } else if (const htmlEntityDesc* entity = htmlEntityLookup(reinterpret_cast<const xmlChar*>(name))) {
+  } else if (const htmlEntityDesc* entity =
+                 htmlEntityLookup(reinterpret_cast<const xmlChar*>(name))) {
     cp = entity->value;
   } else {
     return 0;
@@ -128,8 +138,8 @@ class TextCollector {
  public:
   void start(std::string_view name, bool hidden) {
     // Content outside <head>'s own elements ends it, as in a browser: "<head><title>T<p>text".
-    static constexpr std::array<std::string_view, 8> kHeadElements = {"title", "meta",     "link",     "style",
-                                                                      "script", "base",    "noscript", "template"};
+    static constexpr std::array<std::string_view, 8> kHeadElements = {
+        "title", "meta", "link", "style", "script", "base", "noscript", "template"};
     if (head_open_ && !is_one_of(name, kHeadElements)) end("head");
     bool skips = hidden || is_invisible(name);
     bool block = is_block(name);
@@ -145,7 +155,8 @@ class TextCollector {
   // Closes the innermost open `name` and whatever was left open inside it; an end tag with no
   // open element of its name is ignored, as browsers do.
   void end(std::string_view name) {
-    auto match = std::find_if(open_.rbegin(), open_.rend(), [&](const Open& e) { return e.name == name; });
+    auto match =
+        std::find_if(open_.rbegin(), open_.rend(), [&](const Open& e) { return e.name == name; });
     if (match == open_.rend()) return;
     size_t keep = static_cast<size_t>(open_.rend() - match) - 1;
     while (open_.size() > keep) {
@@ -157,7 +168,8 @@ class TextCollector {
         continue;
       }
       if (skip_depth_ > 0) continue;
-      if (closing.name == "h1" && h1_depth_ > 0 && --h1_depth_ == 0 && h1_.empty()) h1_ = collapse_whitespace(h1_text_);
+      if (closing.name == "h1" && h1_depth_ > 0 && --h1_depth_ == 0 && h1_.empty())
+        h1_ = collapse_whitespace(h1_text_);
       if (closing.name == "pre" && pre_depth_ > 0) --pre_depth_;
       if (closing.block) newline();
     }
@@ -272,7 +284,8 @@ class HtmlScanner {
       return;
     }
     std::string name;
-    while (i < in_.size() && !is_space(in_[i]) && in_[i] != '>' && in_[i] != '/') name += lower(in_[i++]);
+    while (i < in_.size() && !is_space(in_[i]) && in_[i] != '>' && in_[i] != '/')
+      name += lower(in_[i++]);
     bool hidden = false;
     bool self_closing = false;
     i = attributes(i, hidden, self_closing);
@@ -293,9 +306,11 @@ class HtmlScanner {
         continue;
       }
       size_t name_start = i;
-      while (i < in_.size() && !is_space(in_[i]) && in_[i] != '>' && in_[i] != '=' && in_[i] != '/') ++i;
+      while (i < in_.size() && !is_space(in_[i]) && in_[i] != '>' && in_[i] != '=' && in_[i] != '/')
+        ++i;
       std::string_view attr = in_.substr(name_start, i - name_start);
-      if (attr.size() == 6 && std::equal(attr.begin(), attr.end(), "hidden", [](char a, char b) { return lower(a) == b; }))
+      if (attr.size() == 6 && std::equal(attr.begin(), attr.end(), "hidden",
+                                         [](char a, char b) { return lower(a) == b; }))
         hidden = true;
       self_closing = false;
       while (i < in_.size() && is_space(in_[i])) ++i;
@@ -324,7 +339,8 @@ class HtmlScanner {
       }
       std::string_view candidate = in_.substr(end + 2, name.size());
       bool same = candidate.size() == name.size() &&
-                  std::equal(candidate.begin(), candidate.end(), name.begin(), [](char a, char b) { return lower(a) == b; });
+                  std::equal(candidate.begin(), candidate.end(), name.begin(),
+                             [](char a, char b) { return lower(a) == b; });
       char after = end + 2 + name.size() < in_.size() ? in_[end + 2 + name.size()] : '>';
       if (same && (after == '>' || after == '/' || is_space(after))) break;
       end += 2;

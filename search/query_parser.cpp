@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 
+#include "analysis/utf8.h"
 #include "db/schema.h"
 
 namespace loupe::search {
@@ -38,13 +39,6 @@ size_t quote_length(std::string_view s, size_t i) {
 
 bool ends_word(std::string_view s, size_t i) {
   return is_space(s[i]) || s[i] == '(' || s[i] == ')' || quote_length(s, i) > 0;
-}
-
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
 }
 
 std::optional<Lexeme> operator_lexeme(const std::string& word) {
@@ -87,7 +81,8 @@ std::vector<Lexeme> lex(std::string_view q) {
       ++name_end;
     if (name_end > i && name_end + 1 < q.size() && q[name_end] == ':' &&
         !is_space(q[name_end + 1])) {
-      if (const db::FieldInfo* field = db::field_by_name(lower_ascii(q.substr(i, name_end - i)))) {
+      if (const db::FieldInfo* field =
+              db::field_by_name(analysis::ascii_lower(q.substr(i, name_end - i)))) {
         lx.field = field;
         i = name_end + 1;
       }
@@ -369,9 +364,9 @@ class Parser {
     std::string prefix = lx.field ? std::string(lx.field->prefix) : std::string();
     if (lx.field && lx.field->boolean) {
       if (lx.text.empty()) return Built{};
-      Xapian::Query filter(Xapian::Query::OP_SCALE_WEIGHT,
-                           Xapian::Query(db::boolean_term(lx.field->field, lower_ascii(lx.text))),
-                           0.0);
+      Xapian::Query filter(
+          Xapian::Query::OP_SCALE_WEIGHT,
+          Xapian::Query(db::boolean_term(lx.field->field, analysis::ascii_lower(lx.text))), 0.0);
       return same(filter);
     }
     AnalysedWord w = analyse(lx.text);

@@ -3,6 +3,7 @@
 
 #include <regex>
 
+#include "analysis/utf8.h"
 #include "indexer/index_run.h"
 #include "search/searcher.h"
 #include "search/snippet.h"
@@ -68,12 +69,6 @@ std::string ids(const loupe::search::SearchResults& results) {
 
 std::string strip_tags(const std::string& html) {
   return std::regex_replace(html, std::regex("<[^>]*>"), "");
-}
-
-size_t utf8_chars(const std::string& s) {
-  size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
 }
 
 struct Row {
@@ -232,7 +227,7 @@ TEST_CASE("a snippet from a long document is a short passage around the match") 
   CHECK(snippet.rfind("\xE2\x80\xA6 ", 0) == 0);
   CHECK(snippet.size() >= 3);
   CHECK(snippet.substr(snippet.size() - 3) == "\xE2\x80\xA6");
-  size_t chars = utf8_chars(strip_tags(snippet));
+  size_t chars = loupe::analysis::count_chars(strip_tags(snippet));
   CHECK(chars >= 150);
   CHECK(chars <= loupe::search::kSnippetChars + 4);
   // Cut at word boundaries: the passage starts and ends with whole words.

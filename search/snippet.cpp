@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "analysis/utf8.h"
 #include "db/text_store.h"
 
 namespace loupe::search {
@@ -18,12 +19,6 @@ constexpr size_t kLeadBytes = 60;
 // Completions of one stem or prefix looked up per query.
 constexpr size_t kMaxScannedTerms = 2000;
 constexpr size_t kMaxExpansions = 64;
-
-size_t utf8_chars(std::string_view s) {
-  size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
 
 // Punctuation that belongs with the word it touches: shown with the passage's first and last word.
 constexpr std::string_view kOpening[] = {
@@ -157,12 +152,15 @@ std::string make_snippet(const Xapian::Database& db, Xapian::docid docid,
       matches.empty() ? record.checkpoint_positions.front() : best_window(matches, plan.concepts);
 
   // Read from the checkpoint before the lead words to the one after the longest passage.
-  analysis::PositionWindow window{target > kLeadWords ? target - kLeadWords : 0, target + kTrailWords};
+  analysis::PositionWindow window{target > kLeadWords ? target - kLeadWords : 0,
+                                  target + kTrailWords};
   const auto& positions = record.checkpoint_positions;
   size_t first = db::checkpoint_for_position(record, window.from);
   auto after = std::upper_bound(positions.begin(), positions.end(), window.to);
-  uint64_t range_end = after == positions.end() ? record.text_bytes
-                                                : record.checkpoint_offsets[static_cast<size_t>(after - positions.begin())];
+  uint64_t range_end =
+      after == positions.end()
+          ? record.text_bytes
+          : record.checkpoint_offsets[static_cast<size_t>(after - positions.begin())];
   std::string text = db::read_text_range(db, record, record.checkpoint_offsets[first], range_end);
   bool more_text = range_end < record.text_bytes;
   std::vector<MarkedToken> tokens = highlighter.tokens(text, positions[first], window);
@@ -189,7 +187,8 @@ std::string make_snippet(const Xapian::Database& db, Xapian::docid docid,
   size_t last = index;
   for (size_t i = index; i < tokens.size(); ++i) {
     if (tokens[i].end <= end) continue;
-    if (utf8_chars(std::string_view(text).substr(begin, tokens[i].end - begin)) > kSnippetChars)
+    if (analysis::count_chars(std::string_view(text).substr(begin, tokens[i].end - begin)) >
+        kSnippetChars)
       break;
     end = tokens[i].end;
     last = i;
