@@ -13,8 +13,9 @@ namespace {
 constexpr uint32_t kWindowWords = 20;
 // Words of context shown before the first match, within this many bytes.
 constexpr uint32_t kLeadWords = 6;
-// Words analysed after the first match: more than a passage of kSnippetChars can hold.
-constexpr uint32_t kTrailWords = 80;
+// Words analysed after the first match: more than a passage of kSnippetChars usually holds
+// (when it does not, the passage is merely shorter).
+constexpr uint32_t kTrailWords = 60;
 constexpr size_t kLeadBytes = 60;
 // Completions of one stem or prefix looked up per query.
 constexpr size_t kMaxScannedTerms = 2000;
@@ -185,11 +186,12 @@ std::string make_snippet(const Xapian::Database& db, Xapian::docid docid,
   size_t begin = tokens[index].begin;
   size_t end = begin;
   size_t last = index;
+  size_t chars = 0;  // in text[begin, end), counted as the passage grows
   for (size_t i = index; i < tokens.size(); ++i) {
     if (tokens[i].end <= end) continue;
-    if (analysis::count_chars(std::string_view(text).substr(begin, tokens[i].end - begin)) >
-        kSnippetChars)
-      break;
+    size_t more = analysis::count_chars(std::string_view(text).substr(end, tokens[i].end - end));
+    if (chars + more > kSnippetChars) break;
+    chars += more;
     end = tokens[i].end;
     last = i;
   }

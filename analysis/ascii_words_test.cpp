@@ -1,0 +1,80 @@
+// The ASCII word segmenter must agree with ICU's, which it stands in for: compared on tables and
+// on random strings.
+#include <doctest/doctest.h>
+#include <unicode/brkiter.h>
+#include <unicode/utext.h>
+
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "analysis/ascii_words.h"
+
+namespace {
+
+struct Span {
+  uint32_t begin, end;
+  bool operator==(const Span&) const = default;
+};
+
+std::vector<Span> icu_words(icu::BreakIterator& words, const std::string& text) {
+  UErrorCode status = U_ZERO_ERROR;
+  UText utext = UTEXT_INITIALIZER;
+  utext_openUTF8(&utext, text.data(), static_cast<int64_t>(text.size()), &status);
+  words.setText(&utext, status);
+  std::vector<Span> out;
+  int32_t start = words.first();
+  for (int32_t end = words.next(); end != icu::BreakIterator::DONE; start = end, end = words.next())
+    if (words.getRuleStatus() >= UBRK_WORD_NONE_LIMIT &&
+        text.substr(start, end - start)
+                .find_first_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") !=
+            std::string::npos)
+      out.push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(end)});
+  utext_close(&utext);
+  return out;
+}
+
+std::vector<Span> fast_words(const std::string& text) {
+  std::vector<Span> out;
+  loupe::analysis::ascii_words(text, 0, static_cast<uint32_t>(text.size()),
+                               [&](uint32_t b, uint32_t e, bool) {
+                                 out.push_back({b, e});
+                               });
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("ASCII word boundaries agree with ICU's") {
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::BreakIterator> words(
+      icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+  REQUIRE(U_SUCCESS(status));
+  const std::string table[] = {"",
+                               "a",
+                               "hello world",
+                               "don't 'tis rock'n'roll",
+                               "e.g. U.S.A. 3.14 1,000.50 1;2",
+                               "a:b a@b a_b ___ _a @a a@ a@@b",
+                               "1.a a.1 a..b .5 5.",
+                               "x/y a-b a#b (a) [b]",
+                               "os.path.join(a, b) == 0x1F",
+                               "H100s GPT-4 v1.2.3",
+                               "it's 5'11\" tall",
+                               "a'",
+                               "'a"};
+  for (const std::string& text : table) {
+    CAPTURE(text);
+    CHECK(fast_words(text) == icu_words(*words, text));
+  }
+  std::mt19937 random(12345);
+  const std::string alphabet = "abZ019.'_@,;:-/ \n\t()\"!?&";
+  std::uniform_int_distribution<size_t> pick(0, alphabet.size() - 1), length(0, 40);
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    for (size_t n = length(random); n > 0; --n) text += alphabet[pick(random)];
+    CAPTURE(text);
+    REQUIRE(fast_words(text) == icu_words(*words, text));
+  }
+}
