@@ -5,6 +5,7 @@
 
 #include "analysis/utf8.h"
 #include "indexer/index_run.h"
+#include "search/result_cache.h"
 #include "search/searcher.h"
 #include "search/snippet.h"
 #include "tests/support/test_support.h"
@@ -266,4 +267,35 @@ TEST_CASE("a searcher opened before the index exists finds documents once it doe
   searcher.refresh(std::chrono::milliseconds(0));
   CHECK(searcher.document_count() == 1);
   CHECK(ids(searcher.search("arrival", 1, 10)) == "x.txt");
+}
+
+TEST_CASE("the result cache keeps recent results within its size, keyed by revision") {
+  using loupe::search::ResultCache;
+  using loupe::search::SearchResults;
+  auto results = [](size_t snippet_bytes) {
+    auto r = std::make_shared<SearchResults>();
+    r->total = 1;
+    r->hits.push_back({"id", "title", "path", 1.0, std::string(snippet_bytes, 'x'), "title"});
+    return std::shared_ptr<const SearchResults>(r);
+  };
+  ResultCache cache(20000);
+  cache.insert(ResultCache::key(7, "q", 1, 10), results(1000));
+  CHECK(cache.find(ResultCache::key(7, "q", 1, 10)));
+  CHECK_FALSE(cache.find(ResultCache::key(8, "q", 1, 10)));  // a new revision of the index
+  CHECK_FALSE(cache.find(ResultCache::key(7, "q", 2, 10)));
+  CHECK_FALSE(cache.find(ResultCache::key(7, "q", 1, 20)));
+  CHECK(ResultCache::key(7, "a/1", 1, 10) != ResultCache::key(7, "a", 11, 10));
+  // Filling it drops the least recently used first.
+  cache.insert(ResultCache::key(7, "old", 1, 10), results(1000));
+  for (int i = 0; i < 40; ++i) {
+    cache.find(ResultCache::key(7, "q", 1, 10));  // keeps "q" in use
+    cache.insert(ResultCache::key(7, "filler" + std::to_string(i), 1, 10), results(1000));
+  }
+  CHECK(cache.find(ResultCache::key(7, "q", 1, 10)));
+  CHECK_FALSE(cache.find(ResultCache::key(7, "old", 1, 10)));
+  CHECK_FALSE(cache.find(ResultCache::key(7, "filler0", 1, 10)));
+  CHECK(cache.find(ResultCache::key(7, "filler39", 1, 10)));
+  ResultCache off(0);
+  off.insert(ResultCache::key(1, "q", 1, 10), results(10));
+  CHECK_FALSE(off.find(ResultCache::key(1, "q", 1, 10)));
 }

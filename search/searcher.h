@@ -53,6 +53,8 @@ class Searcher {
   SearchResults search(const std::string& query, unsigned page, unsigned per_page);
   std::optional<DocumentView> document(const std::string& id, const std::string& query);
   uint64_t document_count();
+  // The index revision this searcher reads (0 before the index exists).
+  uint64_t revision() const { return opened_ ? db_.get_revision() : 0; }
 
  private:
   void open();

@@ -2,7 +2,7 @@
 
 namespace loupe::search {
 
-SearcherPool::SearcherPool(const std::string& db_path, size_t size) {
+SearcherPool::SearcherPool(const std::string& db_path, size_t size, size_t cache_bytes) : cache_(cache_bytes) {
   for (size_t i = 0; i < std::max<size_t>(size, 1); ++i) {
     searchers_.push_back(std::make_unique<Searcher>(db_path));
     free_.push_back(searchers_.back().get());
@@ -24,6 +24,16 @@ SearcherPool::Lease SearcherPool::acquire() {
     throw;
   }
   return Lease(*this, searcher);
+}
+
+std::shared_ptr<const SearchResults> SearcherPool::search(const std::string& query, unsigned page,
+                                                          unsigned per_page) {
+  Lease searcher = acquire();
+  std::string key = ResultCache::key(searcher->revision(), query, page, per_page);
+  if (auto cached = cache_.find(key)) return cached;
+  auto results = std::make_shared<const SearchResults>(searcher->search(query, page, per_page));
+  cache_.insert(key, results);
+  return results;
 }
 
 void SearcherPool::release(Searcher* searcher) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "search/result_cache.h"
 #include "search/searcher.h"
 
 namespace loupe::search {
@@ -17,7 +18,8 @@ class SearcherPool {
   // How stale a searcher may be before it checks for a newer revision of the index.
   static constexpr std::chrono::milliseconds kRefreshInterval{250};
 
-  SearcherPool(const std::string& db_path, size_t size);
+  // `cache_bytes` bounds the shared cache of recent results (0: no cache).
+  SearcherPool(const std::string& db_path, size_t size, size_t cache_bytes = 0);
 
   // Borrowed searcher, returned to the pool when the lease ends.
   class Lease {
@@ -36,9 +38,14 @@ class SearcherPool {
   // Waits for a free searcher, brought up to date with the index.
   Lease acquire();
 
+  // A search through the cache: the same query, page and size on the same revision of the
+  // index is answered once.
+  std::shared_ptr<const SearchResults> search(const std::string& query, unsigned page, unsigned per_page);
+
  private:
   void release(Searcher* searcher);
 
+  ResultCache cache_;
   std::vector<std::unique_ptr<Searcher>> searchers_;
   std::vector<Searcher*> free_;
   std::mutex mutex_;

@@ -60,12 +60,12 @@ void search(search::SearcherPool& pool, const httplib::Request& req, httplib::Re
   if (!per_page) return;
 
   auto started = std::chrono::steady_clock::now();
-  search::SearchResults results = pool.acquire()->search(*q, *page, *per_page);
+  std::shared_ptr<const search::SearchResults> results = pool.search(*q, *page, *per_page);
   double took_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
 
   json hits = json::array();
-  for (const search::Hit& hit : results.hits) {
+  for (const search::Hit& hit : results->hits) {
     hits.push_back({{"id", hit.id},
                     {"title", hit.title},
                     {"title_html", hit.title_html},
@@ -75,7 +75,7 @@ void search(search::SearcherPool& pool, const httplib::Request& req, httplib::Re
   }
   send_json(res, 200,
             {{"query", *q},
-             {"total", results.total},
+             {"total", results->total},
              {"page", *page},
              {"per_page", *per_page},
              {"took_ms", round_to(took_ms, 1e3)},

@@ -16,6 +16,7 @@ struct ServerConfig {
   // with the connections up to this; searches themselves run on `searchers`.
   int threads = 512;
   int searchers = 0;  // 0: one per core
+  int cache_mb = 64;  // recent search results kept; 0 turns the cache off
 };
 
 // Parses argv and the environment; returns nullopt after printing help or an error, with the

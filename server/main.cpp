@@ -27,7 +27,8 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
-  loupe::search::SearcherPool searchers(config->db, static_cast<size_t>(config->searchers));
+  loupe::search::SearcherPool searchers(config->db, static_cast<size_t>(config->searchers),
+                                        static_cast<size_t>(config->cache_mb) << 20);
   loupe::server::HttpServer server(*config, searchers);
   int port = server.bind();
   if (port < 0) {

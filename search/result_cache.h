@@ -1,0 +1,41 @@
+// Recent search results, shared by every searcher: typing, paging and popular queries repeat.
+#pragma once
+
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "search/searcher.h"
+
+namespace loupe::search {
+
+// Least recently used first out, bounded in bytes. Entries name the index revision they were
+// computed on, so a re-index makes them unreachable at once (and the LRU order drops them).
+class ResultCache {
+ public:
+  explicit ResultCache(size_t max_bytes) : max_bytes_(max_bytes) {}
+
+  static std::string key(uint64_t revision, const std::string& query, unsigned page, unsigned per_page);
+  std::shared_ptr<const SearchResults> find(const std::string& key);
+  void insert(const std::string& key, std::shared_ptr<const SearchResults> results);
+  bool enabled() const { return max_bytes_ > 0; }
+
+ private:
+  struct Entry {
+    std::string key;
+    std::shared_ptr<const SearchResults> results;
+    size_t bytes;
+  };
+  static size_t size_of(const std::string& key, const SearchResults& results);
+
+  std::mutex mutex_;
+  std::list<Entry> entries_;  // most recently used first
+  std::unordered_map<std::string, std::list<Entry>::iterator> index_;
+  size_t bytes_ = 0;
+  size_t max_bytes_;
+};
+
+}  // namespace loupe::search
