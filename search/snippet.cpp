@@ -13,10 +13,10 @@ namespace {
 constexpr uint32_t kWindowWords = 20;
 // Words of context shown before the first match, within this many bytes.
 constexpr uint32_t kLeadWords = 6;
+constexpr size_t kLeadBytes = 60;
 // Words analysed after the first match: more than a passage of kSnippetChars usually holds
 // (when it does not, the passage is merely shorter).
 constexpr uint32_t kTrailWords = 60;
-constexpr size_t kLeadBytes = 60;
 // Completions of one stem or prefix looked up per query.
 constexpr size_t kMaxScannedTerms = 2000;
 constexpr size_t kMaxExpansions = 64;
@@ -24,22 +24,10 @@ constexpr size_t kMaxExpansions = 64;
 // Punctuation that belongs with the word it touches: shown with the passage's first and last word.
 constexpr std::string_view kOpening[] = {
     "\"", "'", "(", "[", "{", "<", "\xE2\x80\x9C", "\xE2\x80\x98", "\xC2\xAB"};
-constexpr std::string_view kClosing[] = {".",
-                                         ",",
-                                         ";",
-                                         ":",
-                                         "!",
-                                         "?",
-                                         "\"",
-                                         "'",
-                                         ")",
-                                         "]",
-                                         "}",
-                                         ">",
-                                         "\xE2\x80\x9D",
-                                         "\xE2\x80\x99",
-                                         "\xC2\xBB",
-                                         "\xE2\x80\xA6"};
+// clang-format off
+constexpr std::string_view kClosing[] = {".", ",", ";", ":", "!", "?", "\"", "'", ")", "]", "}", ">",
+                                         "\xE2\x80\x9D", "\xE2\x80\x99", "\xC2\xBB", "\xE2\x80\xA6"};
+// clang-format on
 constexpr size_t kMaxPunctuation = 4;
 
 template <size_t N>
