@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <initializer_list>
+
 #include <stdexcept>
 
 #include "db/schema.h"
@@ -25,6 +27,37 @@ bool get_varint(std::string_view data, size_t& at, uint32_t& value) {
     if ((byte & 0x80) == 0) return true;
   }
   return false;
+}
+
+void put_varint64(std::string& out, uint64_t value) {
+  while (value >= 0x80) {
+    out += static_cast<char>((value & 0x7F) | 0x80);
+    value >>= 7;
+  }
+  out += static_cast<char>(value);
+}
+
+bool get_varint64(std::string_view data, size_t& at, uint64_t& value) {
+  value = 0;
+  for (int shift = 0; shift < 70 && at < data.size(); shift += 7) {
+    auto byte = static_cast<uint8_t>(data[at++]);
+    value |= static_cast<uint64_t>(byte & 0x7F) << shift;
+    if ((byte & 0x80) == 0) return true;
+  }
+  return false;
+}
+
+void put_string(std::string& out, const std::string& s) {
+  put_varint64(out, s.size());
+  out += s;
+}
+
+bool get_string(std::string_view data, size_t& at, std::string& s) {
+  uint64_t size = 0;
+  if (!get_varint64(data, at, size) || size > data.size() - at) return false;
+  s.assign(data.substr(at, size));
+  at += size;
+  return true;
 }
 
 }  // namespace
@@ -72,25 +105,32 @@ void store_record(Xapian::Document& doc, const DocumentRecord& r) {
                       {"hash", r.hash},
                       {"text_bytes", r.text_bytes}};
   doc.set_data(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  doc.add_value(kCheckpointSlot, encode_checkpoints(r.checkpoint_offsets, r.checkpoint_positions));
+  std::string binary;
+  for (const std::string* s : {&r.id, &r.path, &r.title, &r.type, &r.hash}) put_string(binary, *s);
+  for (uint64_t n : {r.size, static_cast<uint64_t>(r.modified),
+                     static_cast<uint64_t>(r.modified_ns), r.text_bytes})
+    put_varint64(binary, n);
+  binary += encode_checkpoints(r.checkpoint_offsets, r.checkpoint_positions);
+  doc.add_value(kRecordSlot, binary);
 }
 
 DocumentRecord load_record(const Xapian::Document& doc) {
-  nlohmann::json j = nlohmann::json::parse(doc.get_data(), nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object()) throw std::runtime_error("document data is not a Loupe record");
+  std::string binary = doc.get_value(kRecordSlot);
+  std::string_view data(binary);
   DocumentRecord r;
-  r.id = j.value("id", "");
-  r.path = j.value("path", "");
-  r.title = j.value("title", "");
-  r.type = j.value("type", "");
-  r.size = j.value("size", uint64_t{0});
-  r.modified = j.value("modified", int64_t{0});
-  r.modified_ns = j.value("modified_ns", int64_t{0});
-  r.hash = j.value("hash", "");
-  r.text_bytes = j.value("text_bytes", uint64_t{0});
-  if (!decode_checkpoints(doc.get_value(kCheckpointSlot), r.checkpoint_offsets,
-                          r.checkpoint_positions))
-    throw std::runtime_error("document " + r.id + " has damaged checkpoints");
+  size_t at = 0;
+  uint64_t modified = 0, modified_ns = 0;
+  bool ok = true;
+  for (std::string* s : {&r.id, &r.path, &r.title, &r.type, &r.hash})
+    ok = ok && get_string(data, at, *s);
+  for (uint64_t* n : {&r.size, &modified, &modified_ns, &r.text_bytes})
+    ok = ok && get_varint64(data, at, *n);
+  ok = ok && decode_checkpoints(data.substr(at), r.checkpoint_offsets, r.checkpoint_positions);
+  if (!ok)
+    throw std::runtime_error("document " + std::to_string(doc.get_docid()) +
+                             " is not a Loupe record");
+  r.modified = static_cast<int64_t>(modified);
+  r.modified_ns = static_cast<int64_t>(modified_ns);
   return r;
 }
 

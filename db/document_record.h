@@ -27,12 +27,13 @@ struct DocumentRecord {
   std::vector<uint32_t> checkpoint_positions;
 };
 
-// The record's fields go into the document data as JSON, so that `xapian-delve -d` shows
-// something a person can read; the checkpoints, which grow with the text, go into a value slot
-// in a compact binary form, so that a hit costs no parsing in proportion to its length.
+// The record goes into a value slot in a compact binary form, which every hit reads (no parsing
+// in proportion to the text's length); the document data holds the same fields as JSON, for
+// people (`xapian-delve -d`) and other tools.
 void store_record(Xapian::Document& doc, const DocumentRecord& record);
 
-// Throws std::runtime_error when the document was not written by store_record().
+// Reads the binary form. Throws std::runtime_error when the document was not written by
+// store_record().
 DocumentRecord load_record(const Xapian::Document& doc);
 
 // The checkpoints' binary form: varint deltas, offsets and positions interleaved.

@@ -50,9 +50,9 @@ std::string boolean_term(Field field, std::string_view value);
 inline constexpr unsigned kTitleWdfBoost = 4;
 
 enum ValueSlot : unsigned {
-  kModifiedSlot = 0,    // Xapian::sortable_serialise(seconds since the epoch)
-  kSizeSlot = 1,        // Xapian::sortable_serialise(bytes)
-  kCheckpointSlot = 2,  // positions and offsets of words in the text (see text_store.h)
+  kModifiedSlot = 0,  // Xapian::sortable_serialise(seconds since the epoch)
+  kSizeSlot = 1,      // Xapian::sortable_serialise(bytes)
+  kRecordSlot = 2,    // the document record with its checkpoints, binary (see document_record.h)
 };
 
 // Database-wide metadata.

@@ -18,7 +18,7 @@ inline constexpr size_t kBlockBytes = 8192;
 
 // A checkpoint every kCheckpointBytes or so: where a word starts, and its position. A snippet
 // analyses from the checkpoint before its passage, so it scans at most this much before it.
-inline constexpr size_t kCheckpointBytes = 512;
+inline constexpr size_t kCheckpointBytes = 256;
 
 std::string block_key(std::string_view id, size_t block);
 inline size_t block_count(uint64_t text_bytes) {

@@ -16,7 +16,7 @@ constexpr uint32_t kLeadWords = 6;
 constexpr size_t kLeadBytes = 60;
 // Words analysed after the first match: more than a passage of kSnippetChars usually holds
 // (when it does not, the passage is merely shorter).
-constexpr uint32_t kTrailWords = 60;
+constexpr uint32_t kTrailWords = 50;
 // Completions of one stem or prefix looked up per query.
 constexpr size_t kMaxScannedTerms = 2000;
 constexpr size_t kMaxExpansions = 64;
