@@ -18,6 +18,7 @@ constexpr time_t kReadTimeoutSeconds = 10;
 constexpr size_t kInitialThreads = 8;
 
 void log_request(const httplib::Request& req, int status, double ms) {
+  if (status == -1) status = 200;  // cpp-httplib's "not set yet", which it sends as 200
   std::fprintf(stderr, "%s %s %d %.2fms\n", req.method.c_str(), req.path.c_str(), status, ms);
 }
 

@@ -89,6 +89,7 @@ void StaticFiles::serve(const httplib::Request& req, httplib::Response& res) con
   res.set_header("X-Content-Type-Options", "nosniff");
   res.set_header("Content-Security-Policy", kContentSecurityPolicy);
   res.set_header("Referrer-Policy", "no-referrer");
+  res.status = 200;
   res.set_content(body.str(), content_type(file));
 }
 

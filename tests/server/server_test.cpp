@@ -472,11 +472,13 @@ TEST_CASE("an empty or missing database is served as an empty index") {
 }
 
 TEST_CASE("SIGTERM stops the server cleanly; every request was logged") {
-  ServerProcess s(corpus().db());
+  ServerProcess s(corpus().db(), {"--web", corpus().web().string()});
   CHECK(get(search_path("karpathy"), {}, s.port()).status == 200);
+  CHECK(get("/", {}, s.port()).status == 200);
   auto started = std::chrono::steady_clock::now();
   CHECK(s.stop() == 0);
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(3));
   CHECK(std::regex_search(s.log(), std::regex(R"(GET /api/search 200 [0-9.]+ms)")));
+  CHECK(std::regex_search(s.log(), std::regex(R"(GET / 200 [0-9.]+ms)")));
   CHECK(s.log().find("stopped") != std::string::npos);
 }
