@@ -143,15 +143,22 @@ Analyzer::Analyzer(const std::string& language) : language_(language), impl_(new
 Analyzer::~Analyzer() = default;
 
 std::string Analyzer::normalize(std::string_view word) const {
+  std::string out;
+  normalize_into(out, word);
+  return out;
+}
+
+// Into a caller's string, so that analysing a text reuses the same few buffers.
+void Analyzer::normalize_into(std::string& out, std::string_view word) const {
   bool ascii = true;
   for (char c : word) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
-  std::string out;
   if (ascii) {
     out.assign(word);
     for (char& c : out)
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
+    return;
   }
+  out.clear();
   UErrorCode status = U_ZERO_ERROR;
   icu::UnicodeString text = icu::UnicodeString::fromUTF8(
       icu::StringPiece(word.data(), static_cast<int32_t>(word.size())));
@@ -176,8 +183,7 @@ std::string Analyzer::normalize(std::string_view word) const {
       folded.append(c);
   }
   impl_->nfc->normalize(folded, status).toUTF8String(out);
-  if (U_FAILURE(status)) return {};
-  return out;
+  if (U_FAILURE(status)) out.clear();
 }
 
 const std::string& Analyzer::stem(const std::string& term) {
@@ -218,11 +224,13 @@ void Analyzer::emit_group(std::string_view text, uint32_t& position, const Token
       return;
     }
   }
-  im.terms.clear();
+  // The buffers keep their capacity from word to word.
+  if (im.terms.size() < im.pieces.size()) im.terms.resize(im.pieces.size());
   im.joined.clear();
-  for (const Piece& p : im.pieces) {
-    im.terms.push_back(normalize(text.substr(p.begin, p.end - p.begin)));
-    im.joined += im.terms.back();
+  for (size_t k = 0; k < im.pieces.size(); ++k) {
+    const Piece& p = im.pieces[k];
+    normalize_into(im.terms[k], text.substr(p.begin, p.end - p.begin));
+    if (im.pieces.size() > 1) im.joined += im.terms[k];
   }
   bool has_joined = im.pieces.size() > 1 && im.joined.size() <= kMaxTermBytes;
   const Piece& head = im.pieces.front();

@@ -62,6 +62,7 @@ class Analyzer {
   void emit_group(std::string_view text, uint32_t& position, const TokenSink& sink,
                   const PositionWindow& window);
   uint32_t count_group(std::string_view text) const;
+  void normalize_into(std::string& out, std::string_view word) const;
   bool add_word(std::string_view text, uint32_t start, uint32_t end, bool letters,
                 uint32_t& position, const TokenSink& sink, const PositionWindow& window);
   bool icu_words(std::string_view text, uint32_t begin, uint32_t end, uint32_t& position,

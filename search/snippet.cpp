@@ -17,6 +17,9 @@ constexpr size_t kLeadBytes = 60;
 // Words analysed after the first match: more than a passage of kSnippetChars usually holds
 // (when it does not, the passage is merely shorter).
 constexpr uint32_t kTrailWords = 50;
+// Occurrences of one word considered per document: a word that frequent is everywhere, and the
+// first ones place the passage as well as the rest would.
+constexpr size_t kMaxPositionsPerTerm = 500;
 // Completions of one stem or prefix looked up per query.
 constexpr size_t kMaxScannedTerms = 2000;
 constexpr size_t kMaxExpansions = 64;
@@ -133,8 +136,9 @@ std::string make_snippet(const Xapian::Database& db, Xapian::docid docid,
   if (record.checkpoint_offsets.empty()) return {};
   std::vector<Match> matches;
   for (const SnippetPlan::Term& t : plan.terms) {
-    for (auto it = db.positionlist_begin(docid, t.term); it != db.positionlist_end(docid, t.term);
-         ++it)
+    size_t taken = 0;
+    for (auto it = db.positionlist_begin(docid, t.term);
+         it != db.positionlist_end(docid, t.term) && taken < kMaxPositionsPerTerm; ++it, ++taken)
       matches.push_back({*it, t.concept_id});
   }
   uint32_t target =
