@@ -2,7 +2,8 @@
 
 namespace loupe::search {
 
-SearcherPool::SearcherPool(const std::string& db_path, size_t size, size_t cache_bytes) : cache_(cache_bytes) {
+SearcherPool::SearcherPool(const std::string& db_path, size_t size, size_t cache_bytes)
+    : cache_(cache_bytes) {
   for (size_t i = 0; i < std::max<size_t>(size, 1); ++i) {
     searchers_.push_back(std::make_unique<Searcher>(db_path));
     free_.push_back(searchers_.back().get());
@@ -13,10 +14,13 @@ SearcherPool::Lease SearcherPool::acquire() {
   Searcher* searcher;
   {
     std::unique_lock lock(mutex_);
-    available_.wait(lock, [&] { return !free_.empty(); });
+    uint64_t ticket = next_ticket_++;
+    available_.wait(lock, [&] { return ticket == serving_ && !free_.empty(); });
+    ++serving_;
     searcher = free_.back();
     free_.pop_back();
   }
+  available_.notify_all();  // the next in line may find another searcher free
   try {
     searcher->refresh(kRefreshInterval);
   } catch (...) {
@@ -41,7 +45,7 @@ void SearcherPool::release(Searcher* searcher) {
     std::lock_guard lock(mutex_);
     free_.push_back(searcher);
   }
-  available_.notify_one();
+  available_.notify_all();
 }
 
 }  // namespace loupe::search

@@ -40,7 +40,8 @@ class SearcherPool {
 
   // A search through the cache: the same query, page and size on the same revision of the
   // index is answered once.
-  std::shared_ptr<const SearchResults> search(const std::string& query, unsigned page, unsigned per_page);
+  std::shared_ptr<const SearchResults> search(const std::string& query, unsigned page,
+                                              unsigned per_page);
 
  private:
   void release(Searcher* searcher);
@@ -50,6 +51,10 @@ class SearcherPool {
   std::vector<Searcher*> free_;
   std::mutex mutex_;
   std::condition_variable available_;
+  // Waiters are served in arrival order: a condition variable alone lets some requests wait
+  // far longer than others under load.
+  uint64_t next_ticket_ = 0;
+  uint64_t serving_ = 0;
 };
 
 }  // namespace loupe::search

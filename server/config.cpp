@@ -27,7 +27,8 @@ std::optional<ServerConfig> parse_config(int argc, char** argv, int& exit_code) 
   app.add_option("--searchers", config.searchers, "concurrent searches (0: one per core)")
       ->envname("LOUPE_SEARCHERS")
       ->check(CLI::Range(0, 256));
-  app.add_option("--cache-mb", config.cache_mb, "memory for recent search results, MB (0: no cache)")
+  app.add_option("--cache-mb", config.cache_mb,
+                 "memory for recent search results, MB (0: no cache)")
       ->envname("LOUPE_CACHE_MB")
       ->check(CLI::Range(0, 65536));
   try {

@@ -1,5 +1,7 @@
 #include "server/http_server.h"
 
+#include <sys/socket.h>
+
 #include <chrono>
 #include <cstdio>
 #include <exception>
@@ -16,6 +18,7 @@ constexpr time_t kKeepAliveSeconds = 5;
 constexpr size_t kKeepAliveRequests = 10000;
 constexpr time_t kReadTimeoutSeconds = 10;
 constexpr size_t kInitialThreads = 8;
+constexpr int kListenBacklog = 4096;  // the kernel caps it at net.core.somaxconn
 
 void log_request(const httplib::Request& req, int status, double ms) {
   if (status == -1) status = 200;  // cpp-httplib's "not set yet", which it sends as 200
@@ -108,9 +111,17 @@ void HttpServer::handle(const httplib::Request& req, httplib::Response& res) con
                   .count());
 }
 
+bool WideBacklogServer::widen_backlog(int backlog) {
+  return ::listen(svr_sock_, backlog) == 0;
+}
+
 int HttpServer::bind() {
-  if (config_.port == 0) return http_.bind_to_any_port(config_.bind);
-  return http_.bind_to_port(config_.bind, config_.port) ? config_.port : -1;
+  int port = config_.port == 0
+                 ? http_.bind_to_any_port(config_.bind)
+                 : (http_.bind_to_port(config_.bind, config_.port) ? config_.port : -1);
+  if (port > 0 && !http_.widen_backlog(kListenBacklog))
+    std::fprintf(stderr, "loupe-server: warning: could not widen the listen backlog\n");
+  return port;
 }
 
 void HttpServer::run() {

@@ -13,6 +13,14 @@
 
 namespace loupe::server {
 
+// cpp-httplib 0.11 listens with a backlog of 5, compiled into Debian's library: a few dozen
+// clients connecting at once overflow it, and the kernel drops their SYNs (each waits a second
+// or more to retry). Listening again on the bound socket widens the queue.
+class WideBacklogServer : public httplib::Server {
+ public:
+  bool widen_backlog(int backlog);
+};
+
 class HttpServer {
  public:
   HttpServer(const ServerConfig& config, search::SearcherPool& searchers);
@@ -31,7 +39,7 @@ class HttpServer {
   ServerConfig config_;
   Router router_;
   StaticFiles static_files_;
-  httplib::Server http_;
+  WideBacklogServer http_;
 };
 
 }  // namespace loupe::server
