@@ -23,6 +23,8 @@ constexpr size_t kMaxPositionsPerTerm = 500;
 // Completions of one stem or prefix looked up per query.
 constexpr size_t kMaxScannedTerms = 2000;
 constexpr size_t kMaxExpansions = 64;
+// Each completion costs a position lookup per hit.
+constexpr size_t kMaxWildcardCompletions = 16;
 
 // Punctuation that belongs with the word it touches: shown with the passage's first and last word.
 constexpr std::string_view kOpening[] = {
@@ -119,12 +121,18 @@ SnippetPlan plan_snippets(const Xapian::Database& db, Highlighter& highlighter) 
       }
     }
   }
+  // A wildcard's most frequent completions: the ones its query mostly matched.
   for (const std::string& prefix : terms.prefixes) {
     unsigned id = concept_of("*" + prefix);
-    size_t expansions = 0;
+    std::vector<std::pair<Xapian::doccount, std::string>> completions;
     for (auto it = db.allterms_begin(prefix);
-         it != db.allterms_end(prefix) && expansions < kMaxExpansions; ++it, ++expansions)
-      add(*it, id);
+         it != db.allterms_end(prefix) && completions.size() < kMaxScannedTerms; ++it)
+      completions.emplace_back(it.get_termfreq(), *it);
+    size_t keep = std::min(completions.size(), kMaxWildcardCompletions);
+    std::partial_sort(completions.begin(), completions.begin() + static_cast<ptrdiff_t>(keep),
+                      completions.end(),
+                      [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (size_t i = 0; i < keep; ++i) add(completions[i].second, id);
   }
   plan.concepts = static_cast<unsigned>(concept_ids.size());
   return plan;
