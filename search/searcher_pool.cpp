@@ -14,13 +14,16 @@ SearcherPool::Lease SearcherPool::acquire() {
   Searcher* searcher;
   {
     std::unique_lock lock(mutex_);
-    uint64_t ticket = next_ticket_++;
-    available_.wait(lock, [&] { return ticket == serving_ && !free_.empty(); });
-    ++serving_;
-    searcher = free_.back();
-    free_.pop_back();
+    if (waiters_.empty() && !free_.empty()) {
+      searcher = free_.back();
+      free_.pop_back();
+    } else {
+      Waiter waiter;
+      waiters_.push_back(&waiter);
+      waiter.ready.wait(lock, [&] { return waiter.given != nullptr; });
+      searcher = waiter.given;
+    }
   }
-  available_.notify_all();  // the next in line may find another searcher free
   try {
     searcher->refresh(kRefreshInterval);
   } catch (...) {
@@ -41,11 +44,16 @@ std::shared_ptr<const SearchResults> SearcherPool::search(const std::string& que
 }
 
 void SearcherPool::release(Searcher* searcher) {
-  {
-    std::lock_guard lock(mutex_);
+  std::lock_guard lock(mutex_);
+  if (waiters_.empty()) {
     free_.push_back(searcher);
+    return;
   }
-  available_.notify_all();
+  Waiter* next = waiters_.front();
+  waiters_.pop_front();
+  next->given = searcher;
+  // Under the lock: the waiter cannot return (and its Waiter cannot vanish) before we are done.
+  next->ready.notify_one();
 }
 
 }  // namespace loupe::search

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -48,13 +49,16 @@ class SearcherPool {
 
   ResultCache cache_;
   std::vector<std::unique_ptr<Searcher>> searchers_;
+  // A searcher is handed straight to the longest waiter: served in arrival order, and only the
+  // thread that gets it wakes (one shared condition variable lets some requests wait far longer
+  // than others, and waking every waiter to find out who is next swamps two cores).
+  struct Waiter {
+    std::condition_variable ready;
+    Searcher* given = nullptr;
+  };
   std::vector<Searcher*> free_;
+  std::deque<Waiter*> waiters_;
   std::mutex mutex_;
-  std::condition_variable available_;
-  // Waiters are served in arrival order: a condition variable alone lets some requests wait
-  // far longer than others under load.
-  uint64_t next_ticket_ = 0;
-  uint64_t serving_ = 0;
 };
 
 }  // namespace loupe::search
