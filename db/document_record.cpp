@@ -11,24 +11,6 @@
 namespace loupe::db {
 namespace {
 
-void put_varint(std::string& out, uint32_t value) {
-  while (value >= 0x80) {
-    out += static_cast<char>((value & 0x7F) | 0x80);
-    value >>= 7;
-  }
-  out += static_cast<char>(value);
-}
-
-bool get_varint(std::string_view data, size_t& at, uint32_t& value) {
-  value = 0;
-  for (int shift = 0; shift < 35 && at < data.size(); shift += 7) {
-    auto byte = static_cast<uint8_t>(data[at++]);
-    value |= static_cast<uint32_t>(byte & 0x7F) << shift;
-    if ((byte & 0x80) == 0) return true;
-  }
-  return false;
-}
-
 void put_varint64(std::string& out, uint64_t value) {
   while (value >= 0x80) {
     out += static_cast<char>((value & 0x7F) | 0x80);
@@ -66,11 +48,11 @@ std::string encode_checkpoints(const std::vector<uint32_t>& offsets,
                                const std::vector<uint32_t>& positions) {
   std::string out;
   out.reserve(offsets.size() * 3 + 4);
-  put_varint(out, static_cast<uint32_t>(offsets.size()));
+  put_varint64(out, offsets.size());
   uint32_t last_offset = 0, last_position = 0;
   for (size_t i = 0; i < offsets.size(); ++i) {
-    put_varint(out, offsets[i] - last_offset);
-    put_varint(out, positions[i] - last_position);
+    put_varint64(out, offsets[i] - last_offset);
+    put_varint64(out, positions[i] - last_position);
     last_offset = offsets[i];
     last_position = positions[i];
   }
@@ -80,16 +62,19 @@ std::string encode_checkpoints(const std::vector<uint32_t>& offsets,
 bool decode_checkpoints(std::string_view data, std::vector<uint32_t>& offsets,
                         std::vector<uint32_t>& positions) {
   size_t at = 0;
-  uint32_t count = 0;
-  if (!get_varint(data, at, count) || count > data.size()) return false;
+  uint64_t count = 0;
+  if (!get_varint64(data, at, count) || count > data.size()) return false;
   offsets.resize(count);
   positions.resize(count);
-  uint32_t offset = 0, position = 0;
-  for (uint32_t i = 0; i < count; ++i) {
-    uint32_t d_offset = 0, d_position = 0;
-    if (!get_varint(data, at, d_offset) || !get_varint(data, at, d_position)) return false;
-    offsets[i] = offset += d_offset;
-    positions[i] = position += d_position;
+  uint64_t offset = 0, position = 0;
+  for (uint64_t i = 0; i < count; ++i) {
+    uint64_t d_offset = 0, d_position = 0;
+    if (!get_varint64(data, at, d_offset) || !get_varint64(data, at, d_position)) return false;
+    offset += d_offset;
+    position += d_position;
+    if (offset > UINT32_MAX || position > UINT32_MAX) return false;
+    offsets[i] = static_cast<uint32_t>(offset);
+    positions[i] = static_cast<uint32_t>(position);
   }
   return at == data.size();
 }
