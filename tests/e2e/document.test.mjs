@@ -1,7 +1,7 @@
 // The document view: metadata, every match marked, stepping through matches, the way back.
 import { test, describe, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, openPage, foreignRequests, shot, marksIn } from './helpers.mjs';
+import { BASE, launch, openPage, closeChecked, shot, marksIn } from './helpers.mjs';
 
 const currentIndex = (page) => page.$$eval('#doc-text mark', (ms) => ms.findIndex((m) => m.classList.contains('current')));
 const inViewport = (page) => page.$eval('#doc-text mark.current', (m) => {
@@ -14,13 +14,7 @@ describe('document view', () => {
   before(async () => { browser = await launch(); });
   after(async () => { await browser?.close(); });
   beforeEach(async () => { ctx = await openPage(browser); });
-  afterEach(async () => {
-    const { log, context } = ctx;
-    await context.close();
-    assert.deepEqual(foreignRequests(log), [], 'no request leaves the server origin');
-    assert.deepEqual(log.pageErrors, [], 'no uncaught script errors');
-    assert.deepEqual(log.dialogs, []);
-  });
+  afterEach(async () => { await closeChecked(ctx); });
 
   test('open a result, step through its matches, and go back', async () => {
     const { page } = ctx;

@@ -1,5 +1,6 @@
 // Shared set-up for the end-to-end tests: one headless Chromium per test file,
 // a fresh context per test, and a record of every request each page makes.
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -44,6 +45,15 @@ export async function openPage(browser, options = {}) {
 // Every request a page made went to the server's own origin (data: URLs make no request).
 export function foreignRequests(log, origin = ORIGIN) {
   return log.requests.filter((u) => !u.startsWith('data:') && new URL(u).origin !== origin);
+}
+
+// Closes a page opened by openPage() and checks what every test must hold: nothing fetched
+// from another origin, no uncaught script error, no dialog.
+export async function closeChecked({ log, context }) {
+  await context.close();
+  assert.deepEqual(foreignRequests(log), [], 'no request leaves the server origin');
+  assert.deepEqual(log.pageErrors, [], 'no uncaught script errors');
+  assert.deepEqual(log.dialogs, [], 'no dialogs');
 }
 
 export async function shot(page, name, fullPage = false) {

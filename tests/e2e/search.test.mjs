@@ -1,7 +1,7 @@
 // Searching: type-ahead, URL state, pagination, help and the empty/error states.
 import { test, describe, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, openPage, foreignRequests, shot, marksIn } from './helpers.mjs';
+import { BASE, launch, openPage, closeChecked, shot, marksIn } from './helpers.mjs';
 
 async function api(path) {
   const r = await fetch(BASE + path);
@@ -13,13 +13,7 @@ describe('search page', () => {
   before(async () => { browser = await launch(); });
   after(async () => { await browser?.close(); });
   beforeEach(async () => { ctx = await openPage(browser); });
-  afterEach(async () => {
-    const { log, context } = ctx;
-    await context.close();
-    assert.deepEqual(foreignRequests(log), [], 'no request leaves the server origin');
-    assert.deepEqual(log.pageErrors, [], 'no uncaught script errors');
-    assert.deepEqual(log.dialogs, [], 'no dialogs');
-  });
+  afterEach(async () => { await closeChecked(ctx); });
 
   test('before the first search: focused box, hint, help', async () => {
     const { page } = ctx;
