@@ -106,6 +106,20 @@ const char16_t* special_fold(UChar32 c) {
   }
 }
 
+// Snowball stemmers that only remove or rewrite endings. Others also remove prefixes (Dutch
+// "ge-" in kraaij_pohlmann and in Snowball 3's Dutch, Indonesian "meng-", Irish mutations,
+// Arabic "al-"), or are not checked; they get no first-letter shortcut.
+bool strips_suffixes_only(std::string_view language) {
+  static constexpr std::string_view kSuffixOnly[] = {
+      "danish",  "english", "earlyenglish", "finnish", "french",     "german",   "german2",
+      "italian", "lovins",  "norwegian",    "porter",  "portuguese", "romanian", "russian",
+      "spanish", "swedish", "hungarian",    "turkish", "da",         "en",       "fi",
+      "fr",      "de",      "it",           "nb",      "nn",         "no",       "pt",
+      "ro",      "ru",      "es",           "sv",      "hu",         "tr"};
+  return std::find(std::begin(kSuffixOnly), std::end(kSuffixOnly), language) !=
+         std::end(kSuffixOnly);
+}
+
 }  // namespace
 
 struct Analyzer::Impl {
@@ -137,6 +151,7 @@ Analyzer::Analyzer(const std::string& language) : language_(language), impl_(new
                                   Xapian::Stem::get_available_languages() + ", or none)");
     }
     impl_->stemming = true;
+    keeps_first_letter_ = strips_suffixes_only(language);
   }
 }
 

@@ -52,6 +52,10 @@ class Analyzer {
   // the reference stays valid until the next call.
   const std::string& stem(const std::string& term);
 
+  // True when every stem begins with the first letter of its word (the stemmer only strips
+  // suffixes), which lets a matcher rule words out without stemming them.
+  bool stems_keep_first_letter() const { return keeps_first_letter_; }
+
   // Normalises one word the way analyze() normalises each part it finds.
   std::string normalize(std::string_view word) const;
 
@@ -68,6 +72,7 @@ class Analyzer {
   bool icu_words(std::string_view text, uint32_t begin, uint32_t end, uint32_t& position,
                  const TokenSink& sink, const PositionWindow& window);
   std::string language_;
+  bool keeps_first_letter_ = false;
   std::unique_ptr<Impl> impl_;
 };
 

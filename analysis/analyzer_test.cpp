@@ -102,6 +102,45 @@ TEST_CASE("stemming follows the configured language") {
   CHECK_THROWS_AS(Analyzer("klingon"), std::invalid_argument);
 }
 
+// The highlighter skips stemming words whose first letter no query stem starts with; that is
+// only sound for stemmers that leave the start of a word alone.
+TEST_CASE("a stemmer said to keep first letters keeps them") {
+  struct LanguageRow {
+    const char* language;
+    bool keeps_first_letter;
+    const char* text;  // inflected words, including ones a prefix-stripping stemmer would change
+  };
+  const LanguageRow rows[] = {
+      {"english", true,
+       "Generously dying skies gently running ugly idly news yelling happiness Anthropic's"},
+      {"french", true, "continuellement yeux ayons hyperactivité gelées"},
+      {"german", true, "Häuser gelaufen Geschäftsführerinnen übermäßig"},
+      {"spanish", true, "corriendo yendo hablábamos"},
+      {"russian", true, "бегущими яблоками ёлками"},
+      {"swedish", true, "springande ögonen"},
+      {"turkish", true, "kitaplarımızdan gözlükçüler"},
+      {"indonesian", false, "menggunakan berlari"},
+      {"kraaij_pohlmann", false, "gelopen"},
+      {"irish", false, "bhfear"},
+      {"none", false, "running"},
+  };
+  for (const LanguageRow& row : rows) {
+    CAPTURE(row.language);
+    Analyzer analyzer(row.language);
+    CHECK(analyzer.stems_keep_first_letter() == row.keeps_first_letter);
+    if (!row.keeps_first_letter) continue;
+    analyzer.analyze(row.text, 0, [&](const Token& t) {
+      CAPTURE(t.term);
+      const std::string& stem = analyzer.stem(t.term);
+      REQUIRE(!stem.empty());
+      CHECK(stem[0] == t.term[0]);
+    });
+  }
+  // And one that strips prefixes does change them: the flag matters.
+  Analyzer indonesian("indonesian");
+  CHECK(indonesian.stem("menggunakan") == "guna");
+}
+
 TEST_CASE("numbers and CJK are not stemmable, words are") {
   Analyzer analyzer("english");
   std::vector<bool> stemmable;

@@ -35,17 +35,23 @@ std::string escape_html(std::string_view text) {
   return out;
 }
 
+Highlighter::Highlighter(const QueryTerms& terms, analysis::Analyzer& analyzer)
+    : terms_(terms), analyzer_(analyzer), known_(terms.exact.begin(), terms.exact.end()) {
+  initials_filter_ = analyzer.stems_keep_first_letter();
+  for (const std::string& stem : terms.stems)
+    if (!stem.empty()) stem_initials_.set(static_cast<unsigned char>(stem[0]));
+}
+
+// Called for every word of every passage shown: most words match nothing, so the cheap
+// rejections come first and the stemmer last.
 bool Highlighter::matches(const std::string& term, bool stemmable) {
-  if (terms_.empty()) return false;
-  auto cached = cache_.find(term);
-  if (cached != cache_.end()) return cached->second;
-  bool match = terms_.exact.count(term) != 0;
-  if (!match && stemmable && !terms_.stems.empty())
-    match = terms_.stems.count(analyzer_.stem(term)) != 0;
-  for (size_t i = 0; !match && i < terms_.prefixes.size(); ++i)
-    match = term.compare(0, terms_.prefixes[i].size(), terms_.prefixes[i]) == 0;
-  cache_.emplace(term, match);
-  return match;
+  if (term.empty()) return false;
+  if (known_.count(term) != 0) return true;
+  for (const std::string& prefix : terms_.prefixes)
+    if (term.compare(0, prefix.size(), prefix) == 0) return true;
+  if (!stemmable || terms_.stems.empty()) return false;
+  if (initials_filter_ && !stem_initials_.test(static_cast<unsigned char>(term[0]))) return false;
+  return terms_.stems.count(analyzer_.stem(term)) != 0;
 }
 
 std::vector<MarkedToken> Highlighter::tokens(std::string_view text, uint32_t first_position,

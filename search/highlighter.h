@@ -1,10 +1,11 @@
 // Finds a query's words in a text through the analysis that indexed them, and marks them in HTML.
 #pragma once
 
+#include <bitset>
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "analysis/analyzer.h"
@@ -26,11 +27,14 @@ std::string escape_html(std::string_view text);
 
 class Highlighter {
  public:
-  Highlighter(const QueryTerms& terms, analysis::Analyzer& analyzer)
-      : terms_(terms), analyzer_(analyzer) {}
+  Highlighter(const QueryTerms& terms, analysis::Analyzer& analyzer);
 
   // True when the query looks for this word: the same term, the same stem, or a wildcard prefix.
   bool matches(const std::string& term, bool stemmable);
+
+  // Records an indexed word known to match (a stem's or a prefix's expansion), so that finding
+  // it again costs one lookup instead of stemming.
+  void add_known_match(const std::string& term) { known_.insert(term); }
 
   // Analyses `text` (positions from `first_position`) and says which words match; with a window,
   // only words in it (and possibly a compound reaching into it) are returned.
@@ -51,7 +55,11 @@ class Highlighter {
  private:
   const QueryTerms& terms_;
   analysis::Analyzer& analyzer_;
-  std::unordered_map<std::string, bool> cache_;
+  std::unordered_set<std::string> known_;
+  // First bytes of the query's stems, when the language's stemmer keeps a word's first letter:
+  // a word starting otherwise cannot share a stem, and skips the stemmer.
+  std::bitset<256> stem_initials_;
+  bool initials_filter_ = false;
 };
 
 }  // namespace loupe::search

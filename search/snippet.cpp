@@ -117,6 +117,7 @@ SnippetPlan plan_snippets(const Xapian::Database& db, Highlighter& highlighter) 
       const std::string& word = *it;
       if (analyzer.stem(word) == stem) {
         add(word, id);
+        highlighter.add_known_match(word);
         ++expansions;
       }
     }
