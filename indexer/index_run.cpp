@@ -1,53 +1,58 @@
 #include "indexer/index_run.h"
 
-#include <xxhash.h>
-
-#include <cerrno>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <map>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "indexer/document_reader.h"
+#include "indexer/file_preparer.h"
 #include "indexer/file_walker.h"
 #include "indexer/index_writer.h"
-#include "indexer/text_decoder.h"
+#include "indexer/ordered_workers.h"
 
 namespace loupe::indexer {
 namespace fs = std::filesystem;
 namespace {
 
-bool read_file(const fs::path& path, std::string& bytes, std::string& error) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
-    error = std::strerror(errno);
-    return false;
-  }
-  bytes.clear();
-  char buffer[1 << 16];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) bytes.append(buffer, n);
-  bool ok = std::ferror(f) == 0;
-  if (!ok) error = std::strerror(errno);
-  std::fclose(f);
-  return ok;
+// Threads that read and analyse files while this one writes: one per spare core. More would
+// only wait for the writer.
+size_t worker_count() {
+  unsigned cores = std::thread::hardware_concurrency();
+  return std::clamp<size_t>(cores > 1 ? cores - 1 : 1, 1, 4);
 }
 
-std::string hash_hex(std::string_view bytes) {
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx",
-                static_cast<unsigned long long>(XXH3_64bits(bytes.data(), bytes.size())));
-  return hex;
+// Files whose documents are being prepared, per worker: enough to keep every worker busy while
+// the writer catches up, few enough to bound the memory of documents waiting to be written.
+constexpr size_t kInFlightPerWorker = 8;
+
+struct WorkerState {
+  explicit WorkerState(const std::string& language) : builder(language) {}
+  DocumentBuilder builder;
+  std::string buffer;
+};
+
+std::vector<std::unique_ptr<WorkerState>> worker_states(const std::string& language) {
+  std::vector<std::unique_ptr<WorkerState>> states;
+  for (size_t i = 0; i < worker_count(); ++i)
+    states.push_back(std::make_unique<WorkerState>(language));
+  return states;
 }
 
 // Indexes the files of one run; its counters end up in IndexStats.
 class Run {
  public:
   Run(IndexWriter& writer, Progress& progress, IndexStats& stats)
-      : writer_(writer), progress_(progress), stats_(stats) {}
+      : writer_(writer),
+        progress_(progress),
+        stats_(stats),
+        workers_(worker_states(writer.language())) {}
 
+  // Decides from the index alone what a file needs; the reading and analysing it may need
+  // happens on a worker, and its result is applied here, in order.
   void index_file(const SourceFile& file, const std::string& root) {
     std::optional<Format> format = format_for(file.path);
     if (!format) {
@@ -64,39 +69,16 @@ class Run {
       ++stats_.unchanged;
       return;
     }
-    std::string error;
-    if (!read_file(file.path, bytes_, error)) {
-      progress_.note(file.path.string() + ": cannot read: " + error);
-      ++stats_.skipped;
-      problems_ = true;
-      return;
-    }
-    stats_.bytes_read += bytes_.size();
-    if (looks_binary(bytes_)) {
-      progress_.note(file.path.string() + ": skipped, binary content");
-      ++stats_.skipped;
-      if (previous) {
-        writer_.remove(*previous);
-        ++stats_.removed;
-      }
-      return;
-    }
-    db::DocumentRecord record;
-    record.id = file.id;
-    record.path = file.path.string();
-    record.type = std::string(format_name(*format));
-    record.size = file.size;
-    record.modified_ns = file.modified_ns;
-    record.modified = file.modified_ns / 1000000000;
-    record.hash = hash_hex(bytes_);
-    if (previous && previous->record.hash == record.hash && previous->record.path == record.path) {
-      writer_.touch(*previous, file.modified_ns);
-      ++stats_.unchanged;
-      return;
-    }
-    std::string text = decode_text(bytes_);
-    writer_.put(std::move(record), read_document(*format, text), root, previous);
-    ++(previous ? stats_.updated : stats_.added);
+    while (workers_.pending() >= in_flight_) apply(workers_.next());
+    workers_.submit(
+        [job = FileJob{file, *format, root, std::move(previous)}](WorkerState& state) mutable {
+          return prepare_file(std::move(job), state.builder, state.buffer);
+        });
+  }
+
+  // Writes every file handed to the workers so far.
+  void drain() {
+    while (workers_.pending() > 0) apply(workers_.next());
   }
 
   void remove_vanished(const std::string& root, const std::unordered_set<std::string>& seen) {
@@ -124,12 +106,41 @@ class Run {
   void mark_problem() { problems_ = true; }
 
  private:
+  void apply(PreparedFile prepared) {
+    const FileJob& job = prepared.job;
+    stats_.bytes_read += prepared.bytes_read;
+    switch (prepared.outcome) {
+      case PreparedFile::Outcome::kUnreadable:
+        progress_.note(job.file.path.string() + ": cannot read: " + prepared.error);
+        ++stats_.skipped;
+        problems_ = true;
+        return;
+      case PreparedFile::Outcome::kBinary:
+        progress_.note(job.file.path.string() + ": skipped, binary content");
+        ++stats_.skipped;
+        if (job.previous) {
+          writer_.remove(*job.previous);
+          ++stats_.removed;
+        }
+        return;
+      case PreparedFile::Outcome::kTouched:
+        writer_.touch(*job.previous, job.file.modified_ns);
+        ++stats_.unchanged;
+        return;
+      case PreparedFile::Outcome::kIndex:
+        writer_.put(prepared.document, prepared.record, prepared.text, job.previous);
+        ++(job.previous ? stats_.updated : stats_.added);
+        return;
+    }
+  }
+
   IndexWriter& writer_;
   Progress& progress_;
   IndexStats& stats_;
-  std::string bytes_;  // reused: one file's contents at a time
   std::map<std::string, size_t> unsupported_;
   bool problems_ = false;
+  OrderedWorkers<PreparedFile, WorkerState> workers_;
+  size_t in_flight_ = worker_count() * kInFlightPerWorker;
 };
 
 struct RootFiles {
@@ -210,6 +221,7 @@ RunResult run_index(const IndexOptions& options, Progress& progress,
         seen.insert(file.id);
         run.index_file(file, root_key);
       }
+      run.drain();
       if (r.complete)
         run.remove_vanished(root_key, seen);
       else

@@ -1,4 +1,4 @@
-// Writes documents into a Xapian database in one transaction: terms, positions, values, text.
+// Writes documents into a Xapian database in one transaction: documents, their text, removals.
 #pragma once
 
 #include <xapian.h>
@@ -7,12 +7,9 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
-#include "analysis/analyzer.h"
 #include "db/document_record.h"
-#include "indexer/document_reader.h"
 
 namespace loupe::indexer {
 
@@ -37,8 +34,9 @@ class IndexWriter {
   std::optional<StoredDocument> find(const std::string& id) const;
   std::vector<StoredDocument> documents_from_root(const std::string& root) const;
 
-  // Adds or replaces the document whose id is record.id.
-  void put(db::DocumentRecord record, const ExtractedDocument& doc, const std::string& root,
+  // Adds `doc` (built by a DocumentBuilder for `record`), replacing `previous`, and stores the
+  // text that snippets are cut from.
+  void put(const Xapian::Document& doc, const db::DocumentRecord& record, const std::string& text,
            const std::optional<StoredDocument>& previous);
   // The content is unchanged but the file was touched: record the new time only.
   void touch(const StoredDocument& stored, int64_t modified_ns);
@@ -52,14 +50,9 @@ class IndexWriter {
   const std::string& language() const { return language_; }
 
  private:
-  void add_body(Xapian::Document& doc, const std::string& text, db::DocumentRecord& record);
-  void add_title(Xapian::Document& doc, const std::string& title);
-
   std::filesystem::path path_;
   Xapian::WritableDatabase db_;
   std::string language_;
-  std::unique_ptr<analysis::Analyzer> analyzer_;
-  std::unordered_map<std::string, Xapian::termcount> stem_counts_;  // per document, reused
   bool in_transaction_ = false;
 };
 

@@ -1,0 +1,69 @@
+#include "indexer/document_builder.h"
+
+#include <filesystem>
+
+#include "db/schema.h"
+#include "db/text_store.h"
+
+namespace loupe::indexer {
+
+void DocumentBuilder::add_body(Xapian::Document& doc, const std::string& text,
+                               db::DocumentRecord& record) {
+  db::CheckpointPlanner planner(text);
+  // Stems carry no positions: count them here and hand each to Xapian once, which saves a
+  // lookup in the document's term map per word.
+  stem_counts_.clear();
+  // Positions start at 1, as Xapian's TermGenerator numbers them.
+  analyzer_.analyze(text, 1, [&](const analysis::Token& token) {
+    doc.add_posting(token.term, token.position);
+    if (token.stemmable) {
+      const std::string& stem = analyzer_.stem(token.term);
+      if (!stem.empty()) ++stem_counts_[stem];
+    }
+    if (!token.joined) planner.add(token.begin, token.end, token.position);
+  });
+  const std::string stem_prefix(db::kStemPrefix);
+  for (const auto& [stem, count] : stem_counts_) doc.add_term(stem_prefix + stem, count);
+  record.text_bytes = text.size();
+  record.checkpoint_offsets = planner.offsets();
+  record.checkpoint_positions = planner.positions();
+}
+
+void DocumentBuilder::add_title(Xapian::Document& doc, const std::string& title) {
+  const std::string title_prefix(db::prefix(db::Field::kTitle));
+  const std::string stem_prefix(db::kStemPrefix);
+  analyzer_.analyze(title, 1, [&](const analysis::Token& token) {
+    doc.add_posting(title_prefix + token.term, token.position);
+    doc.add_term(token.term, db::kTitleWdfBoost);
+    if (token.stemmable) {
+      const std::string& stem = analyzer_.stem(token.term);
+      if (stem.empty()) return;
+      doc.add_term(stem_prefix + stem, db::kTitleWdfBoost);
+      // Omega's convention for a stemmed prefixed term: Z, then the field prefix, then the stem.
+      doc.add_term(stem_prefix + title_prefix + stem);
+    }
+  });
+}
+
+Xapian::Document DocumentBuilder::build(db::DocumentRecord& record,
+                                        const ExtractedDocument& extracted,
+                                        const std::string& root) {
+  Xapian::Document doc;
+  record.title = extracted.title;
+  add_title(doc, extracted.title);
+  add_body(doc, extracted.text, record);
+  std::string ext = std::filesystem::path(record.id).extension().string();
+  if (!ext.empty()) ext.erase(0, 1);
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  doc.add_boolean_term(db::boolean_term(db::Field::kId, record.id));
+  doc.add_boolean_term(db::boolean_term(db::Field::kType, record.type));
+  if (!ext.empty()) doc.add_boolean_term(db::boolean_term(db::Field::kExtension, ext));
+  doc.add_boolean_term(db::boolean_term(db::Field::kRoot, root));
+  doc.add_value(db::kModifiedSlot,
+                Xapian::sortable_serialise(static_cast<double>(record.modified)));
+  doc.add_value(db::kSizeSlot, Xapian::sortable_serialise(static_cast<double>(record.size)));
+  db::store_record(doc, record);
+  return doc;
+}
+
+}  // namespace loupe::indexer

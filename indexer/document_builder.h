@@ -1,0 +1,35 @@
+// Turns a file's extracted title and text into the Xapian document Loupe stores for it.
+#pragma once
+
+#include <xapian.h>
+
+#include <string>
+#include <unordered_map>
+
+#include "analysis/analyzer.h"
+#include "db/document_record.h"
+#include "indexer/document_reader.h"
+
+namespace loupe::indexer {
+
+// Needs no database, so documents can be built on other threads than the one writing them: one
+// builder per thread (it owns an Analyzer).
+class DocumentBuilder {
+ public:
+  // Throws std::invalid_argument for an unknown language.
+  explicit DocumentBuilder(const std::string& language) : analyzer_(language) {}
+
+  // Terms, positions, boolean terms and values for `record` (whose id, path, type, size and
+  // times are set); fills in the record's title and text checkpoints and stores it.
+  Xapian::Document build(db::DocumentRecord& record, const ExtractedDocument& extracted,
+                         const std::string& root);
+
+ private:
+  void add_body(Xapian::Document& doc, const std::string& text, db::DocumentRecord& record);
+  void add_title(Xapian::Document& doc, const std::string& title);
+
+  analysis::Analyzer analyzer_;
+  std::unordered_map<std::string, Xapian::termcount> stem_counts_;  // per document, reused
+};
+
+}  // namespace loupe::indexer

@@ -1,0 +1,44 @@
+// Reads one new or changed file and builds its document: the part of indexing that needs no
+// database, so it can run beside the thread writing one.
+#pragma once
+
+#include <xapian.h>
+
+#include <optional>
+#include <string>
+
+#include "indexer/document_builder.h"
+#include "indexer/document_reader.h"
+#include "indexer/file_walker.h"
+#include "indexer/index_writer.h"
+
+namespace loupe::indexer {
+
+struct FileJob {
+  SourceFile file;
+  Format format;
+  std::string root;                        // the canonical root, for the root term
+  std::optional<StoredDocument> previous;  // this id's document in the index, if any
+};
+
+struct PreparedFile {
+  enum class Outcome {
+    kIndex,       // document, record and text are ready to write
+    kTouched,     // same content as `previous`: only the time changed
+    kBinary,      // skipped: not text
+    kUnreadable,  // skipped: `error` says why
+  };
+  FileJob job;
+  Outcome outcome = Outcome::kUnreadable;
+  std::string error;
+  uint64_t bytes_read = 0;
+  db::DocumentRecord record;
+  Xapian::Document document;
+  std::string text;
+};
+
+// Never touches the database. `buffer` is scratch space for the file's bytes, reused between
+// calls by the same thread.
+PreparedFile prepare_file(FileJob job, DocumentBuilder& builder, std::string& buffer);
+
+}  // namespace loupe::indexer
