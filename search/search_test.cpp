@@ -1,7 +1,10 @@
 // Search-layer tests on a real index of small fixture documents: query syntax, ranking, snippets.
 #include <doctest/doctest.h>
 
+#include <cstdio>
+#include <functional>
 #include <regex>
+#include <set>
 
 #include "analysis/utf8.h"
 #include "indexer/index_run.h"
@@ -167,6 +170,79 @@ TEST_CASE("pages split the ranked list and total counts every match") {
   CHECK(page1.hits[0].id == all.hits[0].id);
   CHECK(page2.hits[0].id == all.hits[1].id);
   CHECK(page3.hits.empty());
+}
+
+// Enough documents that the ranked pass stops before seeing every match, so that totals come from
+// the counting pass; paging through every page must visit each match once, all-words ones first.
+TEST_CASE("totals are exact and pages cover every match once, on any page size") {
+  TempDir dir;
+  const int kDocs = 150;
+  auto has = [](int i, const std::string& word) {
+    return (word == "alpha" && i % 2 == 0) || (word == "beta" && i % 3 == 0) ||
+           (word == "gamma" && i % 5 == 0);
+  };
+  for (int i = 0; i < kDocs; ++i) {
+    std::string text = "Document " + std::to_string(i) + "\nfiller words";
+    for (const char* word : {"alpha", "beta", "gamma"})
+      if (has(i, word)) text += std::string(" ") + word;
+    text += " more filler.\n";
+    char name[16];
+    std::snprintf(name, sizeof name, "d%03d.txt", i);
+    write_file(dir / "docs" / name, text);
+  }
+  loupe::indexer::Progress quiet(stderr, false);
+  loupe::indexer::IndexStats stats;
+  loupe::indexer::run_index(
+      {dir / "db", "", {(dir / "docs").string()}}, quiet, [] { return false; }, stats);
+  Searcher searcher((dir / "db").string());
+
+  struct CountRow {
+    std::string query;
+    std::function<bool(int)> matches;
+    std::function<bool(int)> has_all;  // for default-operator queries: ranked first
+  };
+  const CountRow rows[] = {
+      {"alpha", [&](int i) { return has(i, "alpha"); }, nullptr},
+      {"alpha beta", [&](int i) { return has(i, "alpha") || has(i, "beta"); },
+       [&](int i) { return has(i, "alpha") && has(i, "beta"); }},
+      {"alpha beta gamma",
+       [&](int i) { return has(i, "alpha") || has(i, "beta") || has(i, "gamma"); },
+       [&](int i) { return has(i, "alpha") && has(i, "beta") && has(i, "gamma"); }},
+      {"beta OR gamma", [&](int i) { return has(i, "beta") || has(i, "gamma"); }, nullptr},
+      {"alpha AND gamma", [&](int i) { return has(i, "alpha") && has(i, "gamma"); }, nullptr},
+      {"alpha -beta", [&](int i) { return has(i, "alpha") && !has(i, "beta"); }, nullptr},
+      {"filler", [](int) { return true; }, nullptr},
+  };
+  for (const CountRow& row : rows) {
+    std::set<std::string> expected;
+    for (int i = 0; i < kDocs; ++i) {
+      char name[16];
+      std::snprintf(name, sizeof name, "d%03d.txt", i);
+      if (row.matches(i)) expected.insert(name);
+    }
+    for (unsigned per_page : {1u, 7u, 10u, 100u}) {
+      CAPTURE(row.query);
+      CAPTURE(per_page);
+      std::vector<std::string> seen;
+      for (unsigned page = 1; page <= kDocs + 1; ++page) {
+        auto results = searcher.search(row.query, page, per_page);
+        CHECK(results.total == expected.size());
+        if (results.hits.empty()) break;
+        for (const auto& hit : results.hits) seen.push_back(hit.id);
+      }
+      CHECK(std::set<std::string>(seen.begin(), seen.end()) == expected);
+      CHECK(seen.size() == expected.size());
+      if (row.has_all) {
+        // Every document with all the words comes before any with only some.
+        bool in_rest = false;
+        for (const std::string& id : seen) {
+          bool all = row.has_all(std::stoi(id.substr(1, 3)));
+          CHECK_FALSE((all && in_rest));
+          in_rest = in_rest || !all;
+        }
+      }
+    }
+  }
 }
 
 TEST_CASE("snippets mark the words as written, escaped") {

@@ -73,6 +73,19 @@ auto Searcher::with_retry(F&& f) -> decltype(f()) {
   }
 }
 
+// `total` counts every match, so whenever the ranked pass stopped early (it only needs the best
+// few), a second pass counts without weighting: cheaper than making the ranked one see them all.
+uint64_t Searcher::exact_count(const Xapian::Query& query,
+                               const std::optional<Xapian::MSet>& ranked) {
+  if (ranked && ranked->get_matches_lower_bound() == ranked->get_matches_upper_bound())
+    return ranked->get_matches_lower_bound();
+  Xapian::Enquire counter(db_);
+  counter.set_query(query);
+  counter.set_weighting_scheme(Xapian::BoolWeight());
+  counter.set_docid_order(Xapian::Enquire::DONT_CARE);
+  return counter.get_mset(0, 0, db_.get_doccount()).get_matches_lower_bound();
+}
+
 uint64_t Searcher::document_count() {
   return with_retry([&] { return static_cast<uint64_t>(db_.get_doccount()); });
 }
@@ -82,23 +95,29 @@ SearchResults Searcher::search(const std::string& query, unsigned page, unsigned
     SearchResults results;
     ParsedQuery parsed = parse_query(query, *analyzer_);
     if (parsed.strict.empty() || !opened_) return results;
-    Xapian::doccount all = db_.get_doccount();
     Xapian::doccount offset = (page - 1) * per_page;
 
     // Documents with every word first, then those with some: two ranked lists, paged as one.
     Xapian::Enquire strict(db_);
     strict.set_query(parsed.strict);
-    Xapian::MSet first = strict.get_mset(offset, per_page, all);
-    Xapian::doccount strict_total = first.get_matches_estimated();
-    results.total = strict_total;
+    Xapian::MSet first = strict.get_mset(offset, per_page, offset + per_page);
     std::vector<Xapian::MSet> sets{first};
-    if (parsed.tiered) {
+    bool strict_exhausted = first.size() < per_page;
+    if (!parsed.tiered) {
+      results.total = exact_count(parsed.strict, first);
+    } else if (!strict_exhausted) {
+      // The page is all strict matches; the total is every document with any of the words.
+      results.total = exact_count(parsed.loose, std::nullopt);
+    } else {
+      // The matcher saw every strict match, so their count is exact; the rest of the page comes
+      // from the documents with only some of the words.
+      Xapian::doccount strict_total = first.get_matches_lower_bound();
       Xapian::Enquire rest(db_);
       rest.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, parsed.loose, parsed.strict));
       Xapian::doccount rest_offset = offset > strict_total ? offset - strict_total : 0;
       Xapian::doccount wanted = per_page - static_cast<Xapian::doccount>(first.size());
-      Xapian::MSet second = rest.get_mset(rest_offset, wanted, all);
-      results.total += second.get_matches_estimated();
+      Xapian::MSet second = rest.get_mset(rest_offset, wanted, rest_offset + wanted);
+      results.total = strict_total + exact_count(rest.get_query(), second);
       sets.push_back(second);
     }
 

@@ -59,6 +59,7 @@ class Searcher {
  private:
   void open();
   void sync_language();
+  uint64_t exact_count(const Xapian::Query& query, const std::optional<Xapian::MSet>& ranked);
   template <typename F>
   auto with_retry(F&& f) -> decltype(f());
 
