@@ -144,18 +144,24 @@ Analyzer::Analyzer(const std::string& language) : language_(language), impl_(new
   impl_->nfc = icu::Normalizer2::getNFCInstance(status);
   if (U_FAILURE(status)) throw std::runtime_error(std::string("ICU: ") + u_errorName(status));
   if (language != "none") {
-    try {
-      impl_->stemmer = Xapian::Stem(language);
-    } catch (const Xapian::InvalidArgumentError&) {
-      throw std::invalid_argument("unknown stemming language '" + language + "' (try one of: " +
-                                  Xapian::Stem::get_available_languages() + ", or none)");
-    }
+    check_language(language);
+    impl_->stemmer = Xapian::Stem(language);
     impl_->stemming = true;
     keeps_first_letter_ = strips_suffixes_only(language);
   }
 }
 
 Analyzer::~Analyzer() = default;
+
+void Analyzer::check_language(const std::string& language) {
+  if (language == "none") return;
+  try {
+    Xapian::Stem stemmer(language);
+  } catch (const Xapian::InvalidArgumentError&) {
+    throw std::invalid_argument("unknown stemming language '" + language + "' (try one of: " +
+                                Xapian::Stem::get_available_languages() + ", or none)");
+  }
+}
 
 std::string Analyzer::normalize(std::string_view word) const {
   std::string out;

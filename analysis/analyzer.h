@@ -40,6 +40,8 @@ class Analyzer {
   // Throws std::invalid_argument for an unknown language.
   explicit Analyzer(const std::string& language = "english");
   ~Analyzer();
+  // Throws std::invalid_argument, as the constructor would, without building an analyzer.
+  static void check_language(const std::string& language);
   Analyzer(const Analyzer&) = delete;
   Analyzer& operator=(const Analyzer&) = delete;
 

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -46,10 +47,7 @@ std::vector<std::unique_ptr<WorkerState>> worker_states(const std::string& langu
 class Run {
  public:
   Run(IndexWriter& writer, Progress& progress, IndexStats& stats)
-      : writer_(writer),
-        progress_(progress),
-        stats_(stats),
-        workers_(worker_states(writer.language())) {}
+      : writer_(writer), progress_(progress), stats_(stats) {}
 
   // Decides from the index alone what a file needs; the reading and analysing it may need
   // happens on a worker, and its result is applied here, in order.
@@ -69,8 +67,10 @@ class Run {
       ++stats_.unchanged;
       return;
     }
-    while (workers_.pending() >= in_flight_) apply(workers_.next());
-    workers_.submit(
+    // Started on the first file to read: a run with nothing to do pays for no threads.
+    if (!workers_) workers_.emplace(worker_states(writer_.language()));
+    while (workers_->pending() >= in_flight_) apply(workers_->next());
+    workers_->submit(
         [job = FileJob{file, *format, root, std::move(previous)}](WorkerState& state) mutable {
           return prepare_file(std::move(job), state.builder, state.buffer);
         });
@@ -78,7 +78,7 @@ class Run {
 
   // Writes every file handed to the workers so far.
   void drain() {
-    while (workers_.pending() > 0) apply(workers_.next());
+    while (workers_ && workers_->pending() > 0) apply(workers_->next());
   }
 
   void remove_vanished(const std::string& root, const std::unordered_set<std::string>& seen) {
@@ -139,7 +139,7 @@ class Run {
   IndexStats& stats_;
   std::map<std::string, size_t> unsupported_;
   bool problems_ = false;
-  OrderedWorkers<PreparedFile, WorkerState> workers_;
+  std::optional<OrderedWorkers<PreparedFile, WorkerState>> workers_;
   size_t in_flight_ = worker_count() * kInFlightPerWorker;
 };
 

@@ -33,7 +33,7 @@ IndexWriter::IndexWriter(const std::filesystem::path& db_path, const std::string
                         "; use that language, or a new database for " + language);
   language_ = !language.empty() ? language : !stored.empty() ? stored : "english";
   try {
-    analysis::Analyzer check(language_);
+    analysis::Analyzer::check_language(language_);
   } catch (const std::invalid_argument& e) {
     throw DatabaseError(std::string("--language: ") + e.what());
   }
