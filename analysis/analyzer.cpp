@@ -120,6 +120,15 @@ bool strips_suffixes_only(std::string_view language) {
          std::end(kSuffixOnly);
 }
 
+Xapian::Stem make_stemmer(const std::string& language) {
+  try {
+    return Xapian::Stem(language);
+  } catch (const Xapian::InvalidArgumentError&) {
+    throw std::invalid_argument("unknown stemming language '" + language + "' (try one of: " +
+                                Xapian::Stem::get_available_languages() + ", or none)");
+  }
+}
+
 }  // namespace
 
 struct Analyzer::Impl {
@@ -144,8 +153,7 @@ Analyzer::Analyzer(const std::string& language) : language_(language), impl_(new
   impl_->nfc = icu::Normalizer2::getNFCInstance(status);
   if (U_FAILURE(status)) throw std::runtime_error(std::string("ICU: ") + u_errorName(status));
   if (language != "none") {
-    check_language(language);
-    impl_->stemmer = Xapian::Stem(language);
+    impl_->stemmer = make_stemmer(language);
     impl_->stemming = true;
     keeps_first_letter_ = strips_suffixes_only(language);
   }
@@ -154,13 +162,7 @@ Analyzer::Analyzer(const std::string& language) : language_(language), impl_(new
 Analyzer::~Analyzer() = default;
 
 void Analyzer::check_language(const std::string& language) {
-  if (language == "none") return;
-  try {
-    Xapian::Stem stemmer(language);
-  } catch (const Xapian::InvalidArgumentError&) {
-    throw std::invalid_argument("unknown stemming language '" + language + "' (try one of: " +
-                                Xapian::Stem::get_available_languages() + ", or none)");
-  }
+  if (language != "none") make_stemmer(language);
 }
 
 std::string Analyzer::normalize(std::string_view word) const {

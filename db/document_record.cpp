@@ -3,7 +3,6 @@
 #include <nlohmann/json.hpp>
 
 #include <initializer_list>
-
 #include <stdexcept>
 
 #include "db/schema.h"

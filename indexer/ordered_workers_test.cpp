@@ -12,13 +12,11 @@ namespace {
 
 using loupe::indexer::OrderedWorkers;
 
-struct Counter {
-  int jobs = 0;  // per worker: each state is only ever used by its own thread
-};
+struct NoState {};  // the pool needs a state type; these jobs need none
 
-std::vector<std::unique_ptr<Counter>> states(size_t n) {
-  std::vector<std::unique_ptr<Counter>> out;
-  for (size_t i = 0; i < n; ++i) out.push_back(std::make_unique<Counter>());
+std::vector<std::unique_ptr<NoState>> states(size_t n) {
+  std::vector<std::unique_ptr<NoState>> out;
+  for (size_t i = 0; i < n; ++i) out.push_back(std::make_unique<NoState>());
   return out;
 }
 
@@ -27,13 +25,12 @@ std::vector<std::unique_ptr<Counter>> states(size_t n) {
 TEST_CASE("results come back in the order jobs were submitted") {
   for (size_t workers : {1, 2, 4}) {
     CAPTURE(workers);
-    OrderedWorkers<int, Counter> pool(states(workers));
+    OrderedWorkers<int, NoState> pool(states(workers));
     std::vector<int> seen;
     const int jobs = 40;
     for (int i = 0; i < jobs; ++i) {
       // Early jobs take longest, so later ones finish first whenever workers > 1.
-      pool.submit([i](Counter& c) {
-        ++c.jobs;
+      pool.submit([i](NoState&) {
         std::this_thread::sleep_for(std::chrono::microseconds((jobs - i) * 50));
         return i * i;
       });
@@ -46,10 +43,10 @@ TEST_CASE("results come back in the order jobs were submitted") {
 }
 
 TEST_CASE("a job's exception reaches the caller with that job's result, and the rest go on") {
-  OrderedWorkers<int, Counter> pool(states(2));
-  pool.submit([](Counter&) { return 1; });
-  pool.submit([](Counter&) -> int { throw std::runtime_error("file 2 failed"); });
-  pool.submit([](Counter&) { return 3; });
+  OrderedWorkers<int, NoState> pool(states(2));
+  pool.submit([](NoState&) { return 1; });
+  pool.submit([](NoState&) -> int { throw std::runtime_error("file 2 failed"); });
+  pool.submit([](NoState&) { return 3; });
   CHECK(pool.next() == 1);
   CHECK_THROWS_WITH_AS(pool.next(), "file 2 failed", std::runtime_error);
   CHECK(pool.next() == 3);
@@ -59,9 +56,9 @@ TEST_CASE("a job's exception reaches the caller with that job's result, and the 
 TEST_CASE("stopping with jobs still queued drops them and does not hang") {
   std::atomic<int> ran{0};
   {
-    OrderedWorkers<int, Counter> pool(states(1));
+    OrderedWorkers<int, NoState> pool(states(1));
     for (int i = 0; i < 100; ++i)
-      pool.submit([&ran](Counter&) {
+      pool.submit([&ran](NoState&) {
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
         return ++ran;
       });

@@ -32,8 +32,8 @@ class Highlighter {
   // True when the query looks for this word: the same term, the same stem, or a wildcard prefix.
   bool matches(const std::string& term, bool stemmable);
 
-  // Records an indexed word known to match (a stem's or a prefix's expansion), so that finding
-  // it again costs one lookup instead of stemming.
+  // Records an indexed word known to share a query stem (found while planning snippets), so that
+  // meeting it in a passage costs one lookup instead of stemming.
   void add_known_match(const std::string& term) { known_.insert(term); }
 
   // Analyses `text` (positions from `first_position`) and says which words match; with a window,
