@@ -103,15 +103,18 @@ void document(search::SearcherPool& pool, const httplib::Request& req, httplib::
 
 }  // namespace
 
-void add_api_routes(Router& router, search::SearcherPool& pool) {
+void add_api_routes(Router& router, search::SearcherPool& pool, bool key_required) {
   router.add("GET", "/api/search",
              [&pool](const auto& req, auto& res, const auto&) { search(pool, req, res); });
   router.add("GET", "/api/documents/(.+)",
              [&pool](const auto& req, auto& res, const std::smatch& m) {
                document(pool, req, res, m[1].str());
              });
-  router.add("GET", "/api/health", [&pool](const auto&, auto& res, const auto&) {
-    send_json(res, 200, {{"status", "ok"}, {"documents", pool.acquire()->document_count()}});
+  router.add("GET", "/api/health", [&pool, key_required](const auto&, auto& res, const auto&) {
+    send_json(res, 200,
+              {{"status", "ok"},
+               {"documents", pool.acquire()->document_count()},
+               {"api_key_required", key_required}});
   });
   // Anything else under /api/ is an API 404, never the page.
   router.add("GET", "/api/.*", [](const auto& req, auto& res, const auto&) {

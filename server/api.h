@@ -11,6 +11,7 @@ inline constexpr size_t kMaxQueryBytes = 1024;
 inline constexpr unsigned kMaxPerPage = 100;
 inline constexpr unsigned kMaxPage = 10000;
 
-void add_api_routes(Router& router, search::SearcherPool& searchers);
+// `key_required`: /api/health tells the page to ask for the key before the first search.
+void add_api_routes(Router& router, search::SearcherPool& searchers, bool key_required);
 
 }  // namespace loupe::server

@@ -37,7 +37,7 @@ bool same_secret(const std::string& given, const std::string& key) {
 
 HttpServer::HttpServer(const ServerConfig& config, search::SearcherPool& searchers)
     : config_(config), static_files_(config.web) {
-  add_api_routes(router_, searchers);
+  add_api_routes(router_, searchers, !config_.api_key.empty());
   router_.fallback(
       [this](const auto& req, auto& res, const auto&) { static_files_.serve(req, res); });
 

@@ -5,6 +5,9 @@
 (() => {
   const PER_PAGE = 10;
   const DEBOUNCE_MS = 180;
+  // A typed search left on screen this long was read: the next one gets its own history entry.
+  const SETTLED_MS = 1500;
+  const MAX_PAGE = 10000; // the API's limit
   const TIMEOUT_MS = 15000;
   const KEY_STORE = 'loupe.apiKey';
 
@@ -18,7 +21,9 @@
     matchNav: $('matchnav'), matchCount: $('match-count'), matchPrev: $('match-prev'),
     matchNext: $('match-next'), docMessage: $('doc-message'), docText: $('doc-text'),
     auth: $('auth'), authMsg: $('auth-msg'), authKey: $('auth-key'), authCancel: $('auth-cancel'),
+    main: $('main'), skip: document.querySelector('.skip'),
   };
+  const touchOnly = window.matchMedia && window.matchMedia('(hover: none)').matches;
 
   // ---------- small helpers ----------
   function h(tag, attrs, ...kids) {
@@ -76,11 +81,13 @@
   }
 
   // ---------- URL state ----------
+  let routed = null; // pathname + search of the view shown: a hash-only change is not a new view
   function readUrl() {
     const p = new URLSearchParams(location.search);
     const q = (p.get('q') || '').trim();
     let page = parseInt(p.get('page') || '1', 10);
     if (!Number.isFinite(page) || page < 1) page = 1;
+    page = Math.min(page, MAX_PAGE);
     const doc = p.get('doc') || '';
     return { q, page, doc };
   }
@@ -94,6 +101,7 @@
   }
   function setUrl(state, mode, extra) {
     const url = urlFor(state);
+    routed = url;
     const data = Object.assign({ loupe: true }, extra || {});
     if (mode === 'push' && url !== location.pathname + location.search) history.pushState(data, '', url);
     else history.replaceState(data, '', url);
@@ -103,6 +111,7 @@
   let apiKey = null;
   try { apiKey = sessionStorage.getItem(KEY_STORE); } catch (_) { /* storage disabled */ }
   let keyPrompt = null; // shared promise while the key form is open
+  let lastInput = 0;     // when the user last typed in the search box
 
   class ApiError extends Error {
     constructor(kind, message, status, code) { super(message); this.kind = kind; this.status = status; this.code = code; }
@@ -117,11 +126,14 @@
       el.authKey.value = '';
       el.auth.hidden = false;
       const returnFocus = document.activeElement;
-      el.authKey.focus();
+      // Keystrokes meant for the query must not land in the key field.
+      const typing = returnFocus === el.q && Date.now() - lastInput < 2000;
+      if (!typing) el.authKey.focus();
       const done = (fn, v) => {
         el.auth.hidden = true;
         el.auth.removeEventListener('submit', onSubmit);
         el.authCancel.removeEventListener('click', onCancel);
+        el.auth.removeEventListener('keydown', onKey);
         keyPrompt = null;
         if (returnFocus && returnFocus !== document.body && document.contains(returnFocus)) returnFocus.focus();
         fn(v);
@@ -135,8 +147,15 @@
         done(resolve, k);
       };
       const onCancel = () => done(reject, new ApiError('auth', 'This server needs an API key to search.', 401, 'unauthorized'));
+      const onKey = (e) => { if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); onCancel(); } };
       el.auth.addEventListener('submit', onSubmit);
       el.authCancel.addEventListener('click', onCancel);
+      el.auth.addEventListener('keydown', onKey);
+      if (typing) {
+        clearResults();
+        shown = null;
+        setMessage(el.message, 'hint', 'An API key is needed.', 'Enter the key for this server above; the search runs as soon as it is accepted.');
+      }
     });
     return keyPrompt;
   }
@@ -186,6 +205,7 @@
   let seq = 0;              // latest request number; older answers are ignored
   let inflight = null;      // AbortController of the latest request
   let docCount = null;      // from /api/health, for the hint
+  let shownSummary = '';    // what was announced for the results in the DOM
 
   function setView(v) {
     view = v;
@@ -281,18 +301,14 @@
       el.summary.textContent = `No documents matched${tookText}.`;
       setMessage(el.message, 'empty', `No results for “${q}”.`,
         'Try fewer words, other words, or check the spelling. Words joined with NOT, quotes or title: narrow a search.');
-      announce(`No results for ${q}.`);
+      shownSummary = `No results for ${q}.`;
+      announce(shownSummary);
       return;
     }
     const first = (page - 1) * PER_PAGE + 1;
     const lastShown = first + hits.length - 1;
     el.summary.textContent = `${plural(total, 'document', 'documents')} matched${tookText}` +
       (hits.length && total > hits.length ? ` · showing ${nf.format(first)}–${nf.format(lastShown)}` : '');
-    if (!hits.length) {
-      const lastPage = Math.max(1, Math.ceil(total / PER_PAGE));
-      setMessage(el.message, 'empty', `Page ${page} is past the last page of results.`, null,
-        pageLink(q, lastPage, `Go to page ${lastPage}`, false, `Go to page ${lastPage}`));
-    }
     hits.forEach((hit) => {
       const id = String(hit.id == null ? '' : hit.id);
       const title = hit.title_html != null && hit.title_html !== ''
@@ -308,7 +324,8 @@
     el.results.start = first;
     renderPager(q, page, total);
     const lastPage = Math.max(1, Math.ceil(total / PER_PAGE));
-    announce(`${plural(total, 'result', 'results')} for ${q}` + (lastPage > 1 ? `, page ${page} of ${lastPage}.` : '.'));
+    shownSummary = `${plural(total, 'result', 'results')} for ${q}` + (lastPage > 1 ? `, page ${page} of ${lastPage}.` : '.');
+    announce(shownSummary);
   }
 
   function plainClick(e) {
@@ -323,6 +340,8 @@
     setView('results');
     if (!q) { showHint(); return; }
     if (shown && shown.q === q && shown.page === page && !opts.force) {
+      document.title = `${q} – Loupe`;
+      announce(shownSummary);
       afterRender(opts);
       return;
     }
@@ -333,6 +352,13 @@
     try {
       const data = await api(searchPath(q, page), ctl.signal);
       if (my !== seq) return; // a newer search started: ignore this answer
+      const last = Math.max(1, Math.ceil((data.total | 0) / PER_PAGE));
+      if (page > last) {
+        // A page past the end (an old link, a shrunken index): show the last one instead.
+        setUrl({ q, page: last }, 'replace', history.state);
+        runSearch(q, last, opts);
+        return;
+      }
       renderResults(data, q, page);
       afterRender(opts);
     } catch (e) {
@@ -418,9 +444,10 @@
       el.matchNav.hidden = !q;
       el.matchPrev.disabled = el.matchNext.disabled = marks.length === 0;
       el.matchCount.textContent = marks.length
-        ? `${plural(marks.length, 'match', 'matches')} — press n for the next`
+        ? plural(marks.length, 'match', 'matches') + (touchOnly ? '' : ' — press n for the next')
         : 'No matches in the text';
-      announce(`${title}. ${q ? plural(marks.length, 'match', 'matches') + '.' : ''}`);
+      const stop = /[.!?…]$/.test(title) ? '' : '.';
+      announce(`${title}${stop}${q ? ' ' + plural(marks.length, 'match', 'matches') + '.' : ''}`);
       if (opts && opts.focus) el.docTitle.focus({ preventScroll: true });
     } catch (e) {
       if (my !== seq || e.kind === 'aborted') return;
@@ -443,23 +470,35 @@
   // ---------- routing ----------
   function route(opts) {
     const st = readUrl();
+    // Settle an odd URL (page=0, page=abc) to what is shown, so links and reloads agree.
+    const canonical = urlFor(st);
+    if (canonical !== location.pathname + location.search) history.replaceState(history.state, '', canonical + location.hash);
+    routed = canonical;
     if (!st.doc && view === 'doc' && lastDoc != null) opts = Object.assign({ focus: 'doc', docId: lastDoc }, opts);
     if (document.activeElement !== el.q || el.q.value.trim() !== st.q) el.q.value = st.q;
-    if (st.doc) { showDoc(st.doc, st.q, st.page, opts); return; }
+    // A document opened by a link, a reload or Back takes the focus, so n, p and Esc work at once.
+    if (st.doc) { showDoc(st.doc, st.q, st.page, Object.assign({ focus: true }, opts)); return; }
     const scroll = history.state && typeof history.state.scroll === 'number' ? history.state.scroll : null;
     runSearch(st.q, st.page, Object.assign({ scroll }, opts || {}));
   }
 
-  // Typing: the first keystroke after a settled search pushes a history entry, later ones replace it.
+  // Typing: searches in one burst of typing share a history entry; one left on screen for
+  // SETTLED_MS (read, not typed through) keeps its entry and the next search pushes a new one.
   let debounce = null;
+  let lastTyped = 0;
   function onTyping() {
+    lastInput = Date.now();
     clearTimeout(debounce);
     debounce = setTimeout(() => {
       const q = el.q.value.trim();
       const st = readUrl();
       if (q === st.q && !st.doc && view === 'results' && shown && shown.q === q) return;
-      const typing = history.state && history.state.typing;
-      setUrl({ q, page: 1 }, typing && !st.doc ? 'replace' : 'push', { typing: true });
+      // Clearing the box over a document (Esc, select-all + delete) is not a new search.
+      if (!q && view === 'doc') return;
+      const now = Date.now();
+      const burst = history.state && history.state.typing && now - lastTyped < SETTLED_MS;
+      lastTyped = now;
+      setUrl({ q, page: 1 }, burst && !st.doc ? 'replace' : 'push', { typing: true });
       runSearch(q, 1);
     }, DEBOUNCE_MS);
   }
@@ -485,13 +524,25 @@
   el.docBack.addEventListener('click', (e) => { if (plainClick(e)) { e.preventDefault(); backToResults(); } });
   el.matchNext.addEventListener('click', () => setMatch(current + 1));
   el.matchPrev.addEventListener('click', () => setMatch(current < 0 ? -1 : current - 1));
-  window.addEventListener('popstate', () => route({}));
+  window.addEventListener('popstate', () => {
+    if (location.pathname + location.search === routed) return; // only the #fragment changed
+    route({});
+  });
+  el.skip.addEventListener('click', (e) => { e.preventDefault(); el.main.focus(); });
 
   document.addEventListener('keydown', (e) => {
     if (e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
     const t = e.target;
     const editing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
     if (e.key === '/' && !editing) { e.preventDefault(); el.q.focus(); el.q.select(); return; }
+    if (t === el.q && e.key === 'Escape' && view === 'doc') {
+      // Leave the box as the document's query and go back to reading, not to a new search.
+      e.preventDefault();
+      clearTimeout(debounce);
+      el.q.value = readUrl().q;
+      el.docTitle.focus({ preventScroll: true });
+      return;
+    }
     if (t === el.q && (e.key === 'ArrowDown') && view === 'results') {
       const first = el.results.querySelector('a.hit-link');
       if (first) { e.preventDefault(); first.focus(); }
@@ -515,11 +566,12 @@
   // ---------- start ----------
   if ('scrollRestoration' in history) history.scrollRestoration = 'manual';
   route({});
-  const st0 = readUrl();
-  if (!st0.doc) el.q.focus();
+  if (!readUrl().doc) el.q.focus();
   fetch(apiUrl('api/health'), { cache: 'no-store' })
     .then((r) => (r.ok ? r.json() : null))
     .then((b) => {
+      // Ask for a key on arrival, not in the middle of typing the first query.
+      if (b && b.api_key_required && !apiKey) askForKey(false).catch(() => { /* a search says it */ });
       if (b && typeof b.documents === 'number') {
         docCount = b.documents;
         if (!readUrl().q && !shown && view === 'results' && el.message.classList.contains('hint')) showHint();

@@ -66,4 +66,30 @@ describe('API key', () => {
       await context.close();
     }
   });
+
+  test('the key is asked for on arrival, before a keystroke can land in the wrong field', async (t) => {
+    if (!enforced) { t.skip('this loupe-server does not enforce LOUPE_API_KEY yet'); return; }
+    const { context, page, log } = await openPage(browser);
+    try {
+      await page.goto(server.url + '/');
+      await page.locator('#auth').waitFor();
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'auth-key');
+      await page.keyboard.press('Escape');
+      assert.equal(await page.isVisible('#auth'), false, 'Esc closes the key form');
+      // Typing a query while the server asks again leaves the keystrokes in the query.
+      await page.focus('#q');
+      await page.keyboard.type('claude', { delay: 30 });
+      await page.locator('#auth').waitFor();
+      await page.keyboard.type(' code', { delay: 30 });
+      assert.equal(await page.inputValue('#q'), 'claude code');
+      assert.equal(await page.inputValue('#auth-key'), '');
+      assert.match(await page.textContent('#message'), /API key/);
+      await page.fill('#auth-key', KEY);
+      await page.press('#auth-key', 'Enter');
+      await page.waitForFunction(() => document.querySelectorAll('#results li').length > 0);
+      assert.deepEqual(log.pageErrors, []);
+    } finally {
+      await context.close();
+    }
+  });
 });

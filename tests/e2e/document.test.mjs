@@ -124,6 +124,55 @@ describe('document view', () => {
     assert.equal(new URL(page.url()).searchParams.get('q'), 'tesla');
   });
 
+  test('a reloaded document has the keys at once; / then Esc over it keeps it', async () => {
+    const { page } = ctx;
+    const s = await (await fetch(`${BASE}/api/search?q=anthropic&page=1&per_page=10`)).json();
+    const id = s.hits[1].id;
+    await page.goto(`${BASE}/?q=anthropic&doc=${encodeURIComponent(id)}`);
+    await page.waitForFunction(() => document.querySelectorAll('#doc-text mark').length > 1);
+    await page.reload();
+    await page.waitForFunction(() => document.querySelectorAll('#doc-text mark').length > 1);
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'doc-title', 'the document, not the box, has the focus');
+    await page.keyboard.press('n');
+    await page.keyboard.press('n');
+    assert.equal(await currentIndex(page), 1);
+    assert.equal(await page.inputValue('#q'), 'anthropic', 'n went to the document, not into the query');
+    // / to the box, Esc back: the document and its query stay.
+    await page.keyboard.press('/');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'q');
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(400); // longer than the typing debounce
+    assert.equal(await page.inputValue('#q'), 'anthropic');
+    assert.equal(new URL(page.url()).searchParams.get('doc'), id);
+    assert.equal(await page.isVisible('#doc-view'), true);
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'doc-title');
+    // The skip link moves the focus without a new history entry or a reload of the document.
+    const entries = await page.evaluate(() => history.length);
+    await page.keyboard.press('n');
+    await page.evaluate(() => document.querySelector('.skip').click());
+    assert.equal(await page.evaluate(() => history.length), entries);
+    assert.equal(await currentIndex(page), 2, 'the current match survives');
+  });
+
+  test('on a short window the match controls stay on screen and the match is not under them', async () => {
+    const { page } = ctx;
+    await page.setViewportSize({ width: 375, height: 520 });
+    await page.goto(`${BASE}/?q=karpathy`);
+    await page.waitForFunction(() => document.querySelectorAll('#results li').length > 0);
+    await page.click('#results a.hit-link');
+    await page.waitForFunction(() => document.querySelectorAll('#doc-text mark').length > 3);
+    for (let i = 0; i < 4; i++) await page.click('#match-next');
+    const box = await page.evaluate(() => {
+      const nav = document.getElementById('match-next').getBoundingClientRect();
+      const bar = document.getElementById('matchnav').getBoundingClientRect();
+      const m = document.querySelector('#doc-text mark.current').getBoundingClientRect();
+      return { navTop: nav.top, navBottom: nav.bottom, barBottom: bar.bottom, markTop: m.top, markBottom: m.bottom, h: innerHeight };
+    });
+    assert.ok(box.navTop >= 0 && box.navBottom <= box.h, `Next button on screen: ${JSON.stringify(box)}`);
+    assert.ok(box.markTop >= box.barBottom && box.markBottom <= box.h, `match below the bar: ${JSON.stringify(box)}`);
+    await shot(page, 'document-phone');
+  });
+
   test('a missing document says so', async () => {
     const { page } = ctx;
     await page.goto(`${BASE}/?q=tesla&doc=${encodeURIComponent('no/such/file.txt')}`);

@@ -150,6 +150,37 @@ describe('search page', () => {
     assert.deepEqual(await idsOnPage(), pLast);
   });
 
+  test('a typed search left on screen keeps its history entry; a burst of typing shares one', async () => {
+    const { page } = ctx;
+    await page.goto(BASE + '/');
+    await page.locator('#q').pressSequentially('tesla', { delay: 20 });
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('q') === 'tesla' && document.querySelectorAll('#results li').length > 0);
+    await page.waitForTimeout(1800); // read the results
+    // Two quick edits, each past the debounce but not settled: one entry for both.
+    await page.locator('#q').pressSequentially(' openai', { delay: 20 });
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('q') === 'tesla openai');
+    await page.locator('#q').pressSequentially(' claude', { delay: 20 });
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('q') === 'tesla openai claude' && document.querySelectorAll('#results li').length > 0);
+    await page.goBack();
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('q') === 'tesla');
+    await page.waitForFunction(() => document.getElementById('q').value === 'tesla' && /tesla/i.test(document.getElementById('summary').textContent + document.title));
+    assert.ok(await page.locator('#results li').count() > 0);
+  });
+
+  test('a page past the end shows the last page; an odd page number is settled in the URL', async () => {
+    const { page } = ctx;
+    const all = await api('/api/search?q=quokka&page=1&per_page=10');
+    const last = Math.ceil(all.body.total / 10);
+    await page.goto(BASE + '/?q=quokka&page=999');
+    await page.waitForFunction((n) => new URLSearchParams(location.search).get('page') === String(n), last);
+    await page.waitForFunction(() => document.querySelectorAll('#results li').length > 0);
+    assert.equal(await page.textContent('#pager [aria-current="page"]'), String(last));
+    assert.equal(await page.locator('#pager a[aria-label="Next page"]').count(), 0);
+    await page.goto(BASE + '/?q=quokka&page=0');
+    await page.waitForFunction(() => document.querySelectorAll('#results li').length > 0);
+    assert.equal(new URL(page.url()).search, '?q=quokka');
+  });
+
   test('no results: a suggestion to try fewer or other words', async () => {
     const { page } = ctx;
     await page.goto(BASE + '/?q=zqxjvwkk');

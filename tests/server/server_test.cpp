@@ -270,6 +270,7 @@ TEST_CASE("health reports the document count") {
   CHECK(r.status == 200);
   CHECK(r.body["status"] == "ok");
   CHECK(r.body["documents"] == 8);
+  CHECK(r.body["api_key_required"] == false);
 }
 
 TEST_CASE("bad requests get a 4xx JSON error, never a 5xx") {
@@ -451,7 +452,9 @@ TEST_CASE("with an API key, /api/ needs it and /api/health does not") {
   CHECK(
       get(search_path("karpathy"), {{"Authorization", "Bearer s3cret-key"}}, keyed.port()).status ==
       200);
-  CHECK(get("/api/health", {}, keyed.port()).status == 200);
+  Reply health = get("/api/health", {}, keyed.port());
+  CHECK(health.status == 200);
+  CHECK(health.body["api_key_required"] == true);
 }
 
 TEST_CASE("flags win over environment variables") {
