@@ -51,6 +51,21 @@ bool is_valid_utf8(std::string_view bytes) {
   return true;
 }
 
+Utf8Census utf8_census(std::string_view bytes) {
+  Utf8Census census;
+  for (size_t i = 0; i < bytes.size();) {
+    size_t n = sequence_length(bytes, i);
+    if (n == 0) {
+      ++census.invalid;
+      ++i;
+    } else {
+      census.multibyte += n > 1;
+      i += n;
+    }
+  }
+  return census;
+}
+
 std::string repair_utf8(std::string_view bytes) {
   std::string out;
   out.reserve(bytes.size());

@@ -8,6 +8,14 @@ namespace loupe::analysis {
 
 bool is_valid_utf8(std::string_view bytes);
 
+// How much of `bytes` reads as UTF-8: well-formed multi-byte characters and bytes that start
+// no well-formed sequence.
+struct Utf8Census {
+  size_t multibyte = 0;
+  size_t invalid = 0;
+};
+Utf8Census utf8_census(std::string_view bytes);
+
 // Replaces every ill-formed sequence with U+FFFD, so the result is always valid UTF-8.
 std::string repair_utf8(std::string_view bytes);
 

@@ -31,6 +31,26 @@ TEST_CASE("ill-formed UTF-8 is detected and repaired") {
   }
 }
 
+TEST_CASE("the census counts well-formed multi-byte characters and stray bytes") {
+  struct Row {
+    std::string input;
+    size_t multibyte, invalid;
+  };
+  const Row rows[] = {
+      {"", 0, 0},
+      {"ascii only", 0, 0},
+      {"caf\xC3\xA9 na\xC3\xAFve", 2, 0},
+      {"caf\xE9 na\xEFve", 0, 2},
+      {"\xF0\x9F\x9A\x80 \xE2\x82", 1, 2},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.input);
+    loupe::analysis::Utf8Census census = loupe::analysis::utf8_census(row.input);
+    CHECK(census.multibyte == row.multibyte);
+    CHECK(census.invalid == row.invalid);
+  }
+}
+
 TEST_CASE("truncation never splits a character") {
   CHECK(truncate_utf8("h\xC3\xA9llo", 2) == "h");
   CHECK(truncate_utf8("h\xC3\xA9llo", 3) == "h\xC3\xA9");

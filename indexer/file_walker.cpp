@@ -31,32 +31,30 @@ std::vector<SourceFile> list_files(const Root& root, const fs::path& exclude,
     if (stat_file(root.given, file)) files.push_back(std::move(file));
     return files;
   }
-  std::error_code ec;
-  fs::recursive_directory_iterator it(root.given, fs::directory_options::skip_permission_denied,
-                                      ec);
-  if (ec) {
-    on_error(root.given.string() + ": " + ec.message());
-    return files;
-  }
-  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (ec) {
-      on_error(root.given.string() + ": " + ec.message());
-      break;
+  // One folder at a time rather than a recursive iterator, so that a folder that cannot be
+  // read is reported by name and the walk goes on with the others.
+  std::vector<fs::path> folders{root.given};
+  while (!folders.empty()) {
+    fs::path folder = std::move(folders.back());
+    folders.pop_back();
+    std::error_code ec;
+    fs::directory_iterator it(folder, ec);
+    for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+      const fs::directory_entry& entry = *it;
+      if (is_hidden(entry.path())) continue;
+      std::error_code type_ec;
+      // Symlinked folders are not followed: a link loop cannot trap the walk.
+      if (entry.is_directory(type_ec) && !entry.is_symlink(type_ec)) {
+        if (exclude.empty() || !fs::equivalent(entry.path(), exclude, type_ec))
+          folders.push_back(entry.path());
+        continue;
+      }
+      SourceFile file;
+      file.path = entry.path();
+      file.id = entry.path().lexically_relative(root.given).generic_string();
+      if (stat_file(entry.path(), file)) files.push_back(std::move(file));
     }
-    const fs::directory_entry& entry = *it;
-    if (is_hidden(entry.path())) {
-      if (entry.is_directory(ec)) it.disable_recursion_pending();
-      continue;
-    }
-    if (entry.is_directory(ec)) {
-      if (!exclude.empty() && fs::equivalent(entry.path(), exclude, ec))
-        it.disable_recursion_pending();
-      continue;
-    }
-    SourceFile file;
-    file.path = entry.path();
-    file.id = entry.path().lexically_relative(root.given).generic_string();
-    if (stat_file(entry.path(), file)) files.push_back(std::move(file));
+    if (ec) on_error(folder.string() + ": " + ec.message());
   }
   std::sort(files.begin(), files.end(),
             [](const SourceFile& a, const SourceFile& b) { return a.id < b.id; });

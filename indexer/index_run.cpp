@@ -50,22 +50,28 @@ class Run {
       : writer_(writer), progress_(progress), stats_(stats) {}
 
   // Decides from the index alone what a file needs; the reading and analysing it may need
-  // happens on a worker, and its result is applied here, in order.
-  void index_file(const SourceFile& file, const std::string& root) {
+  // happens on a worker, and its result is applied here, in order. `in_root` holds the documents
+  // already indexed from `root`. False when the id belongs to another root's file.
+  bool index_file(const SourceFile& file, const std::string& root,
+                  const std::unordered_set<Xapian::docid>& in_root) {
     std::optional<Format> format = format_for(file.path);
     if (!format) {
       std::string ext = file.path.extension().string();
       ++unsupported_[ext];
       ++stats_.skipped;
-      return;
+      return true;
     }
     std::optional<StoredDocument> previous = writer_.find(file.id);
+    bool moved = previous && in_root.count(previous->docid) == 0;
+    if (moved && taken_elsewhere(file, *previous, root)) return false;
     // Size and time first: a run over unchanged files reads no file at all.
     if (previous && previous->record.size == file.size &&
-        previous->record.modified_ns == file.modified_ns &&
-        previous->record.path == file.path.string()) {
+        previous->record.modified_ns == file.modified_ns) {
+      // The same file under another spelling of its root, or a root that moved: no new text.
+      if (moved || previous->record.path != file.path.string())
+        writer_.touch(*previous, file.modified_ns, file.path.string(), root);
       ++stats_.unchanged;
-      return;
+      return true;
     }
     // Started on the first file to read: a run with nothing to do pays for no threads.
     if (!workers_) workers_.emplace(worker_states(writer_.language()));
@@ -74,6 +80,7 @@ class Run {
         [job = FileJob{file, *format, root, std::move(previous)}](WorkerState& state) mutable {
           return prepare_file(std::move(job), state.builder, state.buffer);
         });
+    return true;
   }
 
   // Writes every file handed to the workers so far.
@@ -106,6 +113,26 @@ class Run {
   void mark_problem() { problems_ = true; }
 
  private:
+  // Ids are relative to their root, so two roots can hold the same one. The root that indexed it
+  // keeps it while its file is there, run after run, rather than the two replacing each other; a
+  // root whose file is gone (a folder moved or renamed) hands it over.
+  bool taken_elsewhere(const SourceFile& file, const StoredDocument& previous,
+                       const std::string& root) {
+    std::string owner = writer_.root_of(previous.docid);
+    if (owner.empty() || owner == root) return false;
+    std::error_code ec;
+    fs::path owner_file =
+        fs::is_directory(owner, ec) ? fs::path(owner) / previous.record.id : fs::path(owner);
+    // A root that is gone or no longer has the file, or the same file reached through another
+    // root (a file indexed alone, then its folder), hands the id over.
+    if (!fs::is_regular_file(owner_file, ec) || fs::equivalent(owner_file, file.path, ec))
+      return false;
+    progress_.note(file.path.string() + ": skipped, id " + file.id + " is taken by " +
+                   owner_file.string());
+    ++stats_.skipped;
+    return true;
+  }
+
   void apply(PreparedFile prepared) {
     const FileJob& job = prepared.job;
     stats_.bytes_read += prepared.bytes_read;
@@ -124,7 +151,7 @@ class Run {
         }
         return;
       case PreparedFile::Outcome::kTouched:
-        writer_.touch(*job.previous, job.file.modified_ns);
+        writer_.touch(*job.previous, job.file.modified_ns, job.file.path.string(), job.root);
         ++stats_.unchanged;
         return;
       case PreparedFile::Outcome::kIndex:
@@ -169,7 +196,16 @@ RunResult run_index(const IndexOptions& options, Progress& progress,
       missing = true;
       continue;
     }
-    roots.push_back({Root{given, fs::canonical(given, ec), fs::is_directory(status)}, {}, true});
+    fs::path canonical = fs::canonical(given, ec);
+    auto same = std::find_if(roots.begin(), roots.end(),
+                             [&](const RootFiles& r) { return r.root.canonical == canonical; });
+    // `docs docs/` or `docs $PWD/docs` is one folder: a second walk would find its files taken
+    // and count them twice.
+    if (same != roots.end()) {
+      progress.note(given + ": the same as " + same->root.given.string() + ", indexed once");
+      continue;
+    }
+    roots.push_back({Root{given, canonical, fs::is_directory(status)}, {}, true});
   }
   if (roots.empty()) {
     progress.note("nothing to index");
@@ -201,6 +237,7 @@ RunResult run_index(const IndexOptions& options, Progress& progress,
   try {
     for (RootFiles& r : roots) {
       std::string root_key = r.root.canonical.string();
+      std::unordered_set<Xapian::docid> in_root = writer->docids_from_root(root_key);
       std::unordered_set<std::string> seen;
       for (const SourceFile& file : r.files) {
         if (interrupted()) {
@@ -209,8 +246,7 @@ RunResult run_index(const IndexOptions& options, Progress& progress,
           return RunResult::kInterrupted;
         }
         progress.update(++done, total, stats.bytes_read);
-        // Ids are relative to their root, so two roots can hold the same one: the first wins,
-        // every run alike, rather than the two replacing each other run after run.
+        // Two roots of one run holding the same id: the first given keeps it.
         auto [owner, fresh] = claimed.emplace(file.id, r.root.given.string());
         if (!fresh && owner->second != r.root.given.string()) {
           progress.note(file.path.string() + ": skipped, id " + file.id + " is taken by " +
@@ -218,8 +254,7 @@ RunResult run_index(const IndexOptions& options, Progress& progress,
           ++stats.skipped;
           continue;
         }
-        seen.insert(file.id);
-        run.index_file(file, root_key);
+        if (run.index_file(file, root_key, in_root)) seen.insert(file.id);
       }
       run.drain();
       if (r.complete)

@@ -180,6 +180,58 @@ TEST_CASE("the same id under two roots: the first root keeps it, run after run")
   CHECK(has_term(db, "y.md", "cherries"));
 }
 
+TEST_CASE("one folder spelled several ways is one root: nothing is removed or counted twice") {
+  TempDir tmp;
+  write_file(tmp / "docs/a.txt", "alpha words\n");
+  write_file(tmp / "docs/sub/b.txt", "bravo words\n");
+  REQUIRE(index(tmp / "db", {(tmp / "docs").string()}).stats.added == 2);
+  const std::vector<std::vector<std::string>> spellings = {
+      {(tmp / "docs").string(), (tmp / "docs").string() + "/"},
+      {(tmp / "docs").string() + "//", (tmp / "docs/sub/..").string()},
+      {(tmp / "docs/./").string()},
+  };
+  for (const auto& paths : spellings) {
+    CAPTURE(paths.front());
+    Outcome run = index(tmp / "db", paths);
+    CHECK(run.result == RunResult::kDone);
+    CHECK(run.stats.unchanged == 2);
+    CHECK(run.stats.added + run.stats.updated + run.stats.removed + run.stats.skipped == 0);
+  }
+  CHECK(Xapian::Database((tmp / "db").string()).get_doccount() == 2);
+}
+
+TEST_CASE("a root keeps its ids across runs while its files exist, then hands them over") {
+  TempDir tmp;
+  write_file(tmp / "a/x.md", "# From A\n\napples\n");
+  write_file(tmp / "b/x.md", "# From B\n\nbananas\n");
+  REQUIRE(index(tmp / "db", {(tmp / "a").string()}).stats.added == 1);
+  Outcome other = index(tmp / "db", {(tmp / "b").string()});
+  CHECK(other.stats.skipped == 1);
+  CHECK(other.stats.updated == 0);
+  CHECK(has_term(Xapian::Database((tmp / "db").string()), "x.md", "apples"));
+  // The folder moved: the new place takes the id over, and its own runs now remove what goes.
+  fs::rename(tmp / "a", tmp / "moved");
+  Outcome moved = index(tmp / "db", {(tmp / "moved").string()});
+  CHECK(moved.stats.unchanged == 1);
+  fs::remove(tmp / "moved/x.md");
+  CHECK(index(tmp / "db", {(tmp / "moved").string()}).stats.removed == 1);
+  CHECK(Xapian::Database((tmp / "db").string()).get_doccount() == 0);
+}
+
+TEST_CASE("a file indexed alone, then with its folder, belongs to the folder") {
+  TempDir tmp;
+  write_file(tmp / "sf/a.txt", "wombat single\n");
+  write_file(tmp / "sf/b.txt", "other file\n");
+  REQUIRE(index(tmp / "db", {(tmp / "sf/a.txt").string()}).stats.added == 1);
+  Outcome folder = index(tmp / "db", {(tmp / "sf").string()});
+  CHECK(folder.stats.added == 1);
+  CHECK(folder.stats.unchanged == 1);
+  CHECK(folder.stats.skipped == 0);
+  fs::remove(tmp / "sf/a.txt");
+  CHECK(index(tmp / "db", {(tmp / "sf").string()}).stats.removed == 1);
+  CHECK(Xapian::Database((tmp / "db").string()).get_termfreq("wombat") == 0);
+}
+
 TEST_CASE("binary files are skipped, broken UTF-8 is indexed") {
   TempDir tmp;
   fs::path docs = tmp / "docs";
@@ -270,6 +322,14 @@ TEST_CASE("loupe-index names the path or flag that is wrong") {
   CHECK(not_dir.output.find("--db " + (tmp / "file").string() + ": not a directory") !=
         std::string::npos);
 
+  write_file(tmp / "mydocs/notes.txt", "somebody's documents");
+  auto foreign = run_command({program, "--db", (tmp / "mydocs").string(), (tmp / "docs").string()});
+  CHECK(foreign.exit_code == 2);
+  CHECK(foreign.output.find("--db " + (tmp / "mydocs").string() + ": a folder with other files") !=
+        std::string::npos);
+  CHECK(fs::exists(tmp / "mydocs/notes.txt"));
+  CHECK_FALSE(fs::exists(tmp / "mydocs/iamglass"));
+
   auto no_args = run_command({program});
   CHECK(no_args.exit_code != 0);
   CHECK(no_args.output.find("--db") != std::string::npos);
@@ -288,6 +348,20 @@ TEST_CASE("loupe-index names the path or flag that is wrong") {
   auto fine = run_command({program, "--db", (tmp / "db").string(), (tmp / "docs").string()});
   CHECK(fine.exit_code == 0);
   CHECK(fine.output.find("unchanged 1") != std::string::npos);
+}
+
+TEST_CASE("an unreadable folder is reported and its documents are kept") {
+  if (geteuid() == 0) return;  // root reads everything; the check needs an ordinary user
+  TempDir tmp;
+  write_file(tmp / "docs/ok.txt", "readable words");
+  write_file(tmp / "docs/locked/in.txt", "inner words");
+  REQUIRE(index(tmp / "db", {(tmp / "docs").string()}).stats.added == 2);
+  chmod((tmp / "docs/locked").c_str(), 0);
+  Outcome run = index(tmp / "db", {(tmp / "docs").string()});
+  chmod((tmp / "docs/locked").c_str(), 0755);
+  CHECK(run.result == RunResult::kPartial);
+  CHECK(run.stats.removed == 0);
+  CHECK(has_term(Xapian::Database((tmp / "db").string()), "locked/in.txt", "inner"));
 }
 
 TEST_CASE("unreadable files are reported and keep their previous version") {

@@ -1,6 +1,10 @@
 #include "indexer/index_writer.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "analysis/analyzer.h"
 #include "db/schema.h"
@@ -9,17 +13,38 @@
 namespace loupe::indexer {
 namespace {
 
+// A folder that holds files but no Xapian database is somebody's documents: writing an index
+// there would mix the two (and the walk would leave that folder out).
+bool foreign_folder(const std::filesystem::path& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(path / "iamglass", ec) || fs::exists(path / "iamchert", ec) ||
+      fs::exists(path / "iamhoney", ec))
+    return false;
+  fs::directory_iterator it(path, ec);
+  return !ec && it != fs::directory_iterator();
+}
+
 Xapian::WritableDatabase open_database(const std::filesystem::path& path) {
   std::error_code ec;
-  if (std::filesystem::exists(path, ec) && !std::filesystem::is_directory(path, ec))
+  bool exists = std::filesystem::exists(path, ec);
+  if (exists && !std::filesystem::is_directory(path, ec))
     throw DatabaseError("--db " + path.string() + ": not a directory");
+  if (exists && ::access(path.c_str(), R_OK | W_OK | X_OK) != 0)
+    throw DatabaseError("--db " + path.string() + ": " + std::strerror(errno));
+  if (exists && foreign_folder(path))
+    throw DatabaseError("--db " + path.string() +
+                        ": a folder with other files and no Loupe index; give a new or empty "
+                        "folder for the index");
   try {
     return Xapian::WritableDatabase(path.string(), Xapian::DB_CREATE_OR_OPEN);
   } catch (const Xapian::DatabaseLockError&) {
     throw DatabaseError("--db " + path.string() +
                         ": locked by another writer (is another loupe-index running?)");
   } catch (const Xapian::DatabaseError& e) {
-    throw DatabaseError("--db " + path.string() + ": " + e.get_msg());
+    const char* reason = e.get_error_string();
+    throw DatabaseError("--db " + path.string() + ": " + e.get_msg() +
+                        (reason != nullptr ? std::string(" (") + reason + ")" : std::string()));
   }
 }
 
@@ -67,6 +92,23 @@ std::vector<StoredDocument> IndexWriter::documents_from_root(const std::string& 
   return out;
 }
 
+std::unordered_set<Xapian::docid> IndexWriter::docids_from_root(const std::string& root) const {
+  std::unordered_set<Xapian::docid> out;
+  std::string term = db::boolean_term(db::Field::kRoot, root);
+  for (auto it = db_.postlist_begin(term); it != db_.postlist_end(term); ++it) out.insert(*it);
+  return out;
+}
+
+std::string IndexWriter::root_of(Xapian::docid docid) const {
+  const std::string prefix(db::prefix(db::Field::kRoot));
+  Xapian::TermIterator it = db_.termlist_begin(docid);
+  it.skip_to(prefix);
+  if (it == db_.termlist_end(docid) || (*it).rfind(prefix, 0) != 0) return {};
+  std::string value = (*it).substr(prefix.size());
+  if (!value.empty() && value[0] == ':') value.erase(0, 1);
+  return value;
+}
+
 void IndexWriter::put(const Xapian::Document& doc, const db::DocumentRecord& record,
                       const std::string& text, const std::optional<StoredDocument>& previous) {
   // The caller looked the id up already: no second lookup by term.
@@ -77,11 +119,18 @@ void IndexWriter::put(const Xapian::Document& doc, const db::DocumentRecord& rec
   db::write_text(db_, record.id, text, previous ? previous->record.text_bytes : 0);
 }
 
-void IndexWriter::touch(const StoredDocument& stored, int64_t modified_ns) {
+void IndexWriter::touch(const StoredDocument& stored, int64_t modified_ns, const std::string& path,
+                        const std::string& root) {
   db::DocumentRecord record = stored.record;
   record.modified_ns = modified_ns;
   record.modified = modified_ns / 1000000000;
+  record.path = path;
   Xapian::Document doc = db_.get_document(stored.docid);
+  std::string old_root = root_of(stored.docid);
+  if (old_root != root) {
+    if (!old_root.empty()) doc.remove_term(db::boolean_term(db::Field::kRoot, old_root));
+    doc.add_boolean_term(db::boolean_term(db::Field::kRoot, root));
+  }
   db::store_record(doc, record);
   doc.add_value(db::kModifiedSlot,
                 Xapian::sortable_serialise(static_cast<double>(record.modified)));

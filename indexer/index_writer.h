@@ -7,6 +7,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "db/document_record.h"
@@ -33,13 +34,18 @@ class IndexWriter {
 
   std::optional<StoredDocument> find(const std::string& id) const;
   std::vector<StoredDocument> documents_from_root(const std::string& root) const;
+  std::unordered_set<Xapian::docid> docids_from_root(const std::string& root) const;
+  // The canonical root a document was indexed from ("" if it has none).
+  std::string root_of(Xapian::docid docid) const;
 
   // Adds `doc` (built by a DocumentBuilder for `record`), replacing `previous`, and stores the
   // text that snippets are cut from.
   void put(const Xapian::Document& doc, const db::DocumentRecord& record, const std::string& text,
            const std::optional<StoredDocument>& previous);
-  // The content is unchanged but the file was touched: record the new time only.
-  void touch(const StoredDocument& stored, int64_t modified_ns);
+  // The content is unchanged but the file was touched, or found under another spelling or root:
+  // record the new time, path and root without analysing the text again.
+  void touch(const StoredDocument& stored, int64_t modified_ns, const std::string& path,
+             const std::string& root);
   void remove(const StoredDocument& stored);
 
   // Makes every change visible to readers at once; until then they see the previous state.

@@ -159,6 +159,11 @@ TEST_CASE("any encoding becomes valid UTF-8, binary is recognised") {
        "caf\xC3\xA9 cr\xC3\xA8me br\xC3\xBBl\xC3\xA9"
        "e, na\xC3\xAFve r\xC3\xA9sum\xC3\xA9"},
       {std::string("\xFF\xFEh\0i\0", 6), "hi"},
+      // UTF-8 with one stray Latin-1 byte stays UTF-8: only the stray byte is replaced.
+      {"Cr\xC3\xA8me br\xC3\xBBl\xC3\xA9"
+       "e d\xC3\xA9j\xC3\xA0 vu \xE9 end",
+       "Cr\xC3\xA8me br\xC3\xBBl\xC3\xA9"
+       "e d\xC3\xA9j\xC3\xA0 vu \xEF\xBF\xBD end"},
   };
   for (const Row& row : rows) {
     CAPTURE(row.input);

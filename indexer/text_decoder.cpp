@@ -71,6 +71,12 @@ std::string decode_text(std::string_view bytes) {
     return analysis::repair_utf8(convert(bytes.substr(2), "UTF-16LE"));
   if (starts_with(bytes, "\xFE\xFF"))
     return analysis::repair_utf8(convert(bytes.substr(2), "UTF-16BE"));
+  // UTF-8 with a stray byte or two (a pasted Latin-1 character, a cut-off file) is still UTF-8:
+  // ICU's detector would rank a legacy charset first and garble every accented letter. In
+  // legacy text, bytes that happen to form valid multi-byte UTF-8 are rare.
+  analysis::Utf8Census census = analysis::utf8_census(bytes);
+  if (census.multibyte > 0 && census.multibyte >= census.invalid)
+    return analysis::repair_utf8(bytes);
   std::string charset = detect_charset(bytes);
   if (charset.empty()) return analysis::repair_utf8(bytes);
   return analysis::repair_utf8(convert(bytes, charset.c_str()));
