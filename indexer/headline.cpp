@@ -29,24 +29,61 @@ size_t count_words(std::string_view line) {
   return words;
 }
 
-bool is_navigation(const std::string& lower) {
-  static const std::array<std::string_view, 16> kPhrases = {"skip to content",
-                                                            "skip to main content",
-                                                            "skip to navigation",
-                                                            "jump to content",
-                                                            "toggle navigation",
-                                                            "main menu",
-                                                            "menu",
-                                                            "search",
-                                                            "home",
-                                                            "share",
-                                                            "subscribe",
-                                                            "sign in",
-                                                            "log in",
-                                                            "advertisement",
-                                                            "close",
-                                                            "back to top"};
-  return std::find(kPhrases.begin(), kPhrases.end(), lower) != kPhrases.end();
+// Without the brackets and punctuation that scrapers leave around links: "[Skip to content]".
+std::string_view strip_decoration(std::string_view lower) {
+  auto decoration = [](char c) { return std::string_view("[](){}<>*_#:|.,;!-\"'").find(c) !=
+                                        std::string_view::npos ||
+                                        c == ' '; };
+  while (!lower.empty() && decoration(lower.front())) lower.remove_prefix(1);
+  while (!lower.empty() && decoration(lower.back())) lower.remove_suffix(1);
+  return lower;
+}
+
+bool is_navigation(const std::string& lower, size_t words) {
+  // Whole lines.
+  static const std::array<std::string_view, 27> kLines = {
+      "menu",      "main menu", "search",   "home",        "share",     "subscribe",
+      "sign in",   "sign up",   "log in",   "login",       "register",  "advertisement",
+      "close",     "back to top", "print",  "email",       "tweet",     "facebook",
+      "twitter",   "linkedin",  "copy link", "comments",   "sponsored", "supported by",
+      "listen",    "save",      "follow"};
+  // Starts of short lines: "Skip to main content", "Share on X", "Listen to this article".
+  static const std::array<std::string_view, 12> kStarts = {
+      "skip to",     "jump to",        "toggle navigation", "share on",  "share this",
+      "listen to",   "follow us",      "sign up for",       "subscribe to", "advertisement",
+      "open in app", "cookie"};
+  constexpr size_t kMaxNavigationWords = 6;
+  std::string_view bare = strip_decoration(lower);
+  if (std::find(kLines.begin(), kLines.end(), bare) != kLines.end()) return true;
+  if (words > kMaxNavigationWords) return false;
+  return std::any_of(kStarts.begin(), kStarts.end(),
+                     [&](std::string_view s) { return bare.substr(0, s.size()) == s; });
+}
+
+// "Home > News > Science", "Tech › AI", "Science | Space": short pieces between separators.
+bool is_breadcrumb(std::string_view line) {
+  constexpr size_t kMaxPieceWords = 3;
+  static const std::array<std::string_view, 5> kSeparators = {
+      " > ", " | ", " / ", " \xE2\x80\xBA ", " \xC2\xBB "};  // > | / › »
+  size_t pieces = 1;
+  size_t start = 0;
+  while (start <= line.size()) {
+    size_t next = std::string_view::npos;
+    size_t width = 0;
+    for (std::string_view sep : kSeparators) {
+      size_t at = line.find(sep, start);
+      if (at < next) {
+        next = at;
+        width = sep.size();
+      }
+    }
+    std::string_view piece = line.substr(start, next == std::string_view::npos ? next : next - start);
+    if (count_words(piece) > kMaxPieceWords) return false;
+    if (next == std::string_view::npos) break;
+    ++pieces;
+    start = next + width;
+  }
+  return pieces >= 2;
 }
 
 bool starts_with_marker(std::string_view line) {
@@ -57,21 +94,45 @@ bool starts_with_marker(std::string_view line) {
   return false;
 }
 
+bool is_date_or_reading_time(const std::string& lower, size_t words);
+
 bool is_byline(const std::string& lower, size_t words) {
-  static const std::regex kByline(R"(^(by|written by|posted by|author:|photo:|image:|credit:)\s)");
-  return words <= 8 && std::regex_search(lower, kByline);
+  constexpr size_t kMaxBylineWords = 8;
+  constexpr size_t kMaxStampedBylineWords = 16;  // "By Jane Doe | Updated March 3, 2024, 10:00"
+  static const std::regex kByline(
+      R"(^(by|written by|posted by|reported by|author:|authors:|photo:|photos:|image:|credit:)\s)");
+  static const std::regex kRole(
+      R"(,\s*((senior|staff|contributing|chief|special|guest)\s+)?(writer|reporter|editor|correspondent|contributor|columnist)s?$)");
+  if (std::regex_search(lower, kByline))
+    return words <= kMaxBylineWords ||
+           (words <= kMaxStampedBylineWords && is_date_or_reading_time(lower, words / 2));
+  return words <= kMaxBylineWords && std::regex_search(lower, kRole);
 }
 
 bool is_date_or_reading_time(const std::string& lower, size_t words) {
+  constexpr size_t kMaxDateWords = 10;
+  constexpr size_t kMaxTimeWords = 6;
   static const std::regex kMonthDate(
-      R"(\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b)");
-  static const std::regex kNumericDate(R"(\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b)");
-  static const std::regex kReadingTime(R"(^\d+\s*(min|mins|minute|minutes)\b)");
-  static const std::regex kStamp(R"(^(updated|published|last updated|posted)\b)");
+      R"(\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(st|nd|rd|th)?\b|\b\d{1,2}(st|nd|rd|th)?\s+(of\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b)");
+  static const std::regex kNumericDate(R"(\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b)");
+  static const std::regex kReadingTime(
+      R"(^\d+\s*(-\s*)?(min|mins|minute|minutes)\b|reading time|\b\d+\s*(-\s*)?(min|mins|minute|minutes)\s+(read|listen)\b)");
+  static const std::regex kStamp(R"(^(updated|published|last updated|posted|modified)\b)");
+  static const std::regex kClockOrAgo(
+      R"(^\d{1,2}:\d{2}\b|\b\d{1,2}(:\d{2})?\s*(am|pm|a\.m\.|p\.m\.)(\s|$)|\b(\d+|an?|one)\s+(second|minute|hour|day|week|month|year)s?\s+ago\b|^(yesterday|today|just now)\b)");
+  static const std::regex kWeekday(R"(^(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(day|sday|nesday|rsday|urday)?\b)");
   if (std::regex_search(lower, kReadingTime) || std::regex_search(lower, kStamp)) return true;
-  return words <= 10 &&
+  if (words <= kMaxTimeWords &&
+      (std::regex_search(lower, kClockOrAgo) || std::regex_search(lower, kWeekday)))
+    return true;
+  return words <= kMaxDateWords &&
          (std::regex_search(lower, kMonthDate) || std::regex_search(lower, kNumericDate) ||
           lower.find(" min read") != std::string::npos);
+}
+
+// A line that ends a sentence reads as body text, not as a title.
+bool ends_sentence(std::string_view line) {
+  return !line.empty() && std::string_view(".!?;").find(line.back()) != std::string_view::npos;
 }
 
 bool has_letters(std::string_view line) {
@@ -110,7 +171,8 @@ std::string collapse_whitespace(std::string_view text) {
 std::string find_headline(std::string_view text) {
   std::string fallback;
   // A short first line ("Release notes") is a headline when body text follows it; a run of
-  // short lines ("DS", "LDS Team") is page furniture.
+  // short lines ("DS", "LDS Team"), or one followed by furniture or by a line that reads as a
+  // title ("Technology", then a byline, then the headline), is a section label.
   std::string short_first_line;
   size_t scanned = 0;
   size_t start = 0;
@@ -123,9 +185,11 @@ std::string find_headline(std::string_view text) {
     ++scanned;
     std::string lower = analysis::ascii_lower(line);
     size_t words = count_words(line);
-    if (is_navigation(lower) || starts_with_marker(line) || is_byline(lower, words) ||
-        is_date_or_reading_time(lower, words))
+    if (is_navigation(lower, words) || starts_with_marker(line) || is_breadcrumb(line) ||
+        is_byline(lower, words) || is_date_or_reading_time(lower, words)) {
+      short_first_line.clear();
       continue;
+    }
     bool first = fallback.empty();
     if (first) fallback = shorten(line);
     if (words < kMinHeadlineWords) {
@@ -135,8 +199,10 @@ std::string find_headline(std::string_view text) {
         short_first_line.clear();
       continue;
     }
-    if (!short_first_line.empty()) return short_first_line;
-    if (words <= kMaxHeadlineWords && line.size() <= kMaxHeadlineBytes) return line;
+    bool headline_sized = words <= kMaxHeadlineWords && line.size() <= kMaxHeadlineBytes;
+    if (!short_first_line.empty() && (!headline_sized || ends_sentence(line)))
+      return short_first_line;
+    if (headline_sized) return line;
     // A paragraph of body text: the article has started, and no headline came before it.
     if (words > kMaxHeadlineWords) break;
   }

@@ -3,16 +3,14 @@
 // Indexing wants words, not a document tree: a scanner that knows tags, comments, raw-text
 // elements (script, style), character references and which elements are invisible or break lines
 // reads a page several times faster than a full parser (libxml2's took 40% of indexing time,
-// gumbo's more than the rest of indexing together). Named character references come from
-// libxml2's HTML entity table.
-#include <libxml/HTMLparser.h>
-
+// gumbo's more than the rest of indexing together).
 #include <algorithm>
 #include <array>
 #include <cstring>
 #include <string>
 #include <vector>
 
+#include "indexer/char_reference.h"
 #include "indexer/document_reader.h"
 #include "indexer/headline.h"
 
@@ -66,70 +64,6 @@ bool is_space(char c) {
 }
 char lower(char c) {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
-// Decodes the character reference at text[at] ('&'); appends its value and returns its length,
-// or 0 when it is not one (the '&' is then literal).
-size_t decode_reference(std::string_view text, size_t at, std::string& out) {
-  size_t i = at + 1;
-  if (i < text.size() && text[i] == '#') {
-    ++i;
-    bool hex = i < text.size() && (text[i] == 'x' || text[i] == 'X');
-    if (hex) ++i;
-    uint32_t cp = 0;
-    size_t digits = 0;
-    for (; i < text.size() && digits < 8; ++i, ++digits) {
-      char c = text[i];
-      int value = c >= '0' && c <= '9'          ? c - '0'
-                  : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
-                  : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                                : -1;
-      if (value < 0) break;
-      cp = cp * (hex ? 16 : 10) + static_cast<uint32_t>(value);
-    }
-    if (digits == 0) return 0;
-    if (i < text.size() && text[i] == ';') ++i;
-    append_utf8(out, cp);
-    return i - at;
-  }
-  char name[33];
-  size_t length = 0;
-  while (i < text.size() && length < 32 &&
-         (is_letter(text[i]) || (text[i] >= '0' && text[i] <= '9')))
-    name[length++] = text[i++];
-  if (length == 0) return 0;
-  name[length] = '\0';
-  uint32_t cp = 0;
-  if (std::strcmp(name, "apos") == 0) {
-    cp = '\'';  // HTML5 and XML, not in HTML 4's table
-  } else if (const htmlEntityDesc* entity =
-                 htmlEntityLookup(reinterpret_cast<const xmlChar*>(name))) {
-    cp = entity->value;
-  } else {
-    return 0;
-  }
-  if (i < text.size() && text[i] == ';') ++i;
-  append_utf8(out, cp);
-  return i - at;
 }
 
 // What a reader sees: text with white space collapsed as a browser renders it, line breaks
@@ -365,17 +299,30 @@ class HtmlScanner {
 
 }  // namespace
 
+namespace {
+
+std::string trimmed(std::string text) {
+  size_t first = text.find_first_not_of(" \n");
+  size_t last = text.find_last_not_of(" \n");
+  return first == std::string::npos ? std::string() : text.substr(first, last - first + 1);
+}
+
+}  // namespace
+
 ExtractedDocument read_html(std::string_view utf8) {
   TextCollector collector;
   HtmlScanner(utf8, collector).run();
   ExtractedDocument doc;
   doc.title = collector.title();
-  doc.text = collector.take_text();
-  size_t first = doc.text.find_first_not_of(" \n");
-  size_t last = doc.text.find_last_not_of(" \n");
-  doc.text = first == std::string::npos ? std::string() : doc.text.substr(first, last - first + 1);
+  doc.text = trimmed(collector.take_text());
   if (doc.title.empty()) doc.title = find_headline(doc.text);
   return doc;
+}
+
+std::string html_fragment_text(std::string_view utf8) {
+  TextCollector collector;
+  HtmlScanner(utf8, collector).run();
+  return trimmed(collector.take_text());
 }
 
 }  // namespace loupe::indexer

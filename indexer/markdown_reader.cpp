@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "indexer/char_reference.h"
 #include "indexer/document_reader.h"
 #include "indexer/headline.h"
 
@@ -15,7 +16,24 @@ struct MarkdownText {
   std::string first_heading;
   std::string heading;  // text of the heading being read
   int heading_level = 0;
+  std::string html;  // raw HTML met since the last text: its text, not its tags, is indexed
 };
+
+void append(MarkdownText& md, std::string_view piece) {
+  md.text += piece;
+  if (md.heading_level > 0) md.heading += piece;
+}
+
+// Raw HTML comes in pieces (a tag, then the text, then a tag, or a whole <div> block): read
+// together, its visible text is what a reader of the rendered page sees.
+void flush_html(MarkdownText& md) {
+  if (md.html.empty()) return;
+  std::string text = html_fragment_text(md.html);
+  md.html.clear();
+  if (text.empty()) return;
+  bool block_start = md.text.empty() || md.text.back() == '\n';
+  append(md, block_start ? text : " " + text);
+}
 
 void newline(std::string& text) {
   while (!text.empty() && text.back() == ' ') text.pop_back();
@@ -24,6 +42,7 @@ void newline(std::string& text) {
 
 int enter_block(MD_BLOCKTYPE type, void* detail, void* userdata) {
   auto* md = static_cast<MarkdownText*>(userdata);
+  flush_html(*md);
   if (type == MD_BLOCK_H) {
     md->heading_level = static_cast<int>(static_cast<MD_BLOCK_H_DETAIL*>(detail)->level);
     md->heading.clear();
@@ -35,6 +54,7 @@ int enter_block(MD_BLOCKTYPE type, void* detail, void* userdata) {
 
 int leave_block(MD_BLOCKTYPE type, void*, void* userdata) {
   auto* md = static_cast<MarkdownText*>(userdata);
+  flush_html(*md);
   if (type == MD_BLOCK_H) {
     std::string heading = collapse_whitespace(md->heading);
     if (md->first_h1.empty() && md->heading_level == 1) md->first_h1 = heading;
@@ -52,24 +72,20 @@ int no_span(MD_SPANTYPE, void*, void*) {
   return 0;
 }
 
-std::string_view decode_entity(std::string_view entity) {
-  if (entity == "&amp;") return "&";
-  if (entity == "&lt;") return "<";
-  if (entity == "&gt;") return ">";
-  if (entity == "&quot;") return "\"";
-  if (entity == "&apos;" || entity == "&#39;") return "'";
-  if (entity == "&nbsp;") return " ";
-  return " ";  // other entities are symbols, not words
-}
-
 int on_text(MD_TEXTTYPE type, const MD_CHAR* text, MD_SIZE size, void* userdata) {
   auto* md = static_cast<MarkdownText*>(userdata);
   std::string_view piece(text, size);
+  if (type == MD_TEXT_HTML) {
+    md->html += piece;
+    return 0;
+  }
+  flush_html(*md);
+  std::string decoded;
   switch (type) {
-    case MD_TEXT_HTML:
-      return 0;  // inline markup is not text
     case MD_TEXT_ENTITY:
-      piece = decode_entity(piece);
+      // md4c has checked it is a reference; one the table lacks stays as written.
+      if (decode_reference(piece, 0, decoded) == 0) decoded = piece;
+      piece = decoded;
       break;
     case MD_TEXT_BR:
       piece = "\n";
@@ -83,8 +99,7 @@ int on_text(MD_TEXTTYPE type, const MD_CHAR* text, MD_SIZE size, void* userdata)
     default:
       break;
   }
-  md->text += piece;
-  if (md->heading_level > 0) md->heading += piece;
+  append(*md, piece);
   return 0;
 }
 

@@ -34,6 +34,29 @@ TEST_CASE("a plain text's headline skips the page furniture above it") {
       {"First line is the headline\nSecond line", "First line is the headline"},
       {"Release notes\n\nThis version fixes three bugs and adds a flag.\n", "Release notes"},
       {"DS\nLDS Team\nThe actual headline is here\n", "The actual headline is here"},
+      {"Skip to content\nTechnology\nBy Jane Doe\nMarch 3, 2024 \xC2\xB7 5 min read\nNew Chip "
+       "Doubles Battery Life\nThe body of the article starts here and goes on for a while.",
+       "New Chip Doubles Battery Life"},
+      {"Skip to main content\nWorld News\nUpdated 2 hours ago\nFloods Displace Thousands in the "
+       "Valley\nbody",
+       "Floods Displace Thousands in the Valley"},
+      {"Opinion\nWhy Cities Should Plant More Trees\nShade cools streets, and it costs little.",
+       "Why Cities Should Plant More Trees"},
+      {"Home > News > Science\nComet Seen From Three Continents\nbody", "Comet Seen From Three "
+       "Continents"},
+      {"Home \xE2\x80\xBA Tech \xE2\x80\xBA AI\nA Model That Reads Maps\nbody",
+       "A Model That Reads Maps"},
+      {"Science | Space\nJane Doe, Staff Writer\nTelescope Finds a Watery World\nbody",
+       "Telescope Finds a Watery World"},
+      {"[Skip to content]\nListen to this article\nShare on Twitter\nReading time: 5 minutes\n"
+       "Markets Rally on Rate Cut Hopes\nbody",
+       "Markets Rally on Rate Cut Hopes"},
+      {"ADVERTISEMENT\nSupported by\nEstimated reading time: 7 min\n3 hours ago\nThe Quiet "
+       "Return of Vinyl Records\nbody",
+       "The Quiet Return of Vinyl Records"},
+      {"10:30 AM ET\nMonday 3rd March 2024\n5-min read\nBy Jane Doe | Updated March 3, 2024, "
+       "10:00 AM EST\nStorm Closes Schools Across the State\nbody",
+       "Storm Closes Schools Across the State"},
       // No line reads as a headline: the start of the first one stands in.
       {"Hi\n", "Hi"},
       {"", ""},
@@ -126,6 +149,13 @@ TEST_CASE("Markdown: the text, not the markup") {
       {"Text with <span>inline html</span> &amp; entity\n", "Text with inline html & entity",
        "Text with inline html & entity"},
       {"| a | b |\n|---|---|\n| 1 | 2 |\n", "a b", "a b\n1 2"},
+      // Character references are characters; raw HTML keeps its text, drops tags and scripts.
+      {"caf&eacute; don&rsquo;t &#233;t&#233; don&#x2019;t &bogus;\n", "caf\xC3\xA9 don\xE2\x80\x99t "
+       "\xC3\xA9t\xC3\xA9 don\xE2\x80\x99t &bogus;",
+       "caf\xC3\xA9 don\xE2\x80\x99t \xC3\xA9t\xC3\xA9 don\xE2\x80\x99t &bogus;"},
+      {"Intro line here\n\n<div class=\"x\">\nInside the <b>div</b> block\n</div>\n\n"
+       "<script>alert(1)</script>\n\nAfter",
+       "Intro line here", "Intro line here\nInside the div block\nAfter"},
   };
   for (const MdRow& row : rows) {
     CAPTURE(row.markdown);
