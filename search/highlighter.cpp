@@ -1,6 +1,7 @@
 #include "search/highlighter.h"
 
 #include <algorithm>
+#include <map>
 
 namespace loupe::search {
 
@@ -38,6 +39,8 @@ std::string escape_html(std::string_view text) {
 Highlighter::Highlighter(const QueryTerms& terms, analysis::Analyzer& analyzer)
     : terms_(terms), analyzer_(analyzer), known_(terms.exact.begin(), terms.exact.end()) {
   initials_filter_ = analyzer.stems_keep_first_letter();
+  for (const std::vector<std::string>& phrase : terms.phrases)
+    phrase_vocabulary_.insert(phrase.begin(), phrase.end());
   for (const std::string& stem : terms.stems)
     if (!stem.empty()) stem_initials_.set(static_cast<unsigned char>(stem[0]));
 }
@@ -57,13 +60,43 @@ bool Highlighter::matches(const std::string& term, bool stemmable) {
 std::vector<MarkedToken> Highlighter::tokens(std::string_view text, uint32_t first_position,
                                              analysis::PositionWindow window) {
   std::vector<MarkedToken> out;
+  // Words of a phrase, by position, to check where the phrases really are.
+  std::map<uint32_t, std::pair<size_t, std::string>> phrase_words;
+  bool phrases = !terms_.phrase_only.empty();
   analyzer_.analyze(
       text, first_position,
       [&](const analysis::Token& t) {
-        out.push_back({t.begin, t.end, t.position, t.joined, matches(t.term, t.stemmable)});
+        bool match = matches(t.term, t.stemmable);
+        if (phrases && match && !t.joined && phrase_vocabulary_.count(t.term) != 0)
+          phrase_words.emplace(t.position, std::make_pair(out.size(), t.term));
+        out.push_back({t.begin, t.end, t.position, t.joined, match});
       },
       window);
+  if (phrases) keep_phrase_matches(out, phrase_words);
   return out;
+}
+
+// A word searched only as part of a phrase ("the" in "the ferret") is a match only where the
+// whole phrase is.
+void Highlighter::keep_phrase_matches(
+    std::vector<MarkedToken>& tokens,
+    const std::map<uint32_t, std::pair<size_t, std::string>>& words) const {
+  std::vector<bool> in_phrase(tokens.size(), false);
+  for (const auto& [position, word] : words) {
+    for (const std::vector<std::string>& phrase : terms_.phrases) {
+      bool whole = true;
+      for (size_t k = 0; k < phrase.size() && whole; ++k) {
+        auto at = words.find(position + static_cast<uint32_t>(k));
+        whole = at != words.end() && at->second.second == phrase[k];
+      }
+      if (!whole) continue;
+      for (size_t k = 0; k < phrase.size(); ++k)
+        in_phrase[words.at(position + static_cast<uint32_t>(k)).first] = true;
+    }
+  }
+  for (const auto& [position, word] : words)
+    if (!in_phrase[word.first] && terms_.phrase_only.count(word.second) != 0)
+      tokens[word.first].match = false;
 }
 
 std::string Highlighter::render(std::string_view text, size_t begin, size_t end,

@@ -3,6 +3,7 @@
 
 #include <bitset>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -53,8 +54,12 @@ class Highlighter {
   const QueryTerms& terms() const { return terms_; }
 
  private:
+  void keep_phrase_matches(std::vector<MarkedToken>& tokens,
+                           const std::map<uint32_t, std::pair<size_t, std::string>>& words) const;
+
   const QueryTerms& terms_;
   analysis::Analyzer& analyzer_;
+  std::unordered_set<std::string> phrase_vocabulary_;  // every word of every phrase
   std::unordered_set<std::string> known_;
   // First bytes of the query's stems, when the language's stemmer keeps a word's first letter:
   // a word starting otherwise cannot share a stem, and skips the stemmer.

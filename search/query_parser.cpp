@@ -6,12 +6,20 @@
 
 #include "analysis/utf8.h"
 #include "db/schema.h"
+#include "search/term_expansion.h"
 
 namespace loupe::search {
 namespace {
 
 // Wildcards expand to at most this many of their most frequent completions.
 constexpr Xapian::termcount kMaxWildcardExpansion = 100;
+// Completions of a wildcard inside a phrase ("e-ma*") that the highlighter looks for.
+constexpr size_t kMaxMarkedCompletions = 16;
+// Written forms of one stem that NEAR looks for (positions live on words, not stems).
+constexpr size_t kMaxNearForms = 64;
+// A quoted phrase also matches with two neighbouring words written as one ("e mail" finds
+// "email"): one variant per neighbouring pair, for phrases up to this long.
+constexpr size_t kMaxJoinablePhraseWords = 4;
 constexpr unsigned kDefaultNearWindow = 10;
 constexpr unsigned kMaxNearWindow = 100;
 
@@ -117,17 +125,28 @@ std::vector<Lexeme> lex(std::string_view q) {
   return out;
 }
 
-// A subquery in its two readings (see ParsedQuery), plus the single positional term it stands
-// for when it is one word, which NEAR needs.
+// The one word a subquery stands for, which NEAR places: built only when NEAR asks, since it
+// reads the term list.
+struct Positional {
+  std::string prefix;
+  std::string term;
+  bool stemmable = false;
+  bool wildcard = false;
+};
+
+// A subquery in its two readings (see ParsedQuery).
 struct Built {
   Xapian::Query strict;
   Xapian::Query loose;
-  std::optional<Xapian::Query> positional;
+  std::optional<Positional> positional;
+  // A group of nothing but exclusions, "(NOT b)": what it excludes, so that beside other words
+  // it narrows them instead of adding every other document.
+  std::optional<Xapian::Query> only_excluded;
   bool empty() const { return strict.empty(); }
 };
 
 Built same(const Xapian::Query& q) {
-  return Built{q, q, std::nullopt};
+  return Built{q, q, std::nullopt, std::nullopt};
 }
 
 Xapian::Query combine(Xapian::Query::op op, const std::vector<Xapian::Query>& parts) {
@@ -145,8 +164,8 @@ struct AnalysedWord {
 
 class Parser {
  public:
-  Parser(std::string_view query, analysis::Analyzer& analyzer)
-      : lexemes_(lex(query)), analyzer_(analyzer) {}
+  Parser(std::string_view query, analysis::Analyzer& analyzer, const Xapian::Database& db)
+      : lexemes_(lex(query)), analyzer_(analyzer), db_(db) {}
 
   ParsedQuery parse() {
     Built top = parse_sequence(/*top=*/true, /*negated=*/false);
@@ -154,6 +173,8 @@ class Parser {
     out.strict = top.strict;
     out.loose = top.loose;
     out.tiered = tiered_;
+    for (const std::string& t : phrase_words_)
+      if (standalone_.count(t) == 0) terms_.phrase_only.insert(t);
     out.terms = std::move(terms_);
     return out;
   }
@@ -187,14 +208,17 @@ class Parser {
       }
       Built item = parse_or(negated != excluded);
       if (item.empty()) continue;
-      if (excluded)
+      if (item.only_excluded && !excluded)
+        must_not.push_back(same(*item.only_excluded));
+      else if (excluded)
         must_not.push_back(std::move(item));
       else if (modifier == '+')
         must.push_back(std::move(item));
       else
         should.push_back(std::move(item));
     }
-    if (should.size() > 1) tiered_ = true;
+    // "a b" and "+a b": documents with every word first, then those with some (with a).
+    if (should.size() > 1 || (!should.empty() && !must.empty())) tiered_ = true;
     return combine_sequence(should, must, must_not);
   }
 
@@ -222,12 +246,12 @@ class Parser {
           Xapian::Query(Xapian::Query::OP_AND_MAYBE, combine(Xapian::Query::OP_AND, must_loose),
                         combine(Xapian::Query::OP_OR, should_loose));
     if (!excluded.empty()) {
+      Xapian::Query not_these = combine(Xapian::Query::OP_OR, excluded);
       if (out.strict.empty()) {
         // Only exclusions: everything but them.
         out.strict = out.loose = Xapian::Query::MatchAll;
-        out.positional.reset();
+        out.only_excluded = not_these;
       }
-      Xapian::Query not_these = combine(Xapian::Query::OP_OR, excluded);
       out.strict = Xapian::Query(Xapian::Query::OP_AND_NOT, out.strict, not_these);
       out.loose = Xapian::Query(Xapian::Query::OP_AND_NOT, out.loose, not_these);
       out.positional.reset();
@@ -254,9 +278,9 @@ class Parser {
         Built right = parse_near(!negated);
         if (right.empty()) continue;
         if (left.empty()) left = same(Xapian::Query::MatchAll);
-        left =
-            Built{Xapian::Query(Xapian::Query::OP_AND_NOT, left.strict, right.strict),
-                  Xapian::Query(Xapian::Query::OP_AND_NOT, left.loose, right.strict), std::nullopt};
+        left = Built{Xapian::Query(Xapian::Query::OP_AND_NOT, left.strict, right.strict),
+                     Xapian::Query(Xapian::Query::OP_AND_NOT, left.loose, right.strict),
+                     std::nullopt, std::nullopt};
       } else {
         left = join(Xapian::Query::OP_AND, left, parse_near(negated));
       }
@@ -273,7 +297,8 @@ class Parser {
       advance();
       Built right = parse_primary(negated);
       if (left.positional && right.positional) {
-        std::vector<Xapian::Query> operands{*left.positional, *right.positional};
+        std::vector<Xapian::Query> operands{positional_query(*left.positional),
+                                            positional_query(*right.positional)};
         Xapian::Query near(Xapian::Query::OP_NEAR, operands.begin(), operands.end(), window + 1);
         left = same(near);
       } else {
@@ -307,7 +332,19 @@ class Parser {
     if (a.empty()) return b;
     if (b.empty()) return a;
     return Built{Xapian::Query(op, a.strict, b.strict), Xapian::Query(op, a.loose, b.loose),
-                 std::nullopt};
+                 std::nullopt, std::nullopt};
+  }
+
+  // The written forms that put a word at a position: a stem's words, a wildcard's most frequent
+  // completions (Xapian's NEAR takes terms, or an OR of terms, only).
+  Xapian::Query positional_query(const Positional& p) {
+    std::string exact = p.prefix + p.term;
+    if (p.wildcard) return any_term(frequent_completions(db_, exact, kMaxWildcardExpansion), exact);
+    std::string stem = p.stemmable ? analyzer_.stem(p.term) : std::string();
+    if (stem.empty()) return Xapian::Query(exact);
+    std::vector<std::string> forms = words_with_stem(db_, analyzer_, p.prefix, stem, kMaxNearForms);
+    if (std::find(forms.begin(), forms.end(), exact) == forms.end()) forms.push_back(exact);
+    return any_term(forms, exact);
   }
 
   AnalysedWord analyse(const std::string& text) {
@@ -336,7 +373,10 @@ class Parser {
   // One word in the index's terms: its stem when stemming applies, the exact term otherwise.
   Xapian::Query term_query(const std::string& prefix, const std::string& term, bool stemmable,
                            bool exact, bool negated) {
-    if (!negated) terms_.exact.insert(term);
+    if (!negated) {
+      terms_.exact.insert(term);
+      standalone_.insert(term);
+    }
     if (!exact && stemmable) {
       std::string stem = analyzer_.stem(term);
       if (!stem.empty()) {
@@ -351,9 +391,13 @@ class Parser {
                              bool negated) {
     std::vector<Xapian::Query> subs;
     for (const std::string& t : terms) {
-      if (!negated) terms_.exact.insert(t);
+      if (!negated) {
+        terms_.exact.insert(t);
+        phrase_words_.insert(t);
+      }
       subs.emplace_back(prefix + t);
     }
+    if (!negated) terms_.phrases.push_back(terms);
     return Xapian::Query(Xapian::Query::OP_PHRASE, subs.begin(), subs.end(),
                          static_cast<Xapian::termcount>(subs.size()));
   }
@@ -388,30 +432,51 @@ class Parser {
       return phrase_query(prefix, terms, negated);
     };
     Built out = same(variant(w.parts, w.stemmable.front()));
-    if (w.parts.size() == 1 && !phrase) out.positional = Xapian::Query(prefix + w.parts.front());
+    if (w.parts.size() == 1 && !phrase)
+      out.positional = Positional{prefix, w.parts.front(), w.stemmable.front(), false};
+    std::vector<Xapian::Query> forms{out.strict};
     if (!w.compounds.empty()) {
-      Xapian::Query either(Xapian::Query::OP_OR, out.strict, variant(joined, w.joined_stemmable));
-      out = same(either);
+      forms.push_back(variant(joined, w.joined_stemmable));
+    } else if (phrase && w.parts.size() >= 2 && w.parts.size() <= kMaxJoinablePhraseWords) {
+      for (size_t i = 0; i + 1 < w.parts.size(); ++i) {
+        std::vector<std::string> pair_joined(w.parts.begin(), w.parts.begin() + i);
+        pair_joined.push_back(w.parts[i] + w.parts[i + 1]);
+        pair_joined.insert(pair_joined.end(), w.parts.begin() + i + 2, w.parts.end());
+        forms.push_back(variant(pair_joined, false));
+      }
     }
+    if (forms.size() > 1)
+      out = same(Xapian::Query(Xapian::Query::OP_OR, forms.begin(), forms.end()));
     return out;
   }
 
   Built wildcard(const std::string& prefix, const AnalysedWord& w, bool negated) {
     const std::string& last = w.parts.back();
-    if (!negated) terms_.prefixes.push_back(last);
+    if (!negated && w.parts.size() == 1) terms_.prefixes.push_back(last);
     Xapian::Query expansion(Xapian::Query::OP_WILDCARD, prefix + last, kMaxWildcardExpansion,
                             Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
     if (w.parts.size() == 1) {
       Built out = same(expansion);
-      out.positional = expansion;
+      out.positional = Positional{prefix, last, false, true};
       return out;
     }
+    // "e-ma*": the phrase of the parts, the last one any of its completions. Each completion
+    // makes a phrase to mark, so that "e-mail" is marked and "mattered" is not.
+    std::vector<std::string> completions =
+        frequent_completions(db_, prefix + last, kMaxWildcardExpansion);
     std::vector<Xapian::Query> subs;
-    for (size_t i = 0; i + 1 < w.parts.size(); ++i) {
-      if (!negated) terms_.exact.insert(w.parts[i]);
-      subs.emplace_back(prefix + w.parts[i]);
+    for (size_t i = 0; i + 1 < w.parts.size(); ++i) subs.emplace_back(prefix + w.parts[i]);
+    subs.push_back(any_term(completions, prefix + last));
+    if (!negated) {
+      std::vector<std::string> phrase(w.parts.begin(), w.parts.end() - 1);
+      for (size_t i = 0; i < completions.size() && i < kMaxMarkedCompletions; ++i) {
+        phrase.push_back(completions[i].substr(prefix.size()));
+        terms_.exact.insert(phrase.begin(), phrase.end());
+        phrase_words_.insert(phrase.begin(), phrase.end());
+        terms_.phrases.push_back(phrase);
+        phrase.pop_back();
+      }
     }
-    subs.push_back(expansion);
     return same(Xapian::Query(Xapian::Query::OP_PHRASE, subs.begin(), subs.end(),
                               static_cast<Xapian::termcount>(subs.size())));
   }
@@ -419,14 +484,18 @@ class Parser {
   std::vector<Lexeme> lexemes_;
   size_t pos_ = 0;
   analysis::Analyzer& analyzer_;
+  const Xapian::Database& db_;
   QueryTerms terms_;
+  std::set<std::string> standalone_;    // words searched on their own
+  std::set<std::string> phrase_words_;  // words searched inside a phrase
   bool tiered_ = false;
 };
 
 }  // namespace
 
-ParsedQuery parse_query(std::string_view query, analysis::Analyzer& analyzer) {
-  return Parser(query, analyzer).parse();
+ParsedQuery parse_query(std::string_view query, analysis::Analyzer& analyzer,
+                        const Xapian::Database& db) {
+  return Parser(query, analyzer, db).parse();
 }
 
 }  // namespace loupe::search

@@ -18,6 +18,10 @@ struct QueryTerms {
   std::set<std::string> exact;        // analysed words, as the index holds them unprefixed
   std::set<std::string> stems;        // stems (without "Z") of words that match in any form
   std::vector<std::string> prefixes;  // analysed prefixes of wildcard words
+  // Phrases (as analysed words), and the words of `exact` searched only inside them: those match
+  // in a text only where the whole phrase is.
+  std::vector<std::vector<std::string>> phrases;
+  std::set<std::string> phrase_only;
   bool empty() const { return exact.empty() && stems.empty() && prefixes.empty(); }
 };
 
@@ -31,7 +35,9 @@ struct ParsedQuery {
 };
 
 // Never throws on user input: unbalanced quotes and parentheses or stray operators are read
-// leniently. The analyzer must be the one the index was built with (same language).
-ParsedQuery parse_query(std::string_view query, analysis::Analyzer& analyzer);
+// leniently. The analyzer must be the one the index was built with (same language); `db` gives
+// the words behind a wildcard or a stem where a phrase or NEAR needs them.
+ParsedQuery parse_query(std::string_view query, analysis::Analyzer& analyzer,
+                        const Xapian::Database& db);
 
 }  // namespace loupe::search

@@ -151,6 +151,113 @@ TEST_CASE("query syntax: phrases, boolean operators, prefixes, fields") {
   }
 }
 
+namespace {
+
+// Documents for the operators Xapian cannot run as written (wildcards in phrases and NEAR, stems
+// in NEAR), for required-plus-optional words and for phrase-only marks.
+class OperatorFixture {
+ public:
+  OperatorFixture() {
+    auto docs = dir_ / "docs";
+    write_file(docs / "n1.txt",
+               "Friends\nThe ferret and the mongoose are friends. Send an e-mail to the well-known "
+               "keeper. The keeper mattered.\n");
+    write_file(docs / "n2.txt", "Alone\nA single ferret lived alone.\n");
+    write_file(docs / "n3.txt",
+               "City\nThe dog was running fast. New York is big. Something new happened in old "
+               "York.\n");
+    write_file(docs / "n4.txt", "Scale\nPretraining at scale needs an email address.\n");
+    loupe::indexer::Progress quiet(stderr, false);
+    loupe::indexer::IndexStats stats;
+    loupe::indexer::run_index(
+        {dir_ / "db", "", {docs.string()}}, quiet, [] { return false; }, stats);
+    searcher_ = std::make_unique<Searcher>((dir_ / "db").string());
+  }
+  Searcher& searcher() { return *searcher_; }
+
+ private:
+  TempDir dir_;
+  std::unique_ptr<Searcher> searcher_;
+};
+
+OperatorFixture& operators() {
+  static OperatorFixture f;
+  return f;
+}
+
+std::set<std::string> id_set(const loupe::search::SearchResults& results) {
+  std::set<std::string> out;
+  for (const auto& hit : results.hits) out.insert(hit.id);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("wildcards and stems inside phrases and NEAR, required words, excluding groups") {
+  struct SetRow {
+    std::string query;
+    std::set<std::string> expected;
+  };
+  const SetRow rows[] = {
+      {"e-ma*", {"n1.txt"}},
+      {"well-kn*", {"n1.txt"}},
+      {"ferret NEAR mongo*", {"n1.txt"}},
+      {"fer* NEAR mongoose", {"n1.txt"}},
+      {"run NEAR dog", {"n3.txt"}},
+      {"dogs NEAR running", {"n3.txt"}},
+      {"+ferret mongoose", {"n1.txt", "n2.txt"}},
+      {"ferret (NOT mongoose)", {"n2.txt"}},
+      {"ferret (-mongoose)", {"n2.txt"}},
+      {"ferret AND (NOT mongoose)", {"n2.txt"}},
+      {"\"e mail\"", {"n1.txt", "n4.txt"}},
+      {"\"pre training\"", {"n4.txt"}},
+      {"\"pre training at\"", {"n4.txt"}},
+      {"zz* NEAR ferret", {}},
+  };
+  for (const SetRow& row : rows) {
+    CAPTURE(row.query);
+    auto results = operators().searcher().search(row.query, 1, 10);
+    CHECK(id_set(results) == row.expected);
+    CHECK(results.total == row.expected.size());
+  }
+  // The required word's documents all come, those with the optional one first.
+  CHECK(ids(operators().searcher().search("+ferret mongoose", 1, 10)) == "n1.txt n2.txt");
+}
+
+TEST_CASE("words searched as part of a phrase are marked only where the phrase is") {
+  struct MarkRow {
+    std::string query;
+    std::string id;
+    std::vector<std::string> marked;
+    std::vector<std::string> unmarked;
+  };
+  const MarkRow rows[] = {
+      {"\"new york\"",
+       "n3.txt",
+       {"<mark>New</mark> <mark>York</mark> is"},
+       {"<mark>new</mark>", "old <mark>York"}},
+      {"\"the ferret\"",
+       "n1.txt",
+       {"<mark>The</mark> <mark>ferret</mark>"},
+       {"<mark>the</mark> mongoose", "<mark>the</mark> well"}},
+      {"e-ma*", "n1.txt", {"<mark>e</mark>-<mark>mail</mark>"}, {"<mark>mattered"}},
+      {"mongoose \"the ferret\"",
+       "n1.txt",
+       {"<mark>mongoose</mark>"},
+       {"<mark>the</mark> mongoose"}},
+  };
+  for (const MarkRow& row : rows) {
+    CAPTURE(row.query);
+    auto results = operators().searcher().search(row.query, 1, 10);
+    REQUIRE(!results.hits.empty());
+    CHECK(results.hits[0].id == row.id);
+    const std::string& snippet = results.hits[0].snippet;
+    CAPTURE(snippet);
+    for (const std::string& mark : row.marked) CHECK(snippet.find(mark) != std::string::npos);
+    for (const std::string& mark : row.unmarked) CHECK(snippet.find(mark) == std::string::npos);
+  }
+}
+
 TEST_CASE("documents with every word come first, title matches rank higher") {
   // Both words: e.html; one word only: d.md, even though it says "penguin" three times.
   CHECK(ids(fixture().searcher().search("penguins walrus", 1, 10)) == "e.html d.md");
@@ -311,6 +418,37 @@ TEST_CASE("a snippet from a long document is a short passage around the match") 
   std::string plain = strip_tags(snippet);
   CHECK(std::regex_search(plain, std::regex("^\xE2\x80\xA6 [A-Za-z0-9]")));
   CHECK(std::regex_search(plain, std::regex("[A-Za-z0-9.] \xE2\x80\xA6$")));
+}
+
+TEST_CASE("a match near the end, or in CJK text, still gets a full-length snippet") {
+  TempDir tmp;
+  std::string filler;
+  for (int i = 0; filler.size() < 20000; ++i)
+    filler += "ordinary filler sentence number " + std::to_string(i) + ". ";
+  write_file(tmp / "docs/end.txt", "Ending\n" + filler + "And at last the zeppelin lands.");
+  std::string cjk;
+  for (int i = 0; i < 200; ++i)
+    cjk +=
+        "\xE6\x88\x91\xE5\x96\x9C\xE6\xAC\xA2\xE5\x8C\x97\xE4\xBA\xAC\xE3\x80\x82";  // 我喜欢北京。
+  write_file(tmp / "docs/cjk.txt", "CJK\n" + cjk + "\xE4\xB8\x8A\xE6\xB5\xB7" + cjk);  // 上海
+  loupe::indexer::Progress quiet(stderr, false);
+  loupe::indexer::IndexStats stats;
+  loupe::indexer::run_index(
+      {tmp / "db", "", {(tmp / "docs").string()}}, quiet, [] { return false; }, stats);
+  Searcher searcher((tmp / "db").string());
+  const Row rows[] = {{"zeppelin", "end.txt"}, {"\xE4\xB8\x8A\xE6\xB5\xB7", "cjk.txt"}};
+  for (const Row& row : rows) {
+    CAPTURE(row.query);
+    auto results = searcher.search(row.query, 1, 10);
+    REQUIRE(results.hits.size() == 1);
+    CHECK(results.hits[0].id == row.expected);
+    const std::string& snippet = results.hits[0].snippet;
+    CAPTURE(snippet);
+    CHECK(snippet.find("<mark>") != std::string::npos);
+    size_t chars = loupe::analysis::count_chars(strip_tags(snippet));
+    CHECK(chars >= 180);
+    CHECK(chars <= loupe::search::kSnippetChars + 4);
+  }
 }
 
 TEST_CASE("the document view marks every match in the whole text") {

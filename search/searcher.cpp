@@ -1,5 +1,7 @@
 #include "search/searcher.h"
 
+#include <cstdio>
+
 #include "db/document_record.h"
 #include "db/schema.h"
 #include "db/text_store.h"
@@ -25,6 +27,12 @@ void Searcher::open() {
     opened_ = true;
   } catch (const Xapian::DatabaseOpeningError&) {
     db_ = Xapian::Database();  // not there yet: an empty index until it is
+    opened_ = false;
+  } catch (const Xapian::Error& e) {
+    // Damaged or half-copied: serve an empty index and try again at the next refresh.
+    std::fprintf(stderr, "loupe-server: cannot read %s: %s\n", path_.c_str(),
+                 e.get_description().c_str());
+    db_ = Xapian::Database();
     opened_ = false;
   }
 }
@@ -93,7 +101,7 @@ uint64_t Searcher::document_count() {
 SearchResults Searcher::search(const std::string& query, unsigned page, unsigned per_page) {
   return with_retry([&] {
     SearchResults results;
-    ParsedQuery parsed = parse_query(query, *analyzer_);
+    ParsedQuery parsed = parse_query(query, *analyzer_, db_);
     if (parsed.strict.empty() || !opened_) return results;
     Xapian::doccount offset = (page - 1) * per_page;
 
@@ -152,7 +160,7 @@ std::optional<DocumentView> Searcher::document(const std::string& id, const std:
     DocumentView view;
     view.text = db::read_text(db_, record);
     if (!query.empty()) {
-      ParsedQuery parsed = parse_query(query, *analyzer_);
+      ParsedQuery parsed = parse_query(query, *analyzer_, db_);
       Highlighter highlighter(parsed.terms, *analyzer_);
       view.html = highlighter.mark_all(view.text, &view.matches);
     }

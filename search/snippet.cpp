@@ -5,23 +5,26 @@
 
 #include "analysis/utf8.h"
 #include "db/text_store.h"
+#include "search/term_expansion.h"
 
 namespace loupe::search {
 namespace {
 
 // Matches closer than this many words count as one cluster.
 constexpr uint32_t kWindowWords = 20;
-// Words of context shown before the first match, within this many bytes.
+// Words of context shown before the first match, within this many characters.
 constexpr uint32_t kLeadWords = 6;
-constexpr size_t kLeadBytes = 60;
-// Words analysed after the first match: more than a passage of kSnippetChars usually holds
-// (when it does not, the passage is merely shorter).
+constexpr size_t kLeadChars = 60;
+// Words analysed after the first match: more than a passage of kSnippetChars usually holds.
 constexpr uint32_t kTrailWords = 50;
+// A passage shorter than this (a match near the end of the text, or CJK words, which are
+// short) is built again from a wider window, reaching further back and forward.
+constexpr size_t kMinSnippetChars = kSnippetChars * 3 / 4;
+constexpr uint32_t kWideWords = 4 * kTrailWords;
 // Occurrences of one word considered per document: a word that frequent is everywhere, and the
 // first ones place the passage as well as the rest would.
 constexpr size_t kMaxPositionsPerTerm = 500;
-// Completions of one stem or prefix looked up per query.
-constexpr size_t kMaxScannedTerms = 2000;
+// Words of one stem looked up per query.
 constexpr size_t kMaxExpansions = 64;
 // Each completion costs a position lookup per hit.
 constexpr size_t kMaxWildcardCompletions = 16;
@@ -109,53 +112,39 @@ SnippetPlan plan_snippets(const Xapian::Database& db, Highlighter& highlighter) 
   // share the stem: Snowball stems begin with all but the last letter or so of the word.
   for (const std::string& stem : terms.stems) {
     unsigned id = concept_of("Z" + stem);
-    std::string scan = stem.size() > 3 ? stem.substr(0, stem.size() - 1) : stem;
-    size_t scanned = 0, expansions = 0;
-    for (auto it = db.allterms_begin(scan);
-         it != db.allterms_end(scan) && scanned < kMaxScannedTerms && expansions < kMaxExpansions;
-         ++it, ++scanned) {
-      const std::string& word = *it;
-      if (analyzer.stem(word) == stem) {
-        add(word, id);
-        highlighter.add_known_match(word);
-        ++expansions;
-      }
+    for (const std::string& word : words_with_stem(db, analyzer, "", stem, kMaxExpansions)) {
+      add(word, id);
+      highlighter.add_known_match(word);
     }
   }
   // A wildcard's most frequent completions: the ones its query mostly matched.
   for (const std::string& prefix : terms.prefixes) {
     unsigned id = concept_of("*" + prefix);
-    std::vector<std::pair<Xapian::doccount, std::string>> completions;
-    for (auto it = db.allterms_begin(prefix);
-         it != db.allterms_end(prefix) && completions.size() < kMaxScannedTerms; ++it)
-      completions.emplace_back(it.get_termfreq(), *it);
-    size_t keep = std::min(completions.size(), kMaxWildcardCompletions);
-    std::partial_sort(completions.begin(), completions.begin() + static_cast<ptrdiff_t>(keep),
-                      completions.end(),
-                      [](const auto& a, const auto& b) { return a.first > b.first; });
-    for (size_t i = 0; i < keep; ++i) add(completions[i].second, id);
+    for (const std::string& word : frequent_completions(db, prefix, kMaxWildcardCompletions))
+      add(word, id);
   }
   plan.concepts = static_cast<unsigned>(concept_ids.size());
   return plan;
 }
 
-std::string make_snippet(const Xapian::Database& db, Xapian::docid docid,
-                         const db::DocumentRecord& record, const SnippetPlan& plan,
-                         Highlighter& highlighter) {
-  if (record.checkpoint_offsets.empty()) return {};
-  std::vector<Match> matches;
-  for (const SnippetPlan::Term& t : plan.terms) {
-    size_t taken = 0;
-    for (auto it = db.positionlist_begin(docid, t.term);
-         it != db.positionlist_end(docid, t.term) && taken < kMaxPositionsPerTerm; ++it, ++taken)
-      matches.push_back({*it, t.concept_id});
-  }
-  uint32_t target =
-      matches.empty() ? record.checkpoint_positions.front() : best_window(matches, plan.concepts);
+namespace {
 
+struct Passage {
+  std::string html;
+  size_t chars = 0;
+  bool cut_before = false;
+  bool cut_after = false;
+};
+
+// The passage around position `target`: up to `lead_words` (within `lead_chars`) before it, and
+// as much after it as kSnippetChars allows, analysing at most `trail_words` after it.
+Passage build_passage(const Xapian::Database& db, const db::DocumentRecord& record, uint32_t target,
+                      uint32_t lead_words, size_t lead_chars, uint32_t trail_words,
+                      Highlighter& highlighter) {
+  Passage passage;
   // Read from the checkpoint before the lead words to the one after the longest passage.
-  analysis::PositionWindow window{target > kLeadWords ? target - kLeadWords : 0,
-                                  target + kTrailWords};
+  analysis::PositionWindow window{target > lead_words ? target - lead_words : 0,
+                                  target + trail_words};
   const auto& positions = record.checkpoint_positions;
   size_t first = db::checkpoint_for_position(record, window.from);
   auto after = std::upper_bound(positions.begin(), positions.end(), window.to);
@@ -168,22 +157,29 @@ std::string make_snippet(const Xapian::Database& db, Xapian::docid docid,
   std::vector<MarkedToken> tokens = highlighter.tokens(text, positions[first], window);
   auto at = std::find_if(tokens.begin(), tokens.end(),
                          [&](const MarkedToken& t) { return !t.joined && t.position >= target; });
-  if (tokens.empty()) return {};
+  if (tokens.empty()) return passage;
 
   // A little context before the first match.
   size_t index = at == tokens.end() ? 0 : static_cast<size_t>(at - tokens.begin());
-  size_t match_begin = tokens[index].begin;
-  for (size_t lead = 0; index > 0 && lead < kLeadWords;) {
+  size_t chars_before = 0;
+  for (size_t lead = 0; index > 0 && lead < lead_words;) {
     size_t prev = index - 1;
     if (tokens[prev].joined) {
       index = prev;
       continue;
     }
-    if (match_begin - tokens[prev].begin > kLeadBytes) break;
+    std::string_view step(text.data() + tokens[prev].begin,
+                          tokens[index].begin - tokens[prev].begin);
+    if (tokens[prev].begin > tokens[index].begin) step = {};
+    chars_before += analysis::count_chars(step);
+    if (chars_before > lead_chars) break;
     index = prev;
     ++lead;
   }
   while (index > 0 && tokens[index].joined) --index;
+  // Never start inside a compound ("mail" of "e-mail"): start where its joined form does.
+  for (size_t k = index; k-- > 0 && tokens[k].end >= tokens[index].begin;)
+    if (tokens[k].joined && tokens[k].begin < tokens[index].begin) index = k;
   size_t begin = tokens[index].begin;
   size_t end = begin;
   size_t last = index;
@@ -198,12 +194,42 @@ std::string make_snippet(const Xapian::Database& db, Xapian::docid docid,
   }
   begin = extend_over_punctuation(text, begin, end, kOpening, /*backward=*/true);
   end = extend_over_punctuation(text, end, text.size(), kClosing, /*backward=*/false);
-  bool cut_before = tokens[index].position > positions.front();
-  bool cut_after = last + 1 < tokens.size() || more_text || tokens.back().position >= window.to;
+  passage.cut_before = tokens[index].position > positions.front();
+  passage.cut_after = last + 1 < tokens.size() || more_text || tokens.back().position >= window.to;
+  passage.chars = chars;
+  passage.html = Highlighter::render(text, begin, end, tokens, /*flatten=*/true);
+  return passage;
+}
+
+}  // namespace
+
+std::string make_snippet(const Xapian::Database& db, Xapian::docid docid,
+                         const db::DocumentRecord& record, const SnippetPlan& plan,
+                         Highlighter& highlighter) {
+  if (record.checkpoint_offsets.empty()) return {};
+  std::vector<Match> matches;
+  for (const SnippetPlan::Term& t : plan.terms) {
+    size_t taken = 0;
+    for (auto it = db.positionlist_begin(docid, t.term);
+         it != db.positionlist_end(docid, t.term) && taken < kMaxPositionsPerTerm; ++it, ++taken)
+      matches.push_back({*it, t.concept_id});
+  }
+  uint32_t target =
+      matches.empty() ? record.checkpoint_positions.front() : best_window(matches, plan.concepts);
+  Passage passage =
+      build_passage(db, record, target, kLeadWords, kLeadChars, kTrailWords, highlighter);
+  if (passage.chars < kMinSnippetChars && (passage.cut_before || passage.cut_after)) {
+    // Near the end of the text, the room left goes before the match; with short words (CJK),
+    // more words are read after it.
+    uint32_t lead = passage.cut_after ? kLeadWords : kWideWords;
+    size_t lead_chars = passage.cut_after ? kLeadChars : kSnippetChars - passage.chars;
+    Passage wider = build_passage(db, record, target, lead, lead_chars, kWideWords, highlighter);
+    if (wider.chars > passage.chars) passage = std::move(wider);
+  }
   std::string out;
-  if (cut_before) out += "\xE2\x80\xA6 ";
-  out += Highlighter::render(text, begin, end, tokens, /*flatten=*/true);
-  if (cut_after) out += " \xE2\x80\xA6";
+  if (passage.cut_before) out += "\xE2\x80\xA6 ";
+  out += passage.html;
+  if (passage.cut_after) out += " \xE2\x80\xA6";
   return out;
 }
 

@@ -106,7 +106,8 @@ void document(search::SearcherPool& pool, const httplib::Request& req, httplib::
 void add_api_routes(Router& router, search::SearcherPool& pool, bool key_required) {
   router.add("GET", "/api/search",
              [&pool](const auto& req, auto& res, const auto&) { search(pool, req, res); });
-  router.add("GET", "/api/documents/(.+)",
+  // [^] rather than '.': ids may hold any character, a newline too.
+  router.add("GET", "/api/documents/([^]+)",
              [&pool](const auto& req, auto& res, const std::smatch& m) {
                document(pool, req, res, m[1].str());
              });

@@ -4,7 +4,11 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
+#include <optional>
+
+#include <xapian.h>
 
 #include "server/api.h"
 #include "server/responses.h"
@@ -14,7 +18,9 @@ namespace loupe::server {
 namespace {
 
 constexpr size_t kMaxBodyBytes = 64 * 1024;  // the API takes no bodies; the page posts nothing
-constexpr time_t kKeepAliveSeconds = 5;
+// Stopping waits for idle keep-alive connections to time out (cpp-httplib 0.11 cannot wake
+// them), so this bounds how long SIGTERM takes; a client reconnects cheaply after it.
+constexpr time_t kKeepAliveSeconds = 2;
 constexpr size_t kKeepAliveRequests = 10000;
 constexpr time_t kReadTimeoutSeconds = 10;
 constexpr size_t kInitialThreads = 8;
@@ -51,6 +57,34 @@ HttpServer::HttpServer(const ServerConfig& config, search::SearcherPool& searche
   http_.set_keep_alive_max_count(kKeepAliveRequests);
   http_.set_read_timeout(kReadTimeoutSeconds);
   http_.set_payload_max_length(kMaxBodyBytes);
+  // cpp-httplib sets SO_REUSEPORT, which lets a second server bind the same port and take half
+  // its requests; SO_REUSEADDR alone still allows a quick restart.
+  http_.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
+  // Runs before cpp-httplib reads a body: its own limit covers Content-Length bodies only, so a
+  // chunked one would otherwise be read into memory whole.
+  http_.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    std::optional<Error> error;
+    if (req.method != "GET" && req.method != "HEAD") {
+      res.set_header("Allow", "GET, HEAD");
+      error = Error::kMethodNotAllowed;
+    } else if (req.has_header("Transfer-Encoding") ||
+               std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) >
+                   kMaxBodyBytes) {
+      error = Error::kPayloadTooLarge;
+    }
+    if (!error) return httplib::Server::HandlerResponse::Unhandled;
+    // The body was not read: the connection cannot carry another request.
+    res.set_header("Connection", "close");
+    send_error(res, *error,
+               *error == Error::kMethodNotAllowed
+                   ? req.method + " is not allowed; the API and the page answer GET and HEAD"
+                   : std::string("the API takes no request bodies"));
+    log_request(req, res.status, 0);
+    return httplib::Server::HandlerResponse::Handled;
+  });
 
   auto handler = [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); };
   for (auto add : {&httplib::Server::Get, &httplib::Server::Put, &httplib::Server::Patch,
@@ -66,6 +100,8 @@ HttpServer::HttpServer(const ServerConfig& config, search::SearcherPool& searche
       std::rethrow_exception(ep);
     } catch (const std::exception& e) {
       what = e.what();
+    } catch (const Xapian::Error& e) {
+      what = e.get_description();
     } catch (...) {
     }
     std::fprintf(stderr, "error: %s %s: %s\n", req.method.c_str(), req.path.c_str(), what.c_str());
