@@ -1,6 +1,7 @@
 #include "analysis/analyzer.h"
 
 #include "analysis/ascii_words.h"
+#include "analysis/utf8.h"
 
 #include <unicode/brkiter.h>
 #include <unicode/normalizer2.h>
@@ -161,8 +162,15 @@ Analyzer::Analyzer(const std::string& language) : language_(language), impl_(new
 
 Analyzer::~Analyzer() = default;
 
-void Analyzer::check_language(const std::string& language) {
-  if (language != "none") make_stemmer(language);
+std::string Analyzer::canonical_language(const std::string& language) {
+  std::string lower = ascii_lower(language);
+  if (lower == "none") return lower;
+  // "Xapian::Stem(english)", whichever of its names or codes made it.
+  std::string description = make_stemmer(lower).get_description();
+  size_t open = description.find('(');
+  size_t close = description.rfind(')');
+  if (open == std::string::npos || close == std::string::npos || close <= open) return lower;
+  return description.substr(open + 1, close - open - 1);
 }
 
 std::string Analyzer::normalize(std::string_view word) const {

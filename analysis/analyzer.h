@@ -40,8 +40,9 @@ class Analyzer {
   // Throws std::invalid_argument for an unknown language.
   explicit Analyzer(const std::string& language = "english");
   ~Analyzer();
-  // Throws std::invalid_argument, as the constructor would, without building an analyzer.
-  static void check_language(const std::string& language);
+  // The language's Snowball name ("English", "en" -> "english"; "none"), checked without building
+  // an analyzer. Throws std::invalid_argument, as the constructor would.
+  static std::string canonical_language(const std::string& language);
   Analyzer(const Analyzer&) = delete;
   Analyzer& operator=(const Analyzer&) = delete;
 

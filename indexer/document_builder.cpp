@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "analysis/utf8.h"
 #include "db/schema.h"
 #include "db/text_store.h"
 
@@ -49,8 +50,11 @@ Xapian::Document DocumentBuilder::build(db::DocumentRecord& record,
                                         const ExtractedDocument& extracted,
                                         const std::string& root) {
   Xapian::Document doc;
-  record.title = extracted.title;
-  add_title(doc, extracted.title);
+  // A file with no words of its own (empty, only a picture's markup) is still called something.
+  record.title = !extracted.title.empty()
+                     ? extracted.title
+                     : analysis::repair_utf8(std::filesystem::path(record.id).stem().string());
+  add_title(doc, record.title);
   add_body(doc, extracted.text, record);
   std::string ext = std::filesystem::path(record.id).extension().string();
   if (!ext.empty()) ext.erase(0, 1);

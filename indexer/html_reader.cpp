@@ -81,7 +81,10 @@ class TextCollector {
     head_open_ = head_open_ || name == "head";
     if (skips) ++skip_depth_;
     if (skip_depth_ > 0) return;
-    if (name == "h1") ++h1_depth_;
+    if (int level = heading_level(name); level > 0 && heading_open_ == 0) {
+      heading_open_ = level;
+      heading_text_.clear();
+    }
     if (name == "pre") ++pre_depth_;
     if (block) newline();
   }
@@ -102,8 +105,15 @@ class TextCollector {
         continue;
       }
       if (skip_depth_ > 0) continue;
-      if (closing.name == "h1" && h1_depth_ > 0 && --h1_depth_ == 0 && h1_.empty())
-        h1_ = collapse_whitespace(h1_text_);
+      if (heading_open_ > 0 && heading_level(closing.name) == heading_open_) {
+        // The page's headline, without a <title>: its first heading of the highest level.
+        std::string heading = collapse_whitespace(heading_text_);
+        if (heading_open_ < best_level_ && !heading.empty()) {
+          best_heading_ = std::move(heading);
+          best_level_ = heading_open_;
+        }
+        heading_open_ = 0;
+      }
       if (closing.name == "pre" && pre_depth_ > 0) --pre_depth_;
       if (closing.block) newline();
     }
@@ -146,7 +156,7 @@ class TextCollector {
   }
 
   std::string take_text() { return std::move(text_); }
-  std::string title() const { return title_.empty() ? h1_ : title_; }
+  std::string title() const { return title_.empty() ? best_heading_ : title_; }
 
  private:
   struct Open {
@@ -156,7 +166,7 @@ class TextCollector {
   };
 
   void append(std::string_view s) {
-    if (h1_depth_ > 0 && h1_.empty()) h1_text_.append(s);
+    if (heading_open_ > 0) heading_text_.append(s);
     if (pre_depth_ > 0) {
       text_.append(s);
       return;
@@ -176,10 +186,18 @@ class TextCollector {
     if (!text_.empty() && text_.back() != '\n') text_ += '\n';
   }
 
-  std::string text_, title_, h1_, h1_text_, decoded_;
+  // 1 for <h1> ... 6 for <h6>, 0 for anything else.
+  static int heading_level(std::string_view name) {
+    return name.size() == 2 && name[0] == 'h' && name[1] >= '1' && name[1] <= '6' ? name[1] - '0'
+                                                                                  : 0;
+  }
+
+  std::string text_, title_, heading_text_, best_heading_, decoded_;
+  int heading_open_ = 0;  // level of the heading being read
+  int best_level_ = 7;
   std::vector<Open> open_;
   bool head_open_ = false;
-  int skip_depth_ = 0, h1_depth_ = 0, pre_depth_ = 0;
+  int skip_depth_ = 0, pre_depth_ = 0;
 };
 
 class HtmlScanner {

@@ -258,6 +258,17 @@ TEST_CASE("binary files are skipped, broken UTF-8 is indexed") {
   CHECK_FALSE(find_record(db, "image.txt"));
 }
 
+TEST_CASE("a document without words is titled by its file name") {
+  TempDir tmp;
+  write_file(tmp / "docs/empty notes.txt", "");
+  write_file(tmp / "docs/blank.md", "\n   \n");
+  REQUIRE(index(tmp / "db", {(tmp / "docs").string()}).stats.added == 2);
+  Xapian::Database db((tmp / "db").string());
+  CHECK(find_record(db, "empty notes.txt")->title == "empty notes");
+  CHECK(find_record(db, "blank.md")->title == "blank");
+  CHECK(has_term(db, "blank.md", "Sblank"));
+}
+
 TEST_CASE("an interrupted run leaves the previous index untouched") {
   TempDir tmp;
   fs::path docs = tmp / "docs";
@@ -331,13 +342,18 @@ TEST_CASE("loupe-index names the path or flag that is wrong") {
   CHECK_FALSE(fs::exists(tmp / "mydocs/iamglass"));
 
   auto no_args = run_command({program});
-  CHECK(no_args.exit_code != 0);
+  CHECK(no_args.exit_code == 2);
+  auto bad_flag = run_command({program, "--bogus", "--db", (tmp / "db3").string(), "x"});
+  CHECK(bad_flag.exit_code == 2);
+  CHECK(bad_flag.output.find("--bogus") != std::string::npos);
+  CHECK_FALSE(fs::exists(tmp / "db3"));
   CHECK(no_args.output.find("--db") != std::string::npos);
 
   auto bad_language = run_command(
       {program, "--db", (tmp / "db2").string(), "--language", "klingon", (tmp / "docs").string()});
   CHECK(bad_language.exit_code == 2);
   CHECK(bad_language.output.find("--language") != std::string::npos);
+  CHECK_FALSE(fs::exists(tmp / "db2"));  // a bad flag creates nothing
 
   {
     Xapian::WritableDatabase holder((tmp / "db").string(), Xapian::DB_OPEN);

@@ -48,20 +48,28 @@ Xapian::WritableDatabase open_database(const std::filesystem::path& path) {
   }
 }
 
-}  // namespace
-
-IndexWriter::IndexWriter(const std::filesystem::path& db_path, const std::string& language)
-    : path_(db_path), db_(open_database(db_path)) {
-  std::string stored = db_.get_metadata(std::string(db::kLanguageKey));
-  if (!stored.empty() && !language.empty() && stored != language && db_.get_doccount() > 0)
-    throw DatabaseError("--db " + path_.string() + ": indexed with --language " + stored +
-                        "; use that language, or a new database for " + language);
-  language_ = !language.empty() ? language : !stored.empty() ? stored : "english";
+// Checked before the database is opened, so that a bad flag creates no folder.
+std::string requested_language(const std::string& language) {
+  if (language.empty()) return language;
   try {
-    analysis::Analyzer::check_language(language_);
+    return analysis::Analyzer::canonical_language(language);
   } catch (const std::invalid_argument& e) {
     throw DatabaseError(std::string("--language: ") + e.what());
   }
+}
+
+}  // namespace
+
+IndexWriter::IndexWriter(const std::filesystem::path& db_path, const std::string& language)
+    : path_(db_path), language_(requested_language(language)), db_(open_database(db_path)) {
+  std::string stored = db_.get_metadata(std::string(db::kLanguageKey));
+  if (!stored.empty() && !language_.empty() && stored != language_ && db_.get_doccount() > 0)
+    throw DatabaseError("--db " + path_.string() + ": indexed with --language " + stored +
+                        "; use that language, or a new database for " + language_);
+  if (language_.empty()) language_ = !stored.empty() ? stored : "english";
+  // Metadata to write at commit: a new database's, or an older format's.
+  changed_ =
+      stored != language_ || db_.get_metadata(std::string(db::kFormatKey)) != db::kFormatVersion;
   db_.begin_transaction(/*flushed=*/true);
   in_transaction_ = true;
 }
@@ -112,6 +120,7 @@ std::string IndexWriter::root_of(Xapian::docid docid) const {
 void IndexWriter::put(const Xapian::Document& doc, const db::DocumentRecord& record,
                       const std::string& text, const std::optional<StoredDocument>& previous) {
   // The caller looked the id up already: no second lookup by term.
+  changed_ = true;
   if (previous)
     db_.replace_document(previous->docid, doc);
   else
@@ -121,6 +130,7 @@ void IndexWriter::put(const Xapian::Document& doc, const db::DocumentRecord& rec
 
 void IndexWriter::touch(const StoredDocument& stored, int64_t modified_ns, const std::string& path,
                         const std::string& root) {
+  changed_ = true;
   db::DocumentRecord record = stored.record;
   record.modified_ns = modified_ns;
   record.modified = modified_ns / 1000000000;
@@ -138,11 +148,17 @@ void IndexWriter::touch(const StoredDocument& stored, int64_t modified_ns, const
 }
 
 void IndexWriter::remove(const StoredDocument& stored) {
+  changed_ = true;
   db_.delete_document(stored.docid);
   db::erase_text(db_, stored.record.id, stored.record.text_bytes);
 }
 
 void IndexWriter::commit() {
+  // Nothing changed: no new revision, so readers keep their caches and need not reopen.
+  if (!changed_) {
+    cancel();
+    return;
+  }
   db_.set_metadata(std::string(db::kLanguageKey), language_);
   db_.set_metadata(std::string(db::kFormatKey), std::string(db::kFormatVersion));
   db_.commit_transaction();

@@ -57,9 +57,10 @@ class IndexWriter {
 
  private:
   std::filesystem::path path_;
+  std::string language_;  // before db_: checked before the database is opened
   Xapian::WritableDatabase db_;
-  std::string language_;
   bool in_transaction_ = false;
+  bool changed_ = false;
 };
 
 }  // namespace loupe::indexer

@@ -33,7 +33,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help prints and succeeds; a bad command line is "nothing could be done" (2), as
+    // documented, rather than one of CLI11's own codes.
+    return app.exit(e) == 0 ? 0 : 2;
   }
   options.db = db;
 

@@ -42,7 +42,8 @@ TEST_CASE("a plain text's headline skips the page furniture above it") {
        "Floods Displace Thousands in the Valley"},
       {"Opinion\nWhy Cities Should Plant More Trees\nShade cools streets, and it costs little.",
        "Why Cities Should Plant More Trees"},
-      {"Home > News > Science\nComet Seen From Three Continents\nbody", "Comet Seen From Three "
+      {"Home > News > Science\nComet Seen From Three Continents\nbody",
+       "Comet Seen From Three "
        "Continents"},
       {"Home \xE2\x80\xBA Tech \xE2\x80\xBA AI\nA Model That Reads Maps\nbody",
        "A Model That Reads Maps"},
@@ -123,6 +124,9 @@ TEST_CASE("HTML: visible text and the title, never scripts or styles") {
       {"<a title='x > y' href=\"#\">link</a> <span HIDDEN>no</span><br/>yes", "link", "link\nyes"},
       {"1 < 2 and 3 <> 4 </ >", "1 < 2 and 3 <> 4", "1 < 2 and 3 <> 4"},
       {"<TITLE>Upper</TITLE><DIV>case</DIV>", "Upper", "case"},
+      // No <title>: the first heading of the highest level there is, not the navigation.
+      {"<nav>Home About</nav><h3>Minor</h3><h2>Second <b>level</b></h2><h2>Later</h2>",
+       "Second level", "Home About\nMinor\nSecond level\nLater"},
       {"<textarea>typed <b>text</b></textarea>", "typed <b>text</b>", "typed <b>text</b>"},
   };
   for (const HtmlRow& row : rows) {
@@ -150,7 +154,8 @@ TEST_CASE("Markdown: the text, not the markup") {
        "Text with inline html & entity"},
       {"| a | b |\n|---|---|\n| 1 | 2 |\n", "a b", "a b\n1 2"},
       // Character references are characters; raw HTML keeps its text, drops tags and scripts.
-      {"caf&eacute; don&rsquo;t &#233;t&#233; don&#x2019;t &bogus;\n", "caf\xC3\xA9 don\xE2\x80\x99t "
+      {"caf&eacute; don&rsquo;t &#233;t&#233; don&#x2019;t &bogus;\n",
+       "caf\xC3\xA9 don\xE2\x80\x99t "
        "\xC3\xA9t\xC3\xA9 don\xE2\x80\x99t &bogus;",
        "caf\xC3\xA9 don\xE2\x80\x99t \xC3\xA9t\xC3\xA9 don\xE2\x80\x99t &bogus;"},
       {"Intro line here\n\n<div class=\"x\">\nInside the <b>div</b> block\n</div>\n\n"

@@ -34,7 +34,8 @@ std::optional<ServerConfig> parse_config(int argc, char** argv, int& exit_code) 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    exit_code = app.exit(e);
+    // --help succeeds; any bad flag or value exits 2, the usual code for a usage error.
+    exit_code = app.exit(e) == 0 ? 0 : 2;
     return std::nullopt;
   }
   if (config.searchers == 0)
