@@ -35,12 +35,14 @@ bool is_ascii_digit(char c) {
 }
 
 // Byte length of the hyphen at `at` (ASCII hyphen-minus, U+2010 HYPHEN, U+2011 NON-BREAKING
-// HYPHEN), or 0. En and em dashes separate words rather than compound them.
+// HYPHEN, U+FF0D FULLWIDTH HYPHEN-MINUS, which NFKC makes '-'), or 0. En and em dashes separate
+// words rather than compound them.
 size_t hyphen_length(std::string_view text, size_t at) {
   if (at < text.size() && text[at] == '-') return 1;
   if (at + 2 < text.size() && text.compare(at, 2, "\xE2\x80") == 0 &&
       (text[at + 2] == '\x90' || text[at + 2] == '\x91'))
     return 3;
+  if (at + 2 < text.size() && text.compare(at, 3, "\xEF\xBC\x8D") == 0) return 3;
   return 0;
 }
 
@@ -68,6 +70,52 @@ void split_word(std::string_view text, uint32_t begin, uint32_t end, bool stemma
     }
   }
   flush(end);
+}
+
+// ICU's dictionaries return some compounds whole ("東京タワー", "北京大学"), so a query for the
+// one word a reader sees in them ("東京", "大学") would miss. Such a word becomes a compound of
+// its parts, as a hyphenated one does: kanji and katakana on either side of a change between
+// them (hiragana stays with what it follows, as okurigana do: "行き"), and a four-ideograph word
+// as two pairs, the commonest shape of a compound of two words.
+void split_cjk_word(std::string_view text, uint32_t begin, uint32_t end,
+                    std::vector<Piece>& pieces) {
+  constexpr int kPairedLength = 4;
+  struct Run {
+    uint32_t begin, end;
+    UScriptCode script;
+    int chars;
+    bool ideographs;  // every character a Han ideograph
+  };
+  std::vector<Run> runs;
+  for (int32_t i = static_cast<int32_t>(begin); i < static_cast<int32_t>(end);) {
+    int32_t at = i;
+    UChar32 c;
+    U8_NEXT(text.data(), i, static_cast<int32_t>(end), c);
+    UErrorCode status = U_ZERO_ERROR;
+    UScriptCode script = c < 0 ? USCRIPT_COMMON : uscript_getScript(c, &status);
+    bool ideograph = script == USCRIPT_HAN;
+    // The long-vowel mark and iteration marks are "Common": they belong to the run they are in.
+    if (script == USCRIPT_COMMON || script == USCRIPT_INHERITED || script == USCRIPT_HIRAGANA ||
+        U_FAILURE(status))
+      script = runs.empty() ? script : runs.back().script;
+    if (!runs.empty() && runs.back().script == script) {
+      runs.back().end = static_cast<uint32_t>(i);
+      ++runs.back().chars;
+      runs.back().ideographs = runs.back().ideographs && ideograph;
+    } else {
+      runs.push_back({static_cast<uint32_t>(at), static_cast<uint32_t>(i), script, 1, ideograph});
+    }
+  }
+  for (const Run& run : runs) {
+    if (run.ideographs && run.chars == kPairedLength) {
+      int32_t middle = static_cast<int32_t>(run.begin);
+      for (int k = 0; k < kPairedLength / 2; ++k) U8_FWD_1(text.data(), middle, run.end);
+      pieces.push_back({run.begin, static_cast<uint32_t>(middle), false});
+      pieces.push_back({static_cast<uint32_t>(middle), run.end, false});
+    } else {
+      pieces.push_back({run.begin, run.end, false});
+    }
+  }
 }
 
 bool folds_marks(UScriptCode script) {
@@ -288,7 +336,7 @@ void Analyzer::emit_group(std::string_view text, uint32_t& position, const Token
 
 // A word found by segmentation: it continues the pending compound after a hyphen, or ends it.
 // Returns false once the window is past.
-bool Analyzer::add_word(std::string_view text, uint32_t start, uint32_t end, bool letters,
+bool Analyzer::add_word(std::string_view text, uint32_t start, uint32_t end, bool letters, bool cjk,
                         uint32_t& position, const TokenSink& sink, const PositionWindow& window) {
   Impl& im = *impl_;
   if (!im.pieces.empty()) {
@@ -298,6 +346,13 @@ bool Analyzer::add_word(std::string_view text, uint32_t start, uint32_t end, boo
       im.pieces.clear();
       if (position > window.to) return false;
     }
+  }
+  if (cjk) {
+    // A CJK word is a group of its own: no hyphen joins it to the next.
+    split_cjk_word(text, start, end, im.pieces);
+    emit_group(text, position, sink, window);
+    im.pieces.clear();
+    return position <= window.to;
   }
   split_word(text, start, end, letters, im.pieces);
   return true;
@@ -318,8 +373,9 @@ bool Analyzer::icu_words(std::string_view text, uint32_t begin, uint32_t end, ui
     int32_t rule = im.words->getRuleStatus();
     if (rule < UBRK_WORD_NONE_LIMIT) continue;  // spaces, punctuation, symbols, emoji
     bool letters = rule >= UBRK_WORD_LETTER && rule < UBRK_WORD_LETTER_LIMIT;
+    bool cjk = rule >= UBRK_WORD_KANA && rule < UBRK_WORD_IDEO_LIMIT;
     going = add_word(text, begin + static_cast<uint32_t>(start),
-                     begin + static_cast<uint32_t>(stop), letters, position, sink, window);
+                     begin + static_cast<uint32_t>(stop), letters, cjk, position, sink, window);
   }
   utext_close(&utext);
   return going;
@@ -343,7 +399,7 @@ uint32_t Analyzer::analyze(std::string_view text, uint32_t first_position, const
     uint32_t run_begin = other;
     while (other < size && run_begin > at && !is_space(text[run_begin - 1])) --run_begin;
     ascii_words(text, at, run_begin, [&](uint32_t b, uint32_t e, bool letters) {
-      if (going) going = add_word(text, b, e, letters, position, sink, window);
+      if (going) going = add_word(text, b, e, letters, /*cjk=*/false, position, sink, window);
     });
     if (!going || other == size) break;
     uint32_t run_end = other;

@@ -49,6 +49,8 @@ TEST_CASE("analysis yields normalised terms with positions") {
       {"dash — between words - here", "0:dash 1:between 2:words 3:here"},
       // Digits and letters mixed.
       {"GPT-4 and H100s", "0:gpt 0:gpt4* 1:4 1:gpt4* 2:and 3:h100s"},
+      {"\xEF\xBC\xA7\xEF\xBC\xB0\xEF\xBC\xB4\xEF\xBC\x8D\xEF\xBC\x94",
+       "0:gpt 0:gpt4* 1:4 1:gpt4*"},  // ＧＰＴ－４
       {"pi is 3.14, v1.2 shipped 2026", "0:pi 1:is 2:3.14 3:v1.2 4:shipped 5:2026"},
       // URLs and e-mail addresses: every part is findable, and the whole as a phrase.
       {"https://example.com/docs", "0:https 1:example 1:examplecom* 2:com 2:examplecom* 3:docs"},
@@ -59,6 +61,9 @@ TEST_CASE("analysis yields normalised terms with positions") {
       // CJK text without spaces is segmented into dictionary words.
       {"東京大学に行きます", "0:東京 1:大学 2:に 3:行き 4:ます"},
       {"我喜欢吃苹果", "0:我 1:喜欢 2:吃 3:苹果"},
+      // Compounds the dictionary keeps whole are findable by their parts.
+      {"東京タワーに行きたい", "0:東京 0:東京タワー* 1:タワー 1:東京タワー* 2:に 3:行き 4:たい"},
+      {"一石二鳥", "0:一石 0:一石二鳥* 1:二鳥 1:一石二鳥*"},
       // Emoji and symbols are not words.
       {"launch 🚀 day 🎉!", "0:launch 1:day"},
       // Invalid UTF-8 never breaks analysis.
