@@ -26,6 +26,17 @@ SearcherPool::Lease SearcherPool::acquire() {
   }
   try {
     searcher->refresh(kRefreshInterval);
+    // Once any searcher has seen a revision, none answers from an older one: a client must not
+    // see a change and then, from the next searcher, its absence.
+    uint64_t newest = newest_revision_.load();
+    if (searcher->revision() < newest) {
+      searcher->refresh(std::chrono::milliseconds(0));
+      // Still older after a reopen: the index was built anew, and its count started again.
+      if (searcher->revision() < newest) newest_revision_.store(searcher->revision());
+    }
+    uint64_t mine = searcher->revision();
+    while (mine > newest && !newest_revision_.compare_exchange_weak(newest, mine)) {
+    }
   } catch (...) {
     release(searcher);
     throw;

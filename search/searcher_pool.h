@@ -1,6 +1,7 @@
 // A fixed set of Searchers shared by the HTTP threads: Xapian objects must not be shared.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -56,6 +57,7 @@ class SearcherPool {
     std::condition_variable ready;
     Searcher* given = nullptr;
   };
+  std::atomic<uint64_t> newest_revision_{0};
   std::vector<Searcher*> free_;
   std::deque<Waiter*> waiters_;
   std::mutex mutex_;

@@ -455,6 +455,8 @@ TEST_CASE("a live re-index is seen within a second, with no failed request") {
     }
     CHECK(found);
     CHECK(std::chrono::steady_clock::now() - indexed < std::chrono::seconds(1));
+    // Once seen, the change stays seen, whichever searcher answers next.
+    for (int i = 0; i < 20; ++i) CHECK(get(search_path(bird), {}, live.port()).body["total"] == 1);
   }
   stop = true;
   for (auto& t : clients) t.join();
