@@ -19,6 +19,14 @@ using loupe::testing::write_file;
 
 namespace {
 
+// Indexes `docs` (a folder's path) into the database at `db`, as loupe-index would.
+void index_folder(const std::string& docs, const std::filesystem::path& db) {
+  loupe::indexer::Progress quiet(stderr, false);
+  loupe::indexer::IndexStats stats;
+  loupe::indexer::run_index(
+      {db, "", {docs}}, quiet, [] { return false; }, stats);
+}
+
 // Builds the fixture index once for every test case of this file.
 class Fixture {
  public:
@@ -46,10 +54,7 @@ class Fixture {
     write_file(docs / "g.txt",
                "Hostile <script>alert(1)</script> and <img src=x onerror=alert(2)> text\n");
     write_file(docs / "h.txt", "\xE2\x80\x9CQuoted words,\xE2\x80\x9D she said\n");
-    loupe::indexer::Progress quiet(stderr, false);
-    loupe::indexer::IndexStats stats;
-    loupe::indexer::run_index(
-        {dir_ / "db", "", {docs.string()}}, quiet, [] { return false; }, stats);
+    index_folder(docs.string(), dir_ / "db");
     searcher_ = std::make_unique<Searcher>((dir_ / "db").string());
   }
   Searcher& searcher() { return *searcher_; }
@@ -167,10 +172,7 @@ class OperatorFixture {
                "City\nThe dog was running fast. New York is big. Something new happened in old "
                "York.\n");
     write_file(docs / "n4.txt", "Scale\nPretraining at scale needs an email address.\n");
-    loupe::indexer::Progress quiet(stderr, false);
-    loupe::indexer::IndexStats stats;
-    loupe::indexer::run_index(
-        {dir_ / "db", "", {docs.string()}}, quiet, [] { return false; }, stats);
+    index_folder(docs.string(), dir_ / "db");
     searcher_ = std::make_unique<Searcher>((dir_ / "db").string());
   }
   Searcher& searcher() { return *searcher_; }
@@ -297,10 +299,7 @@ TEST_CASE("totals are exact and pages cover every match once, on any page size")
     std::snprintf(name, sizeof name, "d%03d.txt", i);
     write_file(dir / "docs" / name, text);
   }
-  loupe::indexer::Progress quiet(stderr, false);
-  loupe::indexer::IndexStats stats;
-  loupe::indexer::run_index(
-      {dir / "db", "", {(dir / "docs").string()}}, quiet, [] { return false; }, stats);
+  index_folder((dir / "docs").string(), dir / "db");
   Searcher searcher((dir / "db").string());
 
   struct CountRow {
@@ -399,10 +398,7 @@ TEST_CASE("a snippet from a long document is a short passage around the match") 
   std::string text = "Long document\n" + filler.substr(0, middle) + "Here the zeppelin appears. " +
                      filler.substr(middle);
   write_file(tmp / "docs/long.txt", text);
-  loupe::indexer::Progress quiet(stderr, false);
-  loupe::indexer::IndexStats stats;
-  loupe::indexer::run_index(
-      {tmp / "db", "", {(tmp / "docs").string()}}, quiet, [] { return false; }, stats);
+  index_folder((tmp / "docs").string(), tmp / "db");
   Searcher searcher((tmp / "db").string());
   auto results = searcher.search("zeppelin", 1, 10);
   REQUIRE(results.hits.size() == 1);
@@ -431,10 +427,7 @@ TEST_CASE("a match near the end, or in CJK text, still gets a full-length snippe
     cjk +=
         "\xE6\x88\x91\xE5\x96\x9C\xE6\xAC\xA2\xE5\x8C\x97\xE4\xBA\xAC\xE3\x80\x82";  // 我喜欢北京。
   write_file(tmp / "docs/cjk.txt", "CJK\n" + cjk + "\xE4\xB8\x8A\xE6\xB5\xB7" + cjk);  // 上海
-  loupe::indexer::Progress quiet(stderr, false);
-  loupe::indexer::IndexStats stats;
-  loupe::indexer::run_index(
-      {tmp / "db", "", {(tmp / "docs").string()}}, quiet, [] { return false; }, stats);
+  index_folder((tmp / "docs").string(), tmp / "db");
   Searcher searcher((tmp / "db").string());
   const Row rows[] = {{"zeppelin", "end.txt"}, {"\xE4\xB8\x8A\xE6\xB5\xB7", "cjk.txt"}};
   for (const Row& row : rows) {
@@ -474,10 +467,7 @@ TEST_CASE("a searcher opened before the index exists finds documents once it doe
   CHECK(searcher.document_count() == 0);
   CHECK(searcher.search("anything", 1, 10).hits.empty());
   write_file(tmp / "docs/x.txt", "late arrival words\n");
-  loupe::indexer::Progress quiet(stderr, false);
-  loupe::indexer::IndexStats stats;
-  loupe::indexer::run_index(
-      {tmp / "db", "", {(tmp / "docs").string()}}, quiet, [] { return false; }, stats);
+  index_folder((tmp / "docs").string(), tmp / "db");
   searcher.refresh(std::chrono::milliseconds(0));
   CHECK(searcher.document_count() == 1);
   CHECK(ids(searcher.search("arrival", 1, 10)) == "x.txt");
