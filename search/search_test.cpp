@@ -27,11 +27,25 @@ void index_folder(const std::string& docs, const std::filesystem::path& db) {
       {db, "", {docs}}, quiet, [] { return false; }, stats);
 }
 
-// Builds the fixture index once for every test case of this file.
-class Fixture {
+// A folder of fixture documents, indexed, with a searcher on it.
+class IndexedFolder {
  public:
-  Fixture() {
-    auto docs = dir_ / "docs";
+  explicit IndexedFolder(const std::function<void(const std::filesystem::path& docs)>& write) {
+    write(dir_ / "docs");
+    index_folder((dir_ / "docs").string(), dir_ / "db");
+    searcher_ = std::make_unique<Searcher>((dir_ / "db").string());
+  }
+  Searcher& searcher() { return *searcher_; }
+  const TempDir& dir() const { return dir_; }
+
+ private:
+  TempDir dir_;
+  std::unique_ptr<Searcher> searcher_;
+};
+
+// Built once for every test case of this file.
+IndexedFolder& fixture() {
+  static IndexedFolder f([](const std::filesystem::path& docs) {
     write_file(
         docs / "a.txt",
         "R\xC3\xA9sum\xC3\xA9 writing tips\nA good r\xC3\xA9sum\xC3\xA9 is short. Running every "
@@ -54,19 +68,7 @@ class Fixture {
     write_file(docs / "g.txt",
                "Hostile <script>alert(1)</script> and <img src=x onerror=alert(2)> text\n");
     write_file(docs / "h.txt", "\xE2\x80\x9CQuoted words,\xE2\x80\x9D she said\n");
-    index_folder(docs.string(), dir_ / "db");
-    searcher_ = std::make_unique<Searcher>((dir_ / "db").string());
-  }
-  Searcher& searcher() { return *searcher_; }
-  const TempDir& dir() const { return dir_; }
-
- private:
-  TempDir dir_;
-  std::unique_ptr<Searcher> searcher_;
-};
-
-Fixture& fixture() {
-  static Fixture f;
+  });
   return f;
 }
 
@@ -160,10 +162,8 @@ namespace {
 
 // Documents for the operators Xapian cannot run as written (wildcards in phrases and NEAR, stems
 // in NEAR), for required-plus-optional words and for phrase-only marks.
-class OperatorFixture {
- public:
-  OperatorFixture() {
-    auto docs = dir_ / "docs";
+IndexedFolder& operators() {
+  static IndexedFolder f([](const std::filesystem::path& docs) {
     write_file(docs / "n1.txt",
                "Friends\nThe ferret and the mongoose are friends. Send an e-mail to the well-known "
                "keeper. The keeper mattered.\n");
@@ -172,18 +172,7 @@ class OperatorFixture {
                "City\nThe dog was running fast. New York is big. Something new happened in old "
                "York.\n");
     write_file(docs / "n4.txt", "Scale\nPretraining at scale needs an email address.\n");
-    index_folder(docs.string(), dir_ / "db");
-    searcher_ = std::make_unique<Searcher>((dir_ / "db").string());
-  }
-  Searcher& searcher() { return *searcher_; }
-
- private:
-  TempDir dir_;
-  std::unique_ptr<Searcher> searcher_;
-};
-
-OperatorFixture& operators() {
-  static OperatorFixture f;
+  });
   return f;
 }
 
