@@ -3,17 +3,31 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 namespace loupe::indexer {
 namespace fs = std::filesystem;
 namespace {
 
-bool stat_file(const fs::path& path, SourceFile& file) {
+// False for anything but a regular file; `error` is set when the file could not be looked at
+// (a dangling link is simply not a file).
+bool stat_file(const fs::path& path, SourceFile& file, std::string& error) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno != ENOENT && errno != ENOTDIR) error = std::strerror(errno);
+    return false;
+  }
+  if (!S_ISREG(st.st_mode)) return false;
   file.size = static_cast<uint64_t>(st.st_size);
   file.modified_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
   return true;
+}
+
+// The id of a path found `relative` to the walked root; "" for the root of a whole-root walk.
+std::string join_id(const std::string& scope, const std::string& relative) {
+  if (relative.empty() || relative == ".") return scope;
+  return scope.empty() ? relative : scope + "/" + relative;
 }
 
 bool is_hidden(const fs::path& path) {
@@ -23,12 +37,21 @@ bool is_hidden(const fs::path& path) {
 
 }  // namespace
 
-std::vector<SourceFile> list_files(const Root& root, const fs::path& exclude,
-                                   const std::function<void(const std::string&)>& on_error) {
+bool in_scope(const std::string& id, const std::string& scope) {
+  return scope.empty() || id == scope ||
+         (id.size() > scope.size() && id.compare(0, scope.size(), scope) == 0 &&
+          id[scope.size()] == '/');
+}
+
+std::vector<SourceFile> list_files(
+    const Root& root, const fs::path& exclude,
+    const std::function<void(const std::string& id, const std::string& message)>& on_error) {
   std::vector<SourceFile> files;
+  std::string error;
   if (!root.is_directory) {
-    SourceFile file{root.given, root.given.filename().string()};
-    if (stat_file(root.given, file)) files.push_back(std::move(file));
+    SourceFile file{root.given, root.id_base.empty() ? root.given.filename().string() : root.scope};
+    if (stat_file(root.given, file, error)) files.push_back(std::move(file));
+    if (!error.empty()) on_error(file.id, root.given.string() + ": " + error);
     return files;
   }
   // One folder at a time rather than a recursive iterator, so that a folder that cannot be
@@ -51,10 +74,14 @@ std::vector<SourceFile> list_files(const Root& root, const fs::path& exclude,
       }
       SourceFile file;
       file.path = entry.path();
-      file.id = entry.path().lexically_relative(root.given).generic_string();
-      if (stat_file(entry.path(), file)) files.push_back(std::move(file));
+      file.id = join_id(root.scope, entry.path().lexically_relative(root.given).generic_string());
+      error.clear();
+      if (stat_file(entry.path(), file, error)) files.push_back(std::move(file));
+      if (!error.empty()) on_error(file.id, entry.path().string() + ": " + error);
     }
-    if (ec) on_error(folder.string() + ": " + ec.message());
+    if (ec)
+      on_error(join_id(root.scope, folder.lexically_relative(root.given).generic_string()),
+               folder.string() + ": " + ec.message());
   }
   std::sort(files.begin(), files.end(),
             [](const SourceFile& a, const SourceFile& b) { return a.id < b.id; });

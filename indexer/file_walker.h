@@ -20,12 +20,23 @@ struct Root {
   std::filesystem::path given;      // as typed on the command line
   std::filesystem::path canonical;  // identifies the root across runs
   bool is_directory = false;
+  // Ids are given relative to this folder: empty for the root itself (a file root's id is its
+  // name), or an indexed folder that holds the root, so that "docs/sub" after "docs" re-indexes
+  // part of "docs" under the same ids rather than adding copies. `scope` is then the root's path
+  // within it ("sub"), and only ids under it are this walk's.
+  std::filesystem::path id_base;
+  std::string scope;
 };
+
+// Whether `id` is `scope` itself or lies under it ("sub" holds "sub" and "sub/a.txt").
+bool in_scope(const std::string& id, const std::string& scope);
 
 // Every regular file under `root` (or the root itself), sorted by id. Hidden files and folders
 // and `exclude` (the database itself) are left out; symlinked folders are not followed, so a link
-// loop cannot trap the walk. Problems with single entries go to `on_error` and the walk goes on.
-std::vector<SourceFile> list_files(const Root& root, const std::filesystem::path& exclude,
-                                   const std::function<void(const std::string&)>& on_error);
+// loop cannot trap the walk. A folder that cannot be listed or a file that cannot be looked at
+// goes to `on_error` with the id (or scope) it would have had, and the walk goes on.
+std::vector<SourceFile> list_files(
+    const Root& root, const std::filesystem::path& exclude,
+    const std::function<void(const std::string& id, const std::string& message)>& on_error);
 
 }  // namespace loupe::indexer

@@ -5,10 +5,12 @@
 #include <cstdio>
 #include <map>
 #include <optional>
+#include <set>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "db/schema.h"
 #include "indexer/document_reader.h"
 #include "indexer/file_preparer.h"
 #include "indexer/file_walker.h"
@@ -88,11 +90,42 @@ class Run {
     while (workers_ && workers_->pending() > 0) apply(workers_->next());
   }
 
-  void remove_vanished(const std::string& root, const std::unordered_set<std::string>& seen) {
+  // Removes the root's documents under `scope` that the walk did not see, but for those under
+  // a folder or file it could not read (`kept`).
+  void remove_vanished(const std::string& root, const std::string& scope,
+                       const std::unordered_set<std::string>& seen,
+                       const std::vector<std::string>& kept) {
     for (const StoredDocument& stored : writer_.documents_from_root(root)) {
-      if (seen.count(stored.record.id) != 0) continue;
+      const std::string& id = stored.record.id;
+      if (seen.count(id) != 0 || !in_scope(id, scope) || covered(id, kept)) continue;
       writer_.remove(stored);
       ++stats_.removed;
+    }
+  }
+
+  // A folder's walk covers the roots inside it (a file or subfolder indexed on its own earlier):
+  // their documents are its own now, under its ids, and go.
+  void absorb_roots_inside(const std::string& root, const std::vector<std::string>& kept) {
+    for (const std::string& inner : writer_.roots_inside(root)) {
+      std::string base = fs::path(inner).lexically_relative(root).generic_string();
+      std::error_code ec;
+      bool file_root = fs::is_regular_file(inner, ec);
+      for (const StoredDocument& stored : writer_.documents_from_root(inner)) {
+        std::string id = file_root ? base : base + "/" + stored.record.id;
+        if (covered(id, kept)) continue;
+        writer_.remove(stored);
+        ++stats_.removed;
+      }
+    }
+  }
+
+  // Roots that handed ids over because they are gone: what is left of them is gone too.
+  void remove_abandoned() {
+    for (const std::string& root : abandoned_) {
+      for (const StoredDocument& stored : writer_.documents_from_root(root)) {
+        writer_.remove(stored);
+        ++stats_.removed;
+      }
     }
   }
 
@@ -113,6 +146,11 @@ class Run {
   void mark_problem() { problems_ = true; }
 
  private:
+  static bool covered(const std::string& id, const std::vector<std::string>& kept) {
+    return std::any_of(kept.begin(), kept.end(),
+                       [&](const std::string& scope) { return in_scope(id, scope); });
+  }
+
   // Ids are relative to their root, so two roots can hold the same one. The root that indexed it
   // keeps it while its file is there, run after run, rather than the two replacing each other; a
   // root whose file is gone (a folder moved or renamed) hands it over.
@@ -120,7 +158,16 @@ class Run {
                        const std::string& root) {
     std::string owner = writer_.root_of(previous.docid);
     if (owner.empty() || owner == root) return false;
+    const std::string prefix(db::prefix(db::Field::kRoot));
+    if (owner[0] == '#') {
+      // A root path too long for a term is stored hashed: it is ours, or one we cannot look at.
+      if (prefix + owner == db::boolean_term(db::Field::kRoot, root)) return false;
+      progress_.note(file.path.string() + ": skipped, id " + file.id + " is taken by another root");
+      ++stats_.skipped;
+      return true;
+    }
     std::error_code ec;
+    if (!fs::exists(owner, ec)) abandoned_.insert(owner);
     fs::path owner_file =
         fs::is_directory(owner, ec) ? fs::path(owner) / previous.record.id : fs::path(owner);
     // A root that is gone or no longer has the file, or the same file reached through another
@@ -165,6 +212,7 @@ class Run {
   Progress& progress_;
   IndexStats& stats_;
   std::map<std::string, size_t> unsupported_;
+  std::set<std::string> abandoned_;
   bool problems_ = false;
   std::optional<OrderedWorkers<PreparedFile, WorkerState>> workers_;
   size_t in_flight_ = worker_count() * kInFlightPerWorker;
@@ -173,8 +221,51 @@ class Run {
 struct RootFiles {
   Root root;
   std::vector<SourceFile> files;
-  bool complete = true;  // the walk saw every entry, so missing files really are gone
+  std::vector<std::string> unreadable;  // ids (or folders of ids) the walk could not look at
+  bool complete = true;                 // it could read the root itself
+
+  // The root whose id space this walk is in: its own, or the indexed folder holding it.
+  std::string key() const {
+    return (root.id_base.empty() ? root.canonical : root.id_base).string();
+  }
 };
+
+bool inside(const fs::path& path, const fs::path& folder) {
+  const std::string& p = path.native();
+  const std::string& f = folder.native();
+  return p.size() > f.size() && p.compare(0, f.size(), f) == 0 && p[f.size()] == '/';
+}
+
+// Paths given together that lie inside another given folder are walked with it.
+void drop_nested(std::vector<RootFiles>& roots, Progress& progress) {
+  std::vector<bool> nested(roots.size(), false);
+  for (size_t i = 0; i < roots.size(); ++i) {
+    for (const RootFiles& o : roots) {
+      if (!o.root.is_directory || !inside(roots[i].root.canonical, o.root.canonical)) continue;
+      progress.note(roots[i].root.given.string() + ": inside " + o.root.given.string() +
+                    ", indexed with it");
+      nested[i] = true;
+      break;
+    }
+  }
+  std::vector<RootFiles> kept;
+  for (size_t i = 0; i < roots.size(); ++i)
+    if (!nested[i]) kept.push_back(std::move(roots[i]));
+  roots = std::move(kept);
+}
+
+// A path inside a folder this database indexes is part of that folder: same ids, no copies.
+void find_enclosing_roots(std::vector<RootFiles>& roots, const IndexWriter& writer) {
+  for (RootFiles& r : roots) {
+    for (fs::path p = r.root.canonical.parent_path(); !p.empty() && p != p.parent_path();
+         p = p.parent_path()) {
+      if (!writer.has_root(p.string())) continue;
+      r.root.id_base = p;
+      r.root.scope = r.root.canonical.lexically_relative(p).generic_string();
+      break;
+    }
+  }
+}
 
 }  // namespace
 
@@ -205,8 +296,9 @@ RunResult run_index(const IndexOptions& options, Progress& progress,
       progress.note(given + ": the same as " + same->root.given.string() + ", indexed once");
       continue;
     }
-    roots.push_back({Root{given, canonical, fs::is_directory(status)}, {}, true});
+    roots.push_back({Root{given, canonical, fs::is_directory(status), {}, {}}, {}, {}, true});
   }
+  drop_nested(roots, progress);
   if (roots.empty()) {
     progress.note("nothing to index");
     return RunResult::kFailed;
@@ -220,13 +312,17 @@ RunResult run_index(const IndexOptions& options, Progress& progress,
     return RunResult::kFailed;
   }
 
+  find_enclosing_roots(roots, *writer);
   std::error_code ec;
   fs::path db_path = fs::weakly_canonical(options.db, ec);
   size_t total = 0;
   for (RootFiles& r : roots) {
-    r.files = list_files(r.root, db_path, [&](const std::string& error) {
+    r.files = list_files(r.root, db_path, [&](const std::string& id, const std::string& error) {
       progress.note(error);
-      r.complete = false;
+      if (id == r.root.scope)
+        r.complete = false;
+      else
+        r.unreadable.push_back(id);
     });
     total += r.files.size();
   }
@@ -236,7 +332,7 @@ RunResult run_index(const IndexOptions& options, Progress& progress,
   std::unordered_map<std::string, std::string> claimed;  // id -> the root that indexed it
   try {
     for (RootFiles& r : roots) {
-      std::string root_key = r.root.canonical.string();
+      std::string root_key = r.key();
       std::unordered_set<Xapian::docid> in_root = writer->docids_from_root(root_key);
       std::unordered_set<std::string> seen;
       for (const SourceFile& file : r.files) {
@@ -246,22 +342,30 @@ RunResult run_index(const IndexOptions& options, Progress& progress,
           return RunResult::kInterrupted;
         }
         progress.update(++done, total, stats.bytes_read);
-        // Two roots of one run holding the same id: the first given keeps it.
-        auto [owner, fresh] = claimed.emplace(file.id, r.root.given.string());
-        if (!fresh && owner->second != r.root.given.string()) {
+        // Two roots of one run holding the same id: the first that indexes it keeps it.
+        auto owner = claimed.find(file.id);
+        if (owner != claimed.end() && owner->second != root_key) {
           progress.note(file.path.string() + ": skipped, id " + file.id + " is taken by " +
                         owner->second);
           ++stats.skipped;
           continue;
         }
-        if (run.index_file(file, root_key, in_root)) seen.insert(file.id);
+        if (run.index_file(file, root_key, in_root)) {
+          claimed.emplace(file.id, root_key);
+          seen.insert(file.id);
+        }
       }
       run.drain();
-      if (r.complete)
-        run.remove_vanished(root_key, seen);
-      else
+      if (!r.unreadable.empty()) run.mark_problem();
+      if (!r.complete) {
         run.mark_problem();
+        continue;
+      }
+      run.remove_vanished(root_key, r.root.scope, seen, r.unreadable);
+      if (r.root.scope.empty() && r.root.is_directory)
+        run.absorb_roots_inside(root_key, r.unreadable);
     }
+    run.remove_abandoned();
     if (interrupted()) {
       writer->cancel();
       progress.finish();

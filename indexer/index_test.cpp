@@ -232,6 +232,53 @@ TEST_CASE("a file indexed alone, then with its folder, belongs to the folder") {
   CHECK(Xapian::Database((tmp / "db").string()).get_termfreq("wombat") == 0);
 }
 
+TEST_CASE("roots in any order, moved, nested or given in part keep one document per file") {
+  TempDir tmp;
+  auto count = [&](const std::string& word) {
+    return Xapian::Database((tmp / "db").string()).get_termfreq(word);
+  };
+  write_file(tmp / "A/x.txt", "apple\n");
+  write_file(tmp / "B/x.txt", "banana\n");
+  std::string a = (tmp / "A").string(), b = (tmp / "B").string();
+  REQUIRE(index(tmp / "db", {a, b}).stats.added == 1);
+  // The other order: A keeps x.txt, nothing is removed.
+  Outcome swapped = index(tmp / "db", {b, a});
+  CHECK(swapped.stats.removed == 0);
+  CHECK(count("apple") == 1);
+  CHECK(count("banana") == 0);
+
+  // A folder moved while a file in it was deleted: the deleted one goes too.
+  write_file(tmp / "docs/keep.txt", "kept\n");
+  write_file(tmp / "docs/gone.txt", "gone\n");
+  REQUIRE(index(tmp / "db", {(tmp / "docs").string()}).stats.added == 2);
+  fs::rename(tmp / "docs", tmp / "moved");
+  fs::remove(tmp / "moved/gone.txt");
+  Outcome moved = index(tmp / "db", {(tmp / "moved").string()});
+  CHECK(moved.stats.removed == 1);
+  CHECK(count("gone") == 0);
+  CHECK(count("kept") == 1);
+
+  // A file indexed alone, then its folder: one document, under the folder's id.
+  write_file(tmp / "tree/sub/a.txt", "kiwi\n");
+  write_file(tmp / "tree/b.txt", "lime\n");
+  REQUIRE(index(tmp / "db", {(tmp / "tree/sub/a.txt").string()}).stats.added == 1);
+  CHECK(index(tmp / "db", {(tmp / "tree").string()}).result == RunResult::kDone);
+  CHECK(count("kiwi") == 1);
+  CHECK(find_record(Xapian::Database((tmp / "db").string()), "sub/a.txt"));
+  // Part of an indexed folder, given again: the same ids, no copies; a new file there joins.
+  write_file(tmp / "tree/sub/c.txt", "plum\n");
+  Outcome part = index(tmp / "db", {(tmp / "tree/sub").string()});
+  CHECK(part.stats.added == 1);
+  CHECK(part.stats.removed == 0);
+  CHECK(find_record(Xapian::Database((tmp / "db").string()), "sub/c.txt"));
+  CHECK(count("kiwi") == 1);
+  CHECK(count("lime") == 1);  // outside the part: left alone
+  // A folder and a folder inside it, given together: walked once.
+  Outcome nested = index(tmp / "db", {(tmp / "tree").string(), (tmp / "tree/sub").string()});
+  CHECK(nested.stats.unchanged == 3);
+  CHECK(nested.stats.added + nested.stats.removed + nested.stats.skipped == 0);
+}
+
 TEST_CASE("binary files are skipped, broken UTF-8 is indexed") {
   TempDir tmp;
   fs::path docs = tmp / "docs";

@@ -117,6 +117,20 @@ std::string IndexWriter::root_of(Xapian::docid docid) const {
   return value;
 }
 
+bool IndexWriter::has_root(const std::string& root) const {
+  return db_.term_exists(db::boolean_term(db::Field::kRoot, root));
+}
+
+std::vector<std::string> IndexWriter::roots_inside(const std::string& root) const {
+  std::vector<std::string> out;
+  const std::string prefix(db::prefix(db::Field::kRoot));
+  std::string start = db::boolean_term(db::Field::kRoot, root + "/");
+  if (start.compare(0, prefix.size(), prefix) != 0 || start.find('#') == prefix.size()) return out;
+  for (auto it = db_.allterms_begin(start); it != db_.allterms_end(start); ++it)
+    out.push_back((*it).substr(prefix.size()));
+  return out;
+}
+
 void IndexWriter::put(const Xapian::Document& doc, const db::DocumentRecord& record,
                       const std::string& text, const std::optional<StoredDocument>& previous) {
   // The caller looked the id up already: no second lookup by term.

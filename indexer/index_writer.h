@@ -35,8 +35,12 @@ class IndexWriter {
   std::optional<StoredDocument> find(const std::string& id) const;
   std::vector<StoredDocument> documents_from_root(const std::string& root) const;
   std::unordered_set<Xapian::docid> docids_from_root(const std::string& root) const;
-  // The canonical root a document was indexed from ("" if it has none).
+  // The canonical root a document was indexed from ("" if it has none; "#..." when the path was
+  // too long for a term and is stored hashed).
   std::string root_of(Xapian::docid docid) const;
+  bool has_root(const std::string& root) const;
+  // Roots indexed from folders inside `root`.
+  std::vector<std::string> roots_inside(const std::string& root) const;
 
   // Adds `doc` (built by a DocumentBuilder for `record`), replacing `previous`, and stores the
   // text that snippets are cut from.
