@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 namespace loupe::search {
 
@@ -39,8 +40,10 @@ std::string escape_html(std::string_view text) {
 Highlighter::Highlighter(const QueryTerms& terms, analysis::Analyzer& analyzer)
     : terms_(terms), analyzer_(analyzer), known_(terms.exact.begin(), terms.exact.end()) {
   initials_filter_ = analyzer.stems_keep_first_letter();
-  for (const std::vector<std::string>& phrase : terms.phrases)
-    phrase_vocabulary_.insert(phrase.begin(), phrase.end());
+  for (size_t i = 0; i < terms.phrases.size(); ++i) {
+    phrase_vocabulary_.insert(terms.phrases[i].begin(), terms.phrases[i].end());
+    phrases_by_first_.emplace(terms.phrases[i].front(), i);
+  }
   for (const std::string& stem : terms.stems)
     if (!stem.empty()) stem_initials_.set(static_cast<unsigned char>(stem[0]));
 }
@@ -60,14 +63,15 @@ bool Highlighter::matches(const std::string& term, bool stemmable) {
 std::vector<MarkedToken> Highlighter::tokens(std::string_view text, uint32_t first_position,
                                              analysis::PositionWindow window) {
   std::vector<MarkedToken> out;
-  // Words of a phrase, by position, to check where the phrases really are.
-  std::map<uint32_t, std::pair<size_t, std::string>> phrase_words;
+  // Words of a phrase, by position (a compound's joined form shares its parts' positions), to
+  // check where the phrases really are.
+  PhraseWords phrase_words;
   bool phrases = !terms_.phrase_only.empty();
   analyzer_.analyze(
       text, first_position,
       [&](const analysis::Token& t) {
         bool match = matches(t.term, t.stemmable);
-        if (phrases && match && !t.joined && phrase_vocabulary_.count(t.term) != 0)
+        if (phrases && match && phrase_vocabulary_.count(t.term) != 0)
           phrase_words.emplace(t.position, std::make_pair(out.size(), t.term));
         out.push_back({t.begin, t.end, t.position, t.joined, match});
       },
@@ -78,20 +82,27 @@ std::vector<MarkedToken> Highlighter::tokens(std::string_view text, uint32_t fir
 
 // A word searched only as part of a phrase ("the" in "the ferret") is a match only where the
 // whole phrase is.
-void Highlighter::keep_phrase_matches(
-    std::vector<MarkedToken>& tokens,
-    const std::map<uint32_t, std::pair<size_t, std::string>>& words) const {
+void Highlighter::keep_phrase_matches(std::vector<MarkedToken>& tokens,
+                                      const PhraseWords& words) const {
+  auto token_at = [&](uint32_t position, const std::string& term) -> std::optional<size_t> {
+    auto [from, to] = words.equal_range(position);
+    for (auto it = from; it != to; ++it)
+      if (it->second.second == term) return it->second.first;
+    return std::nullopt;
+  };
   std::vector<bool> in_phrase(tokens.size(), false);
   for (const auto& [position, word] : words) {
-    for (const std::vector<std::string>& phrase : terms_.phrases) {
-      bool whole = true;
-      for (size_t k = 0; k < phrase.size() && whole; ++k) {
-        auto at = words.find(position + static_cast<uint32_t>(k));
-        whole = at != words.end() && at->second.second == phrase[k];
+    auto [from, to] = phrases_by_first_.equal_range(word.second);
+    for (auto it = from; it != to; ++it) {
+      const std::vector<std::string>& phrase = terms_.phrases[it->second];
+      std::vector<size_t> found{word.first};
+      for (size_t k = 1; k < phrase.size(); ++k) {
+        std::optional<size_t> at = token_at(position + static_cast<uint32_t>(k), phrase[k]);
+        if (!at) break;
+        found.push_back(*at);
       }
-      if (!whole) continue;
-      for (size_t k = 0; k < phrase.size(); ++k)
-        in_phrase[words.at(position + static_cast<uint32_t>(k)).first] = true;
+      if (found.size() < phrase.size()) continue;
+      for (size_t index : found) in_phrase[index] = true;
     }
   }
   for (const auto& [position, word] : words)

@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -54,12 +55,14 @@ class Highlighter {
   const QueryTerms& terms() const { return terms_; }
 
  private:
-  void keep_phrase_matches(std::vector<MarkedToken>& tokens,
-                           const std::map<uint32_t, std::pair<size_t, std::string>>& words) const;
+  // Position -> (token index, term) of the passage's words that phrases hold.
+  using PhraseWords = std::multimap<uint32_t, std::pair<size_t, std::string>>;
+  void keep_phrase_matches(std::vector<MarkedToken>& tokens, const PhraseWords& words) const;
 
   const QueryTerms& terms_;
   analysis::Analyzer& analyzer_;
   std::unordered_set<std::string> phrase_vocabulary_;  // every word of every phrase
+  std::unordered_multimap<std::string, size_t> phrases_by_first_;  // first word -> phrase
   std::unordered_set<std::string> known_;
   // First bytes of the query's stems, when the language's stemmer keeps a word's first letter:
   // a word starting otherwise cannot share a stem, and skips the stemmer.

@@ -13,12 +13,11 @@ namespace {
 
 // Wildcards expand to at most this many of their most frequent completions.
 constexpr Xapian::termcount kMaxWildcardExpansion = 100;
-// Completions of a wildcard inside a phrase ("e-ma*") that the highlighter looks for.
-constexpr size_t kMaxMarkedCompletions = 16;
 // Written forms of one stem that NEAR looks for (positions live on words, not stems).
 constexpr size_t kMaxNearForms = 64;
 // A quoted phrase also matches with two neighbouring words written as one ("e mail" finds
-// "email"): one variant per neighbouring pair, for phrases up to this long.
+// "email"): one variant per neighbouring pair, for phrases up to this long. So does a CJK word
+// that the query's segmentation splits.
 constexpr size_t kMaxJoinablePhraseWords = 4;
 constexpr unsigned kDefaultNearWindow = 10;
 constexpr unsigned kMaxNearWindow = 100;
@@ -173,8 +172,18 @@ class Parser {
     out.strict = top.strict;
     out.loose = top.loose;
     out.tiered = tiered_;
-    for (const std::string& t : phrase_words_)
-      if (standalone_.count(t) == 0) terms_.phrase_only.insert(t);
+    // A phrase's word that a word of its own also matches (the same, by stem or by prefix) is
+    // marked wherever it is.
+    for (const std::string& t : phrase_words_) {
+      bool alone = standalone_.count(t) != 0 ||
+                   std::any_of(terms_.prefixes.begin(), terms_.prefixes.end(),
+                               [&](const std::string& p) { return t.compare(0, p.size(), p) == 0; });
+      if (!alone && !terms_.stems.empty()) {
+        std::string stem = analyzer_.stem(t);
+        alone = !stem.empty() && terms_.stems.count(stem) != 0;
+      }
+      if (!alone) terms_.phrase_only.insert(t);
+    }
     out.terms = std::move(terms_);
     return out;
   }
@@ -437,7 +446,9 @@ class Parser {
     std::vector<Xapian::Query> forms{out.strict};
     if (!w.compounds.empty()) {
       forms.push_back(variant(joined, w.joined_stemmable));
-    } else if (phrase && w.parts.size() >= 2 && w.parts.size() <= kMaxJoinablePhraseWords) {
+    } else if (w.parts.size() >= 2 && w.parts.size() <= kMaxJoinablePhraseWords) {
+      // A quoted phrase, or CJK text the query's segmentation split where the index's kept a
+      // word ("二鳥" of "一石二鳥").
       for (size_t i = 0; i + 1 < w.parts.size(); ++i) {
         std::vector<std::string> pair_joined(w.parts.begin(), w.parts.begin() + i);
         pair_joined.push_back(w.parts[i] + w.parts[i + 1]);
@@ -469,7 +480,7 @@ class Parser {
     subs.push_back(any_term(completions, prefix + last));
     if (!negated) {
       std::vector<std::string> phrase(w.parts.begin(), w.parts.end() - 1);
-      for (size_t i = 0; i < completions.size() && i < kMaxMarkedCompletions; ++i) {
+      for (size_t i = 0; i < completions.size(); ++i) {
         phrase.push_back(completions[i].substr(prefix.size()));
         terms_.exact.insert(phrase.begin(), phrase.end());
         phrase_words_.insert(phrase.begin(), phrase.end());

@@ -172,6 +172,13 @@ IndexedFolder& operators() {
                "City\nThe dog was running fast. New York is big. Something new happened in old "
                "York.\n");
     write_file(docs / "n4.txt", "Scale\nPretraining at scale needs an email address.\n");
+    std::string filler;
+    for (int i = 0; i < 40; ++i) filler += "word" + std::to_string(i) + " ";
+    write_file(docs / "n5.txt", "Opening\nThe new descriptor of a file is here. " + filler +
+                                    "Later we close the file quickly.\n");
+    write_file(docs / "n6.txt", "Mat\nA dog sat on the mat.\n");
+    write_file(docs / "n7.txt",
+               "Idiom\n\xE4\xB8\x80\xE7\x9F\xB3\xE4\xBA\x8C\xE9\xB3\xA5\n");  // 一石二鳥
   });
   return f;
 }
@@ -204,6 +211,8 @@ TEST_CASE("wildcards and stems inside phrases and NEAR, required words, excludin
       {"\"pre training\"", {"n4.txt"}},
       {"\"pre training at\"", {"n4.txt"}},
       {"zz* NEAR ferret", {}},
+      // The second pair of a four-ideograph word, which the query alone splits in two.
+      {"\xE4\xBA\x8C\xE9\xB3\xA5", {"n7.txt"}},
   };
   for (const SetRow& row : rows) {
     CAPTURE(row.query);
@@ -236,6 +245,13 @@ TEST_CASE("words searched as part of a phrase are marked only where the phrase i
        "n1.txt",
        {"<mark>mongoose</mark>"},
        {"<mark>the</mark> mongoose"}},
+      // The passage is where the phrase is, not where its words are near each other.
+      {"\"the file\"",
+       "n5.txt",
+       {"<mark>the</mark> <mark>file</mark> quickly"},
+       {"<mark>The</mark> new"}},
+      // A word of its own matching by stem is marked though a phrase holds the same form.
+      {"\"lazy dog\" dogs", "n6.txt", {"<mark>dog</mark>"}, {}},
   };
   for (const MarkRow& row : rows) {
     CAPTURE(row.query);

@@ -28,6 +28,8 @@ constexpr size_t kMaxPositionsPerTerm = 500;
 constexpr size_t kMaxExpansions = 64;
 // Each completion costs a position lookup per hit.
 constexpr size_t kMaxWildcardCompletions = 16;
+// Phrases whose occurrences are looked up per hit ("e-ma*" makes one per completion).
+constexpr size_t kMaxPlannedPhrases = 16;
 
 // Punctuation that belongs with the word it touches: shown with the passage's first and last word.
 constexpr std::string_view kOpening[] = {
@@ -104,7 +106,13 @@ SnippetPlan plan_snippets(const Xapian::Database& db, Highlighter& highlighter) 
     if (added.emplace(term, true).second) plan.terms.push_back({term, concept_id});
   };
   const QueryTerms& terms = highlighter.terms();
+  for (size_t i = 0; i < terms.phrases.size() && i < kMaxPlannedPhrases; ++i) {
+    std::string key = "\"";
+    for (const std::string& w : terms.phrases[i]) key += w + " ";
+    plan.phrases.push_back({terms.phrases[i], concept_of(key)});
+  }
   for (const std::string& term : terms.exact) {
+    if (terms.phrase_only.count(term) != 0) continue;
     std::string stem = analyzer.stem(term);
     add(term, concept_of(!stem.empty() && terms.stems.count(stem) ? "Z" + stem : term));
   }
@@ -132,6 +140,7 @@ namespace {
 struct Passage {
   std::string html;
   size_t chars = 0;
+  size_t lead_chars = 0;  // of `chars`, before the match
   bool cut_before = false;
   bool cut_after = false;
 };
@@ -171,8 +180,9 @@ Passage build_passage(const Xapian::Database& db, const db::DocumentRecord& reco
     std::string_view step(text.data() + tokens[prev].begin,
                           tokens[index].begin - tokens[prev].begin);
     if (tokens[prev].begin > tokens[index].begin) step = {};
-    chars_before += analysis::count_chars(step);
-    if (chars_before > lead_chars) break;
+    size_t more = analysis::count_chars(step);
+    if (chars_before + more > lead_chars) break;
+    chars_before += more;
     index = prev;
     ++lead;
   }
@@ -197,6 +207,7 @@ Passage build_passage(const Xapian::Database& db, const db::DocumentRecord& reco
   passage.cut_before = tokens[index].position > positions.front();
   passage.cut_after = last + 1 < tokens.size() || more_text || tokens.back().position >= window.to;
   passage.chars = chars;
+  passage.lead_chars = chars_before;
   passage.html = Highlighter::render(text, begin, end, tokens, /*flatten=*/true);
   return passage;
 }
@@ -208,11 +219,24 @@ std::string make_snippet(const Xapian::Database& db, Xapian::docid docid,
                          Highlighter& highlighter) {
   if (record.checkpoint_offsets.empty()) return {};
   std::vector<Match> matches;
-  for (const SnippetPlan::Term& t : plan.terms) {
-    size_t taken = 0;
-    for (auto it = db.positionlist_begin(docid, t.term);
-         it != db.positionlist_end(docid, t.term) && taken < kMaxPositionsPerTerm; ++it, ++taken)
-      matches.push_back({*it, t.concept_id});
+  auto positions_of = [&](const std::string& term) {
+    std::vector<uint32_t> out;
+    for (auto it = db.positionlist_begin(docid, term);
+         it != db.positionlist_end(docid, term) && out.size() < kMaxPositionsPerTerm; ++it)
+      out.push_back(*it);
+    return out;
+  };
+  for (const SnippetPlan::Term& t : plan.terms)
+    for (uint32_t p : positions_of(t.term)) matches.push_back({p, t.concept_id});
+  for (const SnippetPlan::Phrase& phrase : plan.phrases) {
+    std::vector<std::vector<uint32_t>> lists;
+    for (const std::string& w : phrase.words) lists.push_back(positions_of(w));
+    for (uint32_t p : lists.front()) {
+      bool whole = true;
+      for (size_t k = 1; k < lists.size() && whole; ++k)
+        whole = std::binary_search(lists[k].begin(), lists[k].end(), p + static_cast<uint32_t>(k));
+      if (whole) matches.push_back({p, phrase.concept_id});
+    }
   }
   uint32_t target =
       matches.empty() ? record.checkpoint_positions.front() : best_window(matches, plan.concepts);
@@ -222,7 +246,8 @@ std::string make_snippet(const Xapian::Database& db, Xapian::docid docid,
     // Near the end of the text, the room left goes before the match; with short words (CJK),
     // more words are read after it.
     uint32_t lead = passage.cut_after ? kLeadWords : kWideWords;
-    size_t lead_chars = passage.cut_after ? kLeadChars : kSnippetChars - passage.chars;
+    size_t lead_chars =
+        passage.cut_after ? kLeadChars : kSnippetChars - (passage.chars - passage.lead_chars);
     Passage wider = build_passage(db, record, target, lead, lead_chars, kWideWords, highlighter);
     if (wider.chars > passage.chars) passage = std::move(wider);
   }

@@ -22,6 +22,13 @@ struct SnippetPlan {
     unsigned concept_id;  // words that count as the same query word share an id
   };
   std::vector<Term> terms;
+  // Words searched only in a phrase place a snippet where the whole phrase is, not where one of
+  // them happens to be.
+  struct Phrase {
+    std::vector<std::string> words;
+    unsigned concept_id;
+  };
+  std::vector<Phrase> phrases;
   unsigned concepts = 0;
 };
 

@@ -22,7 +22,8 @@ constexpr size_t kMaxBodyBytes = 64 * 1024;  // the API takes no bodies; the pag
 // them), so this bounds how long SIGTERM takes; a client reconnects cheaply after it.
 constexpr time_t kKeepAliveSeconds = 2;
 constexpr size_t kKeepAliveRequests = 10000;
-constexpr time_t kReadTimeoutSeconds = 10;
+// Also bounds how long stopping waits for a client that sent half a request.
+constexpr time_t kReadTimeoutSeconds = 3;
 constexpr size_t kInitialThreads = 8;
 constexpr int kListenBacklog = 4096;  // the kernel caps it at net.core.somaxconn
 
