@@ -31,9 +31,9 @@ size_t count_words(std::string_view line) {
 
 // Without the brackets and punctuation that scrapers leave around links: "[Skip to content]".
 std::string_view strip_decoration(std::string_view lower) {
-  auto decoration = [](char c) { return std::string_view("[](){}<>*_#:|.,;!-\"'").find(c) !=
-                                        std::string_view::npos ||
-                                        c == ' '; };
+  auto decoration = [](char c) {
+    return std::string_view("[](){}<>*_#:|.,;!-\"'").find(c) != std::string_view::npos || c == ' ';
+  };
   while (!lower.empty() && decoration(lower.front())) lower.remove_prefix(1);
   while (!lower.empty() && decoration(lower.back())) lower.remove_suffix(1);
   return lower;
@@ -42,16 +42,16 @@ std::string_view strip_decoration(std::string_view lower) {
 bool is_navigation(const std::string& lower, size_t words) {
   // Whole lines.
   static const std::array<std::string_view, 27> kLines = {
-      "menu",      "main menu", "search",   "home",        "share",     "subscribe",
-      "sign in",   "sign up",   "log in",   "login",       "register",  "advertisement",
-      "close",     "back to top", "print",  "email",       "tweet",     "facebook",
-      "twitter",   "linkedin",  "copy link", "comments",   "sponsored", "supported by",
-      "listen",    "save",      "follow"};
+      "menu",    "main menu",   "search",    "home",     "share",     "subscribe",
+      "sign in", "sign up",     "log in",    "login",    "register",  "advertisement",
+      "close",   "back to top", "print",     "email",    "tweet",     "facebook",
+      "twitter", "linkedin",    "copy link", "comments", "sponsored", "supported by",
+      "listen",  "save",        "follow"};
   // Starts of short lines: "Skip to main content", "Share on X", "Listen to this article".
-  static const std::array<std::string_view, 12> kStarts = {
-      "skip to",     "jump to",        "toggle navigation", "share on",  "share this",
-      "listen to",   "follow us",      "sign up for",       "subscribe to", "advertisement",
-      "open in app", "cookie"};
+  static const std::array<std::string_view, 14> kStarts = {
+      "skip to",        "jump to",     "toggle navigation", "share on",      "share this",
+      "listen to this", "listen now",  "follow us",         "sign up for",   "subscribe to",
+      "advertisement",  "open in app", "cookie settings",   "we use cookies"};
   constexpr size_t kMaxNavigationWords = 6;
   std::string_view bare = strip_decoration(lower);
   if (std::find(kLines.begin(), kLines.end(), bare) != kLines.end()) return true;
@@ -63,8 +63,13 @@ bool is_navigation(const std::string& lower, size_t words) {
 // "Home > News > Science", "Tech › AI", "Science | Space": short pieces between separators.
 bool is_breadcrumb(std::string_view line) {
   constexpr size_t kMaxPieceWords = 3;
-  static const std::array<std::string_view, 5> kSeparators = {
-      " > ", " | ", " / ", " \xE2\x80\xBA ", " \xC2\xBB "};  // > | / › »
+  constexpr size_t kMaxBreadcrumbWords = 8;
+  // "Rust vs. Go | Which Is Faster?" is a headline: trails do not ask or exclaim.
+  if (line.empty() || line.back() == '?' || line.back() == '!' ||
+      count_words(line) > kMaxBreadcrumbWords)
+    return false;
+  static const std::array<std::string_view, 5> kSeparators = {" > ", " | ", " / ", " \xE2\x80\xBA ",
+                                                              " \xC2\xBB "};  // > | / › »
   size_t pieces = 1;
   size_t start = 0;
   while (start <= line.size()) {
@@ -77,7 +82,8 @@ bool is_breadcrumb(std::string_view line) {
         width = sep.size();
       }
     }
-    std::string_view piece = line.substr(start, next == std::string_view::npos ? next : next - start);
+    std::string_view piece =
+        line.substr(start, next == std::string_view::npos ? next : next - start);
     if (count_words(piece) > kMaxPieceWords) return false;
     if (next == std::string_view::npos) break;
     ++pieces;
@@ -86,11 +92,17 @@ bool is_breadcrumb(std::string_view line) {
   return pieces >= 2;
 }
 
+// "§ News", "• World": a marker, a space, a label. "*Breaking*: ..." and "§ 230 Explained: What
+// the Law Says" are headlines.
 bool starts_with_marker(std::string_view line) {
+  constexpr size_t kMaxMarkedWords = 4;
   static const std::array<std::string_view, 8> kMarkers = {
       "\xC2\xA7", "\xC2\xB6", "\xE2\x80\xA2", "\xC2\xB7", "|", ">", "*", "="};
-  for (std::string_view m : kMarkers)
-    if (line.substr(0, m.size()) == m) return true;
+  for (std::string_view m : kMarkers) {
+    if (line.substr(0, m.size()) != m) continue;
+    return line.size() == m.size() ||
+           (line[m.size()] == ' ' && count_words(line) <= kMaxMarkedWords);
+  }
   return false;
 }
 
@@ -103,31 +115,50 @@ bool is_byline(const std::string& lower, size_t words) {
       R"(^(by|written by|posted by|reported by|author:|authors:|photo:|photos:|image:|credit:)\s)");
   static const std::regex kRole(
       R"(,\s*((senior|staff|contributing|chief|special|guest)\s+)?(writer|reporter|editor|correspondent|contributor|columnist)s?$)");
-  if (std::regex_search(lower, kByline))
+  // "By the Numbers: ..." is a headline: a byline names someone.
+  static const std::regex kNotAName(
+      R"(^(by|written by|posted by|reported by)\s+(the|a|an|this|how|what|why)\b)");
+  if (std::regex_search(lower, kByline) && !std::regex_search(lower, kNotAName))
     return words <= kMaxBylineWords ||
            (words <= kMaxStampedBylineWords && is_date_or_reading_time(lower, words / 2));
   return words <= kMaxBylineWords && std::regex_search(lower, kRole);
 }
 
 bool is_date_or_reading_time(const std::string& lower, size_t words) {
-  constexpr size_t kMaxDateWords = 10;
+  // A line of furniture is mostly the date: a headline may hold one ("What Happened on
+  // January 6 at the Capitol").
+  constexpr size_t kMaxDateWords = 6;
   constexpr size_t kMaxTimeWords = 6;
+  constexpr size_t kMaxStampWords = 10;
   static const std::regex kMonthDate(
-      R"(\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(st|nd|rd|th)?\b|\b\d{1,2}(st|nd|rd|th)?\s+(of\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b)");
-  static const std::regex kNumericDate(R"(\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b)");
+      R"(\b(jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|september|oct|october|nov|november|dec|december)\.?\s+\d{1,2}(st|nd|rd|th)?\b|\b\d{1,2}(st|nd|rd|th)?\s+(of\s+)?(jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|september|oct|october|nov|november|dec|december)\b)");
+  // Dotted dates need a four-digit year: "3.12.10" is a version.
+  static const std::regex kNumericDate(
+      R"(\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{1,2}\.\d{1,2}\.\d{4}\b)");
   static const std::regex kReadingTime(
-      R"(^\d+\s*(-\s*)?(min|mins|minute|minutes)\b|reading time|\b\d+\s*(-\s*)?(min|mins|minute|minutes)\s+(read|listen)\b)");
-  static const std::regex kStamp(R"(^(updated|published|last updated|posted|modified)\b)");
+      R"(reading time|\b\d+\s*(-\s*)?(min|mins|minute|minutes)\s+(read|listen)\b|^\d+\s*(-\s*)?(min|mins|minutes?)$)");
+  static const std::regex kStamp(
+      R"(^(updated|published|last updated|posted|modified)\b.*(\d|ago))");
   static const std::regex kClockOrAgo(
-      R"(^\d{1,2}:\d{2}\b|\b\d{1,2}(:\d{2})?\s*(am|pm|a\.m\.|p\.m\.)(\s|$)|\b(\d+|an?|one)\s+(second|minute|hour|day|week|month|year)s?\s+ago\b|^(yesterday|today|just now)\b)");
-  static const std::regex kWeekday(R"(^(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(day|sday|nesday|rsday|urday)?\b)");
-  if (std::regex_search(lower, kReadingTime) || std::regex_search(lower, kStamp)) return true;
+      R"(^\d{1,2}:\d{2}\b|\b\d{1,2}(:\d{2})?\s*(am|pm|a\.m\.|p\.m\.)(\s|$)|\b(\d+|an?|one)\s+(second|minute|hour|day|week|month|year)s?\s+ago\b|^(yesterday|today|just now)$|^(yesterday|today)\s+at\b)");
+  // A weekday, then a date or a time: "Monday 3rd March 2024", not "Sun Microsystems".
+  static const std::regex kWeekday(
+      R"(^(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(day|sday|nesday|rsday|urday)?\b,?\s*\d)");
+  if (std::regex_search(lower, kReadingTime)) return true;
+  if (words <= kMaxStampWords && std::regex_search(lower, kStamp)) return true;
   if (words <= kMaxTimeWords &&
       (std::regex_search(lower, kClockOrAgo) || std::regex_search(lower, kWeekday)))
     return true;
   return words <= kMaxDateWords &&
          (std::regex_search(lower, kMonthDate) || std::regex_search(lower, kNumericDate) ||
           lower.find(" min read") != std::string::npos);
+}
+
+// A title starts with a capital (or a letter of a script without case), not with a list
+// marker, a number or lower-case code: "TODO" then "1. call the plumber" is a list under a title.
+bool reads_as_title(std::string_view line) {
+  unsigned char c = line.empty() ? 0 : static_cast<unsigned char>(line[0]);
+  return (c >= 'A' && c <= 'Z') || c >= 0x80;
 }
 
 // A line that ends a sentence reads as body text, not as a title.
@@ -179,6 +210,7 @@ std::string find_headline(std::string_view text) {
   while (start < text.size() && scanned < kLinesToScan) {
     size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
+    bool indented = start < end && (text[start] == ' ' || text[start] == '\t');
     std::string line = collapse_whitespace(text.substr(start, end - start));
     start = end + 1;
     if (line.empty() || !has_letters(line)) continue;
@@ -200,7 +232,8 @@ std::string find_headline(std::string_view text) {
       continue;
     }
     bool headline_sized = words <= kMaxHeadlineWords && line.size() <= kMaxHeadlineBytes;
-    if (!short_first_line.empty() && (!headline_sized || ends_sentence(line)))
+    if (!short_first_line.empty() &&
+        (!headline_sized || ends_sentence(line) || indented || !reads_as_title(line)))
       return short_first_line;
     if (headline_sized) return line;
     // A paragraph of body text: the article has started, and no headline came before it.

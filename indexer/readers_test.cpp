@@ -58,6 +58,25 @@ TEST_CASE("a plain text's headline skips the page furniture above it") {
       {"10:30 AM ET\nMonday 3rd March 2024\n5-min read\nBy Jane Doe | Updated March 3, 2024, "
        "10:00 AM EST\nStorm Closes Schools Across the State\nbody",
        "Storm Closes Schools Across the State"},
+      // A short title over a list, code or a lower-case line keeps its place.
+      {"TODO\n1. call the plumber about the sink\n2. pay the bill\n", "TODO"},
+      {"Shopping list\n- flour and sugar\n- eggs\n", "Shopping list"},
+      {"Deploy notes\n    sudo systemctl restart loupe\n", "Deploy notes"},
+      // Headlines that look a little like furniture are still headlines.
+      {"Rust vs. Go | Which Is Faster?\nbody", "Rust vs. Go | Which Is Faster?"},
+      {"Listen to Your Gut, Scientists Say\nbody", "Listen to Your Gut, Scientists Say"},
+      {"Cookie Dough Ice Cream\nbody", "Cookie Dough Ice Cream"},
+      {"Today in History\nbody", "Today in History"},
+      {"Sun Microsystems Acquired by Oracle\nbody", "Sun Microsystems Acquired by Oracle"},
+      {"Modified Keto Diet: What to Eat\nbody", "Modified Keto Diet: What to Eat"},
+      {"10 Minutes That Changed Football\nbody", "10 Minutes That Changed Football"},
+      {"Business\nBy the Numbers: Apple's Record Quarter\nbody",
+       "By the Numbers: Apple's Record Quarter"},
+      {"10 Marketing Mistakes to Avoid\nbody", "10 Marketing Mistakes to Avoid"},
+      {"What Happened on January 6 at the Capitol\nbody",
+       "What Happened on January 6 at the Capitol"},
+      {"Python 3.12.10 Released With Fixes\nbody", "Python 3.12.10 Released With Fixes"},
+      {"*Breaking*: Dam Holds After Storm\nbody", "*Breaking*: Dam Holds After Storm"},
       // No line reads as a headline: the start of the first one stands in.
       {"Hi\n", "Hi"},
       {"", ""},
