@@ -61,7 +61,7 @@ class Highlighter {
 
   const QueryTerms& terms_;
   analysis::Analyzer& analyzer_;
-  std::unordered_set<std::string> phrase_vocabulary_;  // every word of every phrase
+  std::unordered_set<std::string> phrase_vocabulary_;              // every word of every phrase
   std::unordered_multimap<std::string, size_t> phrases_by_first_;  // first word -> phrase
   std::unordered_set<std::string> known_;
   // First bytes of the query's stems, when the language's stemmer keeps a word's first letter:

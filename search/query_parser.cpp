@@ -105,6 +105,12 @@ std::vector<Lexeme> lex(std::string_view q) {
       lx.kind = Kind::kPhrase;
       lx.text = std::string(q.substr(start, end - start));
       i = end < q.size() ? end + quote_length(q, end) : end;
+      // "quick bro*": a phrase whose last word is a prefix.
+      while (!lx.text.empty() && is_space(lx.text.back())) lx.text.pop_back();
+      while (!lx.text.empty() && lx.text.back() == '*') {
+        lx.text.pop_back();
+        lx.wildcard = true;
+      }
     } else {
       size_t start = i;
       while (i < q.size() && !ends_word(q, i)) ++i;
@@ -175,9 +181,10 @@ class Parser {
     // A phrase's word that a word of its own also matches (the same, by stem or by prefix) is
     // marked wherever it is.
     for (const std::string& t : phrase_words_) {
-      bool alone = standalone_.count(t) != 0 ||
-                   std::any_of(terms_.prefixes.begin(), terms_.prefixes.end(),
-                               [&](const std::string& p) { return t.compare(0, p.size(), p) == 0; });
+      bool alone =
+          standalone_.count(t) != 0 ||
+          std::any_of(terms_.prefixes.begin(), terms_.prefixes.end(),
+                      [&](const std::string& p) { return t.compare(0, p.size(), p) == 0; });
       if (!alone && !terms_.stems.empty()) {
         std::string stem = analyzer_.stem(t);
         alone = !stem.empty() && terms_.stems.count(stem) != 0;
@@ -297,20 +304,25 @@ class Parser {
     return left;
   }
 
-  // "a NEAR b NEAR/5 c": the words within a window of each other, in any order. An operand that
-  // is not a single word (a phrase, a group) has no one position, so it joins by AND instead.
+  // "a NEAR b NEAR/5 c": the words within a window of each other, in any order (a chain spans
+  // the sum of its windows). An operand that is not a single word (a phrase, a group) has no one
+  // position, so it joins by AND instead.
   Built parse_near(bool negated) {
     Built left = parse_primary(negated);
+    std::vector<Xapian::Query> chain;
+    std::optional<Positional> first = left.positional;
+    unsigned span = 0;
     while (peek().kind == Kind::kNear) {
       unsigned window = peek().window;
       advance();
       Built right = parse_primary(negated);
-      if (left.positional && right.positional) {
-        std::vector<Xapian::Query> operands{positional_query(*left.positional),
-                                            positional_query(*right.positional)};
-        Xapian::Query near(Xapian::Query::OP_NEAR, operands.begin(), operands.end(), window + 1);
-        left = same(near);
+      if (first && right.positional) {
+        if (chain.empty()) chain.push_back(positional_query(*first));
+        chain.push_back(positional_query(*right.positional));
+        span += window;
+        left = same(Xapian::Query(Xapian::Query::OP_NEAR, chain.begin(), chain.end(), span + 1));
       } else {
+        first.reset();
         left = join(Xapian::Query::OP_AND, left, right);
       }
     }
@@ -424,7 +436,7 @@ class Parser {
     }
     AnalysedWord w = analyse(lx.text);
     if (w.parts.empty()) return Built{};
-    if (lx.wildcard && !phrase) return wildcard(prefix, w, negated);
+    if (lx.wildcard) return wildcard(prefix, w, negated);
 
     std::vector<std::string> joined;
     for (size_t i = 0; i < w.parts.size(); ++i) {
@@ -478,6 +490,17 @@ class Parser {
     std::vector<Xapian::Query> subs;
     for (size_t i = 0; i + 1 < w.parts.size(); ++i) subs.emplace_back(prefix + w.parts[i]);
     subs.push_back(any_term(completions, prefix + last));
+    Xapian::Query apart(Xapian::Query::OP_PHRASE, subs.begin(), subs.end(),
+                        static_cast<Xapian::termcount>(subs.size()));
+    // A compound's joined form as a prefix too: "e-mai*" finds "email".
+    auto compound = w.compounds.find(0);
+    std::optional<Xapian::Query> joined;
+    if (compound != w.compounds.end() && compound->second.second + 1 == w.parts.size()) {
+      const std::string& start = compound->second.first;
+      if (!negated) terms_.prefixes.push_back(start);
+      joined = Xapian::Query(Xapian::Query::OP_WILDCARD, prefix + start, kMaxWildcardExpansion,
+                             Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    }
     if (!negated) {
       std::vector<std::string> phrase(w.parts.begin(), w.parts.end() - 1);
       for (size_t i = 0; i < completions.size(); ++i) {
@@ -488,8 +511,7 @@ class Parser {
         phrase.pop_back();
       }
     }
-    return same(Xapian::Query(Xapian::Query::OP_PHRASE, subs.begin(), subs.end(),
-                              static_cast<Xapian::termcount>(subs.size())));
+    return same(joined ? Xapian::Query(Xapian::Query::OP_OR, apart, *joined) : apart);
   }
 
   std::vector<Lexeme> lexemes_;

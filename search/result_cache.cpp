@@ -2,14 +2,17 @@
 
 namespace loupe::search {
 
-std::string ResultCache::key(uint64_t revision, const std::string& query, unsigned page, unsigned per_page) {
-  return std::to_string(revision) + '/' + std::to_string(page) + '/' + std::to_string(per_page) + '/' + query;
+std::string ResultCache::key(uint64_t revision, const std::string& query, unsigned page,
+                             unsigned per_page) {
+  return std::to_string(revision) + '/' + std::to_string(page) + '/' + std::to_string(per_page) +
+         '/' + query;
 }
 
 size_t ResultCache::size_of(const std::string& key, const SearchResults& results) {
   size_t bytes = sizeof(Entry) + 2 * key.size() + sizeof(SearchResults) + 64;
   for (const Hit& hit : results.hits)
-    bytes += sizeof(Hit) + hit.id.size() + hit.title.size() + hit.path.size() + hit.snippet.size() + hit.title_html.size();
+    bytes += sizeof(Hit) + hit.id.size() + hit.title.size() + hit.path.size() + hit.snippet.size() +
+             hit.title_html.size();
   return bytes;
 }
 
