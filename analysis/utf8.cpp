@@ -82,6 +82,35 @@ std::string repair_utf8(std::string_view bytes) {
   return out;
 }
 
+std::string repair_utf8_as_windows1252(std::string_view bytes) {
+  // 0x80..0x9F in Windows-1252; the rest of the upper half is Latin-1, the code point itself.
+  static constexpr char16_t kHigh[32] = {
+      0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+      0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+      0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
+  std::string out;
+  out.reserve(bytes.size() + bytes.size() / 8);
+  for (size_t i = 0; i < bytes.size();) {
+    size_t n = sequence_length(bytes, i);
+    if (n > 0) {
+      out.append(bytes.substr(i, n));
+      i += n;
+      continue;
+    }
+    auto b = static_cast<uint8_t>(bytes[i++]);
+    uint32_t cp = b >= 0x80 && b < 0xA0 ? kHigh[b - 0x80] : b;
+    if (cp < 0x800) {
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+  }
+  return out;
+}
+
 size_t count_chars(std::string_view text) {
   size_t n = 0;
   for (char c : text) n += (static_cast<uint8_t>(c) & 0xC0) != 0x80;

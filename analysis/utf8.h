@@ -19,6 +19,10 @@ Utf8Census utf8_census(std::string_view bytes);
 // Replaces every ill-formed sequence with U+FFFD, so the result is always valid UTF-8.
 std::string repair_utf8(std::string_view bytes);
 
+// Keeps well-formed UTF-8 and reads every other byte as Windows-1252: for UTF-8 text with
+// Latin-1 or Windows-1252 pasted into it, where each kind of character is in its own encoding.
+std::string repair_utf8_as_windows1252(std::string_view bytes);
+
 // Characters (code points) in valid UTF-8.
 size_t count_chars(std::string_view text);
 

@@ -213,11 +213,15 @@ TEST_CASE("any encoding becomes valid UTF-8, binary is recognised") {
        "caf\xC3\xA9 cr\xC3\xA8me br\xC3\xBBl\xC3\xA9"
        "e, na\xC3\xAFve r\xC3\xA9sum\xC3\xA9"},
       {std::string("\xFF\xFEh\0i\0", 6), "hi"},
-      // UTF-8 with one stray Latin-1 byte stays UTF-8: only the stray byte is replaced.
+      // UTF-8 with Latin-1 pasted in: each part in its own encoding, whichever is more.
       {"Cr\xC3\xA8me br\xC3\xBBl\xC3\xA9"
        "e d\xC3\xA9j\xC3\xA0 vu \xE9 end",
        "Cr\xC3\xA8me br\xC3\xBBl\xC3\xA9"
-       "e d\xC3\xA9j\xC3\xA0 vu \xEF\xBF\xBD end"},
+       "e d\xC3\xA9j\xC3\xA0 vu \xC3\xA9 end"},
+      {"A short UTF-8 note about the caf\xC3\xA9 and its \xE9t\xE9 menu for the gar\xE7on, "
+       "with \x93quotes\x94 too",
+       "A short UTF-8 note about the caf\xC3\xA9 and its \xC3\xA9t\xC3\xA9 menu for the "
+       "gar\xC3\xA7on, with \xE2\x80\x9Cquotes\xE2\x80\x9D too"},
   };
   for (const Row& row : rows) {
     CAPTURE(row.input);

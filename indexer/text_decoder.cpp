@@ -76,9 +76,12 @@ std::string decode_text(std::string_view bytes) {
   // legacy text, bytes that happen to form valid multi-byte UTF-8 are rare.
   analysis::Utf8Census census = analysis::utf8_census(bytes);
   if (census.multibyte > 0 && census.multibyte >= census.invalid)
-    return analysis::repair_utf8(bytes);
+    return analysis::repair_utf8_as_windows1252(bytes);
   std::string charset = detect_charset(bytes);
   if (charset.empty()) return analysis::repair_utf8(bytes);
+  // Mostly Western legacy text with some UTF-8 in it: each part in its own encoding.
+  bool western = charset == "ISO-8859-1" || charset == "windows-1252" || charset == "ISO-8859-15";
+  if (western && census.multibyte > 0) return analysis::repair_utf8_as_windows1252(bytes);
   return analysis::repair_utf8(convert(bytes, charset.c_str()));
 }
 
