@@ -29,7 +29,8 @@ ExtractedDocument read_plain_text(std::string_view utf8);
 ExtractedDocument read_markdown(std::string_view utf8);
 ExtractedDocument read_html(std::string_view utf8);
 
-// The visible text of a piece of HTML, such as raw HTML inside Markdown.
-std::string html_fragment_text(std::string_view utf8);
+// The visible text of a piece of HTML, such as raw HTML inside Markdown; `heading`, if given,
+// receives its title or first top-level heading.
+std::string html_fragment_text(std::string_view utf8, std::string* heading = nullptr);
 
 }  // namespace loupe::indexer

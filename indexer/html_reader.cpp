@@ -337,9 +337,10 @@ ExtractedDocument read_html(std::string_view utf8) {
   return doc;
 }
 
-std::string html_fragment_text(std::string_view utf8) {
+std::string html_fragment_text(std::string_view utf8, std::string* heading) {
   TextCollector collector;
   HtmlScanner(utf8, collector).run();
+  if (heading != nullptr) *heading = collector.title();
   return trimmed(collector.take_text());
 }
 

@@ -39,6 +39,13 @@ Xapian::WritableDatabase open_database(const std::filesystem::path& path) {
   try {
     return Xapian::WritableDatabase(path.string(), Xapian::DB_CREATE_OR_OPEN);
   } catch (const Xapian::DatabaseLockError&) {
+    // Xapian reports a lock it could not take; files this user may not write are the cause
+    // more often than a second writer is.
+    std::error_code walk_ec;
+    for (const auto& entry : std::filesystem::directory_iterator(path, walk_ec))
+      if (::access(entry.path().c_str(), W_OK) != 0)
+        throw DatabaseError("--db " + path.string() + ": " + entry.path().filename().string() +
+                            ": " + std::strerror(errno));
     throw DatabaseError("--db " + path.string() +
                         ": locked by another writer (is another loupe-index running?)");
   } catch (const Xapian::DatabaseError& e) {

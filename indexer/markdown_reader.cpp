@@ -28,8 +28,11 @@ void append(MarkdownText& md, std::string_view piece) {
 // together, its visible text is what a reader of the rendered page sees.
 void flush_html(MarkdownText& md) {
   if (md.html.empty()) return;
-  std::string text = html_fragment_text(md.html);
+  std::string heading;
+  std::string text = html_fragment_text(md.html, &heading);
   md.html.clear();
+  // A README's "<div align=center><h1>Name</h1>" is its title.
+  if (md.first_heading.empty() && !heading.empty()) md.first_heading = heading;
   if (text.empty()) return;
   bool block_start = md.text.empty() || md.text.back() == '\n';
   append(md, block_start ? text : " " + text);

@@ -180,6 +180,9 @@ TEST_CASE("Markdown: the text, not the markup") {
       {"Intro line here\n\n<div class=\"x\">\nInside the <b>div</b> block\n</div>\n\n"
        "<script>alert(1)</script>\n\nAfter",
        "Intro line here", "Intro line here\nInside the div block\nAfter"},
+      {"<div align=\"center\">\n<h1>Project Zircon</h1>\n<p>A fast tool</p>\n</div>\n\nMore "
+       "text.\n",
+       "Project Zircon", "Project Zircon\nA fast tool\nMore text."},
   };
   for (const MdRow& row : rows) {
     CAPTURE(row.markdown);
