@@ -435,9 +435,19 @@ TEST_CASE("a match near the end, or in CJK text, still gets a full-length snippe
     cjk +=
         "\xE6\x88\x91\xE5\x96\x9C\xE6\xAC\xA2\xE5\x8C\x97\xE4\xBA\xAC\xE3\x80\x82";  // 我喜欢北京。
   write_file(tmp / "docs/cjk.txt", "CJK\n" + cjk + "\xE4\xB8\x8A\xE6\xB5\xB7" + cjk);  // 上海
+  // Compounds before the match (their joined forms come out of text order), a dotted last word.
+  write_file(tmp / "docs/compounds.txt",
+             "Compounds\nUse C++ and C# with node.js; mail user@example.com or see "
+             "https://example.org/path. Version 3.14 released. O\xE2\x80\x99"
+             "Brien\xE2\x80\x99s dog. "
+             "The co-operation of well-known, hard-working, state-of-the-art teams.");
+  write_file(tmp / "docs/dotted.txt", "Dotted\n" + filler.substr(0, 2000) + " lambda numbat.org");
   index_folder((tmp / "docs").string(), tmp / "db");
   Searcher searcher((tmp / "db").string());
-  const Row rows[] = {{"zeppelin", "end.txt"}, {"\xE4\xB8\x8A\xE6\xB5\xB7", "cjk.txt"}};
+  const Row rows[] = {{"zeppelin", "end.txt"},
+                      {"\xE4\xB8\x8A\xE6\xB5\xB7", "cjk.txt"},
+                      {"teams", "compounds.txt"},
+                      {"numbat", "dotted.txt"}};
   for (const Row& row : rows) {
     CAPTURE(row.query);
     auto results = searcher.search(row.query, 1, 10);
@@ -449,6 +459,8 @@ TEST_CASE("a match near the end, or in CJK text, still gets a full-length snippe
     size_t chars = loupe::analysis::count_chars(strip_tags(snippet));
     CHECK(chars >= 180);
     CHECK(chars <= loupe::search::kSnippetChars + 4);
+    // What ends the text is not cut: no "…" after the last word.
+    if (row.expected != "cjk.txt") CHECK(snippet.substr(snippet.size() - 3) != "\xE2\x80\xA6");
   }
 }
 

@@ -35,7 +35,7 @@ constexpr size_t kMaxPlannedPhrases = 16;
 constexpr std::string_view kOpening[] = {
     "\"", "'", "(", "[", "{", "<", "\xE2\x80\x9C", "\xE2\x80\x98", "\xC2\xAB"};
 // clang-format off
-constexpr std::string_view kClosing[] = {".", ",", ";", ":", "!", "?", "\"", "'", ")", "]", "}", ">",
+constexpr std::string_view kClosing[] = {"()", ".", ",", ";", ":", "!", "?", "\"", "'", ")", "]", "}", ">",
                                          "\xE2\x80\x9D", "\xE2\x80\x99", "\xC2\xBB", "\xE2\x80\xA6"};
 // clang-format on
 constexpr size_t kMaxPunctuation = 4;
@@ -141,6 +141,7 @@ struct Passage {
   std::string html;
   size_t chars = 0;
   size_t lead_chars = 0;  // of `chars`, before the match
+  bool reaches_match = false;
   bool cut_before = false;
   bool cut_after = false;
 };
@@ -170,21 +171,19 @@ Passage build_passage(const Xapian::Database& db, const db::DocumentRecord& reco
 
   // A little context before the first match.
   size_t index = at == tokens.end() ? 0 : static_cast<size_t>(at - tokens.begin());
+  // Counted from the earliest byte taken so far: a compound's joined form starts where its
+  // first part does, so tokens do not come in text order.
+  size_t lead_begin = tokens[index].begin;
   size_t chars_before = 0;
   for (size_t lead = 0; index > 0 && lead < lead_words;) {
     size_t prev = index - 1;
-    if (tokens[prev].joined) {
-      index = prev;
-      continue;
-    }
-    std::string_view step(text.data() + tokens[prev].begin,
-                          tokens[index].begin - tokens[prev].begin);
-    if (tokens[prev].begin > tokens[index].begin) step = {};
-    size_t more = analysis::count_chars(step);
+    size_t from = std::min<size_t>(lead_begin, tokens[prev].begin);
+    size_t more = analysis::count_chars(std::string_view(text).substr(from, lead_begin - from));
     if (chars_before + more > lead_chars) break;
     chars_before += more;
+    lead_begin = from;
     index = prev;
-    ++lead;
+    if (!tokens[prev].joined) ++lead;
   }
   while (index > 0 && tokens[index].joined) --index;
   // Never start inside a compound ("mail" of "e-mail"): start where its joined form does.
@@ -205,9 +204,13 @@ Passage build_passage(const Xapian::Database& db, const db::DocumentRecord& reco
   begin = extend_over_punctuation(text, begin, end, kOpening, /*backward=*/true);
   end = extend_over_punctuation(text, end, text.size(), kClosing, /*backward=*/false);
   passage.cut_before = tokens[index].position > positions.front();
-  passage.cut_after = last + 1 < tokens.size() || more_text || tokens.back().position >= window.to;
+  // Tokens after `last` may be a compound's joined form that ends where the passage does.
+  bool words_after = std::any_of(tokens.begin() + static_cast<ptrdiff_t>(last) + 1, tokens.end(),
+                                 [&](const MarkedToken& t) { return t.end > end; });
+  passage.cut_after = words_after || more_text || tokens.back().position >= window.to;
   passage.chars = chars;
   passage.lead_chars = chars_before;
+  passage.reaches_match = at == tokens.end() || end >= at->end;
   passage.html = Highlighter::render(text, begin, end, tokens, /*flatten=*/true);
   return passage;
 }
@@ -249,7 +252,7 @@ std::string make_snippet(const Xapian::Database& db, Xapian::docid docid,
     size_t lead_chars =
         passage.cut_after ? kLeadChars : kSnippetChars - (passage.chars - passage.lead_chars);
     Passage wider = build_passage(db, record, target, lead, lead_chars, kWideWords, highlighter);
-    if (wider.chars > passage.chars) passage = std::move(wider);
+    if (wider.chars > passage.chars && wider.reaches_match) passage = std::move(wider);
   }
   std::string out;
   if (passage.cut_before) out += "\xE2\x80\xA6 ";
