@@ -147,6 +147,8 @@ struct Built {
   // A group of nothing but exclusions, "(NOT b)": what it excludes, so that beside other words
   // it narrows them instead of adding every other document.
   std::optional<Xapian::Query> only_excluded;
+  // "type:html": a filter on the documents the words find, not a word of its own.
+  std::optional<db::Field> filter_field{};
   bool empty() const { return strict.empty(); }
 };
 
@@ -204,6 +206,7 @@ class Parser {
   // Items joined by the default operator: every word in `strict`, any of them in `loose`.
   Built parse_sequence(bool top, bool negated) {
     std::vector<Built> should, must, must_not;
+    std::map<db::Field, std::vector<Xapian::Query>> filters;
     while (peek().kind != Kind::kEnd) {
       const Lexeme& lx = peek();
       if (lx.kind == Kind::kClose) {
@@ -224,7 +227,9 @@ class Parser {
       }
       Built item = parse_or(negated != excluded);
       if (item.empty()) continue;
-      if (item.only_excluded && !excluded)
+      if (item.filter_field && !excluded)
+        filters[*item.filter_field].push_back(item.strict);
+      else if (item.only_excluded && !excluded)
         must_not.push_back(same(*item.only_excluded));
       else if (excluded)
         must_not.push_back(std::move(item));
@@ -235,7 +240,22 @@ class Parser {
     }
     // "a b" and "+a b": documents with every word first, then those with some (with a).
     if (should.size() > 1 || (!should.empty() && !must.empty())) tiered_ = true;
-    return combine_sequence(should, must, must_not);
+    return apply_filters(combine_sequence(should, must, must_not), filters);
+  }
+
+  // Values of one field are alternatives ("type:html type:md"), fields all apply, as in Omega.
+  static Built apply_filters(Built out,
+                             const std::map<db::Field, std::vector<Xapian::Query>>& filters) {
+    if (filters.empty()) return out;
+    std::vector<Xapian::Query> fields;
+    for (const auto& [field, values] : filters)
+      fields.push_back(combine(Xapian::Query::OP_OR, values));
+    Xapian::Query all = combine(Xapian::Query::OP_AND, fields);
+    if (out.strict.empty()) return same(all);
+    out.strict = Xapian::Query(Xapian::Query::OP_FILTER, out.strict, all);
+    out.loose = Xapian::Query(Xapian::Query::OP_FILTER, out.loose, all);
+    out.positional.reset();
+    return out;
   }
 
   static Built combine_sequence(const std::vector<Built>& should, const std::vector<Built>& must,
@@ -352,8 +372,11 @@ class Parser {
   static Built join(Xapian::Query::op op, const Built& a, const Built& b) {
     if (a.empty()) return b;
     if (b.empty()) return a;
-    return Built{Xapian::Query(op, a.strict, b.strict), Xapian::Query(op, a.loose, b.loose),
-                 std::nullopt, std::nullopt};
+    Built out{Xapian::Query(op, a.strict, b.strict), Xapian::Query(op, a.loose, b.loose),
+              std::nullopt, std::nullopt};
+    // "(type:html OR type:md)" is still a filter.
+    if (a.filter_field && b.filter_field) out.filter_field = a.filter_field;
+    return out;
   }
 
   // The written forms that put a word at a position: a stem's words, a wildcard's most frequent
@@ -432,7 +455,9 @@ class Parser {
       Xapian::Query filter(
           Xapian::Query::OP_SCALE_WEIGHT,
           Xapian::Query(db::boolean_term(lx.field->field, analysis::ascii_lower(lx.text))), 0.0);
-      return same(filter);
+      Built out = same(filter);
+      out.filter_field = lx.field->field;
+      return out;
     }
     AnalysedWord w = analyse(lx.text);
     if (w.parts.empty()) return Built{};

@@ -129,6 +129,12 @@ TEST_CASE("query syntax: phrases, boolean operators, prefixes, fields") {
       {"emperor NEAR largest", "d.md"},
       {"cold NEAR/1 largest", ""},
       {"(walrus OR email) AND etiquette", "b.txt"},
+      // type: and ext: narrow what the words find.
+      {"penguin type:html", "e.html"},
+      {"penguins ext:md", "d.md"},
+      {"type:markdown penguin", "d.md"},
+      {"penguin (type:html OR ext:md) walrus", "e.html d.md"},
+      {"walrus -type:html", ""},
       {"pengu*", "d.md e.html"},
       {"walrus OR etiquette", "e.html b.txt"},
       {"-penguin -walrus -resume -email -naive -hostile -quoted", "f.txt"},
