@@ -26,12 +26,16 @@
   const touchOnly = window.matchMedia && window.matchMedia('(hover: none)').matches;
 
   // ---------- small helpers ----------
+  // Bidirectional overrides in a document ("\u202Etxt.exe") would reorder what follows them on
+  // the page: shown text keeps its characters in the order written.
+  const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+  const plain = (s) => String(s == null ? '' : s).replace(BIDI_CONTROLS, '');
   function h(tag, attrs, ...kids) {
     const n = document.createElement(tag);
     if (attrs) for (const [k, v] of Object.entries(attrs)) {
       if (v == null || v === false) continue;
       if (k === 'class') n.className = v;
-      else if (k === 'text') n.textContent = v;
+      else if (k === 'text') n.textContent = plain(v);
       else if (k.startsWith('on')) n.addEventListener(k.slice(2), v);
       else n.setAttribute(k, v === true ? '' : v);
     }
@@ -47,7 +51,7 @@
     const out = document.createDocumentFragment();
     const copy = (src, dst) => {
       for (const node of src.childNodes) {
-        if (node.nodeType === Node.TEXT_NODE) dst.append(node.data);
+        if (node.nodeType === Node.TEXT_NODE) dst.append(plain(node.data));
         else if (node.nodeType === Node.ELEMENT_NODE) {
           if (node.localName === 'mark') { const m = document.createElement('mark'); copy(node, m); dst.append(m); }
           else if (node.localName !== 'script' && node.localName !== 'style' && node.localName !== 'template') copy(node, dst);
@@ -125,6 +129,7 @@
         : 'This server needs an API key. It is kept in this tab until you close it.';
       el.authKey.value = '';
       el.auth.hidden = false;
+      announce(el.authMsg.textContent);
       const returnFocus = document.activeElement;
       // Keystrokes meant for the query must not land in the key field.
       const typing = returnFocus === el.q && Date.now() - lastInput < 2000;
@@ -207,7 +212,15 @@
   let docCount = null;      // from /api/health, for the hint
   let shownSummary = '';    // what was announced for the results in the DOM
 
+  // Clears the loading state a search left behind when a newer step cut it short.
+  function settle() {
+    el.resultsView.removeAttribute('aria-busy');
+    el.resultsView.classList.remove('loading');
+    el.docView.removeAttribute('aria-busy');
+  }
+
   function setView(v) {
+    settle();
     view = v;
     show(el.resultsView, v === 'results');
     show(el.docView, v === 'doc');
@@ -235,8 +248,10 @@
     shown = null;
     const n = docCount == null ? '' : ` ${plural(docCount, 'document', 'documents')}`;
     setMessage(el.message, 'hint', `Search${n || ' the documents'}.`,
-      'Type a few words and results appear as you type. Open “Search tips” for phrases, OR, NOT, prefix* and title:.');
+      'Type a few words and results appear as you type. “Search tips” shows phrases, OR, NOT, prefix* and title: searches.');
     document.title = 'Loupe';
+    shownSummary = '';
+    el.announce.textContent = '';
   }
 
   function showError(box, e, retry) {
@@ -294,7 +309,8 @@
     const total = data.total | 0;
     const hits = Array.isArray(data.hits) ? data.hits : [];
     const took = typeof data.took_ms === 'number' ? data.took_ms : null;
-    const tookText = took == null ? '' : ` in ${took < 10 ? took.toFixed(1).replace(/\.0$/, '') : Math.round(took)} ms`;
+    const tookText = took == null ? '' : took < 0.1 ? ' in under 0.1 ms'
+      : ` in ${took < 10 ? took.toFixed(1).replace(/\.0$/, '') : Math.round(took)} ms`;
     shown = { q, page };
     document.title = `${q} – Loupe`;
     if (total === 0) {
@@ -312,7 +328,7 @@
     hits.forEach((hit) => {
       const id = String(hit.id == null ? '' : hit.id);
       const title = hit.title_html != null && hit.title_html !== ''
-        ? markedFragment(hit.title_html) : document.createTextNode(hit.title || hit.path || id);
+        ? markedFragment(hit.title_html) : document.createTextNode(plain(hit.title || hit.path || id));
       const a = h('a', { href: urlFor({ q, page, doc: id }), 'data-id': id, class: 'hit-link',
         onclick: (e) => { if (plainClick(e)) { e.preventDefault(); openDoc(id); } } }, title);
       const li = h('li', { class: 'hit' },
@@ -365,6 +381,7 @@
       if (my !== seq || e.kind === 'aborted') return;
       clearResults();
       shown = null;
+      document.title = `${q} – Loupe`;
       showError(el.message, e, () => runSearch(q, page, { force: true, focus: 'summary' }));
     } finally {
       if (my === seq) {
@@ -381,7 +398,9 @@
     if (opts.focus === 'summary') el.summary.focus({ preventScroll: true });
     else if (opts.focus === 'doc' && opts.docId != null) {
       const link = [...el.results.querySelectorAll('a.hit-link')].find((a) => a.dataset.id === opts.docId);
+      // The document came from another page of results (a shared link): the list's start.
       if (link) link.focus({ preventScroll: opts.scroll != null });
+      else el.summary.focus({ preventScroll: true });
     }
   }
 
@@ -404,8 +423,9 @@
     const st = readUrl();
     const q = shown ? shown.q : st.q;
     const page = shown ? shown.page : st.page;
-    // Remember where the list was scrolled, and settle this entry so typing later pushes a new one.
-    history.replaceState({ loupe: true, scroll: window.scrollY }, '', urlFor({ q, page }));
+    // Remember where the list was scrolled, and settle this entry so typing later pushes a new
+    // one. Its URL stays: it may already be a newer search or page than the list on screen.
+    history.replaceState({ loupe: true, scroll: window.scrollY }, '', location.pathname + location.search);
     setUrl({ q, page, doc: id }, 'push', { fromResults: true });
     await showDoc(id, q, page, { focus: true });
   }
@@ -421,7 +441,7 @@
     el.docBack.href = urlFor({ q, page });
     el.docBack.textContent = q ? '← Back to results' : '← New search';
     el.docTitle.textContent = 'Loading…';
-    el.docPath.textContent = id;
+    el.docPath.textContent = plain(id);
     el.docSize.textContent = '—';
     el.docDate.textContent = '—';
     el.docText.replaceChildren();
@@ -433,13 +453,13 @@
       const d = await api(docPath(id, q), ctl.signal);
       if (my !== seq) return;
       const title = d.title || d.path || id;
-      el.docTitle.textContent = title;
-      document.title = `${title} – Loupe`;
-      el.docPath.textContent = d.path || id;
+      el.docTitle.textContent = plain(title);
+      document.title = `${plain(title)} – Loupe`;
+      el.docPath.textContent = plain(d.path || id);
       el.docSize.textContent = formatSize(d.size);
       el.docDate.textContent = formatDate(d.modified);
       if (q && typeof d.html === 'string') el.docText.append(markedFragment(d.html));
-      else el.docText.textContent = d.text || '';
+      else el.docText.textContent = plain(d.text);
       marks = [...el.docText.querySelectorAll('mark')];
       el.matchNav.hidden = !q;
       el.matchPrev.disabled = el.matchNext.disabled = marks.length === 0;
@@ -453,8 +473,13 @@
       if (my !== seq || e.kind === 'aborted') return;
       el.docTitle.textContent = e.status === 404 ? 'Document not found' : 'Could not open the document';
       document.title = 'Loupe';
-      if (e.status === 404) setMessage(el.docMessage, 'error', 'This document is not in the index.', e.message);
-      else showError(el.docMessage, e, () => showDoc(id, q, page, opts));
+      if (e.status === 404) {
+        setMessage(el.docMessage, 'error', 'This document is not in the index.', e.message);
+        announce('Document not found.');
+      } else {
+        showError(el.docMessage, e, () => showDoc(id, q, page, opts));
+      }
+      if (opts && opts.focus) el.docTitle.focus({ preventScroll: true });
     } finally {
       if (my === seq) { el.docView.removeAttribute('aria-busy'); inflight = null; }
     }
@@ -495,12 +520,17 @@
       if (q === st.q && !st.doc && view === 'results' && shown && shown.q === q) return;
       // Clearing the box over a document (Esc, select-all + delete) is not a new search.
       if (!q && view === 'doc') return;
-      const now = Date.now();
-      const burst = history.state && history.state.typing && now - lastTyped < SETTLED_MS;
-      lastTyped = now;
-      setUrl({ q, page: 1 }, burst && !st.doc ? 'replace' : 'push', { typing: true });
+      setUrl({ q, page: 1 }, inBurst() && !st.doc ? 'replace' : 'push', { typing: true });
       runSearch(q, 1);
     }, DEBOUNCE_MS);
+  }
+
+  // Whether this search continues the current entry's burst of typing (and marks the time).
+  function inBurst() {
+    const now = Date.now();
+    const burst = history.state && history.state.typing && now - lastTyped < SETTLED_MS;
+    lastTyped = now;
+    return burst;
   }
 
   el.q.addEventListener('input', onTyping);
@@ -509,8 +539,7 @@
     clearTimeout(debounce);
     const q = el.q.value.trim();
     const st = readUrl();
-    const typing = history.state && history.state.typing;
-    setUrl({ q, page: 1 }, typing && !st.doc ? 'replace' : 'push');
+    setUrl({ q, page: 1 }, inBurst() && !st.doc ? 'replace' : 'push');
     runSearch(q, 1);
   });
   el.home.addEventListener('click', (e) => {
@@ -526,6 +555,7 @@
   el.matchPrev.addEventListener('click', () => setMatch(current < 0 ? -1 : current - 1));
   window.addEventListener('popstate', () => {
     if (location.pathname + location.search === routed) return; // only the #fragment changed
+    lastTyped = 0; // an entry gone back to is not part of the typing that left it
     route({});
   });
   el.skip.addEventListener('click', (e) => { e.preventDefault(); el.main.focus(); });

@@ -39,6 +39,7 @@ describe('safety', () => {
     assert.ok(text.includes('<img src=x onerror=alert(1)>'), 'img shown as text');
     assert.ok(text.includes('<a href="javascript:alert(1)" onclick="alert(1)">click me</a>'));
     assert.ok(text.includes('&lt;b&gt; and &amp; and &quot;'), 'entities stay literal');
+    assert.ok(text.includes('invoicetxt.exe') && !text.includes('\u202E'), 'no bidirectional override is obeyed');
     assert.equal(await page.textContent('#doc-title'), hostile.title);
     assert.equal(await page.locator('main script, main img, main [onerror], main [onclick], main a[href^="javascript:"]').count(), 0);
     assert.ok((await marksIn(page, '#doc-text')).filter((m) => m === 'xylophone').length >= 3);
