@@ -84,6 +84,7 @@ sync_seeds() {
 }
 
 SERVER_PID= INDEX_PID= SLEEP_PID= STOPPING= REINDEX_NOW= SOURCE= SEEDS_COPIED= FIRST_RUN=1
+UNREADABLE_WARNED=
 
 on_stop() {
   [ -n "$STOPPING" ] && return
@@ -135,6 +136,14 @@ index_output() {
 
 index_once() {
   local src rc paths=()
+  # Documents indexed from $DOCS that can no longer be read: keep serving them as they were,
+  # rather than mixing them with the seeds.
+  if [ "$SOURCE" = docs ] && [ -d "$DOCS" ] && ! docs_readable; then
+    [ -z "$UNREADABLE_WARNED" ] && log "warning: $DOCS cannot be read by uid $(id -u) any more: serving the index as it was"
+    UNREADABLE_WARNED=1
+    return 0
+  fi
+  UNREADABLE_WARNED=
   src=$(pick_source)
   if [ "$src" != "$SOURCE" ]; then
     if [ "$src" = docs ]; then

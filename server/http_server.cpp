@@ -130,8 +130,12 @@ bool HttpServer::authorized(const httplib::Request& req) const {
   if (config_.api_key.empty() || req.path.rfind("/api/", 0) != 0 || req.path == "/api/health")
     return true;
   const std::string header = req.get_header_value("Authorization");
-  const std::string scheme = "Bearer ";
-  return header.rfind(scheme, 0) == 0 && same_secret(header.substr(scheme.size()), config_.api_key);
+  const std::string scheme = "bearer ";  // auth schemes are case-insensitive (RFC 9110)
+  bool bearer = header.size() > scheme.size() &&
+                std::equal(scheme.begin(), scheme.end(), header.begin(), [](char s, char h) {
+                  return s == (h >= 'A' && h <= 'Z' ? static_cast<char>(h - 'A' + 'a') : h);
+                });
+  return bearer && same_secret(header.substr(scheme.size()), config_.api_key);
 }
 
 void HttpServer::handle(const httplib::Request& req, httplib::Response& res) const {

@@ -496,6 +496,12 @@ TEST_CASE("with an API key, /api/ needs it and /api/health does not") {
   CHECK(
       get(search_path("karpathy"), {{"Authorization", "Bearer s3cret-key"}}, keyed.port()).status ==
       200);
+  // The scheme's name is case-insensitive; the key is not.
+  CHECK(
+      get(search_path("karpathy"), {{"Authorization", "bearer s3cret-key"}}, keyed.port()).status ==
+      200);
+  check_error(get(search_path("karpathy"), {{"Authorization", "Bearer S3CRET-KEY"}}, keyed.port()),
+              401, "unauthorized");
   Reply health = get("/api/health", {}, keyed.port());
   CHECK(health.status == 200);
   CHECK(health.body["api_key_required"] == true);
