@@ -98,21 +98,29 @@ class Run {
     for (const StoredDocument& stored : writer_.documents_from_root(root)) {
       const std::string& id = stored.record.id;
       if (seen.count(id) != 0 || !in_scope(id, scope) || covered(id, kept)) continue;
+      // The walk skips hidden entries, so one given on its own ("docs/.private") is only gone
+      // when its file is.
+      std::error_code ec;
+      if (hidden_below(id, scope) && fs::exists(fs::path(root) / id, ec)) continue;
       writer_.remove(stored);
       ++stats_.removed;
     }
   }
 
   // A folder's walk covers the roots inside it (a file or subfolder indexed on its own earlier):
-  // their documents are its own now, under its ids, and go.
-  void absorb_roots_inside(const std::string& root, const std::vector<std::string>& kept) {
+  // the documents it indexed again under its own ids, and those whose files are gone, go. (One it
+  // does not walk, a hidden folder given on its own, stays.)
+  void absorb_roots_inside(const std::string& root, const std::unordered_set<std::string>& seen,
+                           const std::vector<std::string>& kept) {
     for (const std::string& inner : writer_.roots_inside(root)) {
       std::string base = fs::path(inner).lexically_relative(root).generic_string();
       std::error_code ec;
       bool file_root = fs::is_regular_file(inner, ec);
       for (const StoredDocument& stored : writer_.documents_from_root(inner)) {
         std::string id = file_root ? base : base + "/" + stored.record.id;
-        if (covered(id, kept)) continue;
+        fs::path file = file_root ? fs::path(inner) : fs::path(inner) / stored.record.id;
+        bool gone = !fs::exists(file, ec);
+        if (covered(id, kept) || (seen.count(id) == 0 && !gone)) continue;
         writer_.remove(stored);
         ++stats_.removed;
       }
@@ -146,6 +154,16 @@ class Run {
   void mark_problem() { problems_ = true; }
 
  private:
+  // Whether a part of `id` below `scope` is hidden (starts with a dot).
+  static bool hidden_below(const std::string& id, const std::string& scope) {
+    size_t from = scope.empty() ? 0 : scope.size() + 1;
+    for (size_t at = from; at < id.size(); at = id.find('/', at) + 1) {
+      if (id[at] == '.') return true;
+      if (id.find('/', at) == std::string::npos) break;
+    }
+    return false;
+  }
+
   static bool covered(const std::string& id, const std::vector<std::string>& kept) {
     return std::any_of(kept.begin(), kept.end(),
                        [&](const std::string& scope) { return in_scope(id, scope); });
@@ -363,7 +381,7 @@ RunResult run_index(const IndexOptions& options, Progress& progress,
       }
       run.remove_vanished(root_key, r.root.scope, seen, r.unreadable);
       if (r.root.scope.empty() && r.root.is_directory)
-        run.absorb_roots_inside(root_key, r.unreadable);
+        run.absorb_roots_inside(root_key, seen, r.unreadable);
     }
     run.remove_abandoned();
     if (interrupted()) {

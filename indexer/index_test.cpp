@@ -273,6 +273,12 @@ TEST_CASE("roots in any order, moved, nested or given in part keep one document 
   CHECK(find_record(Xapian::Database((tmp / "db").string()), "sub/c.txt"));
   CHECK(count("kiwi") == 1);
   CHECK(count("lime") == 1);  // outside the part: left alone
+  // A hidden folder given on its own is not part of its parent's walk: it stays.
+  write_file(tmp / "tree/.private/h.txt", "quince\n");
+  REQUIRE(index(tmp / "db", {(tmp / "tree/.private").string()}).result == RunResult::kDone);
+  CHECK(count("quince") == 1);
+  index(tmp / "db", {(tmp / "tree").string()});
+  CHECK(count("quince") == 1);
   // A folder and a folder inside it, given together: walked once.
   Outcome nested = index(tmp / "db", {(tmp / "tree").string(), (tmp / "tree/sub").string()});
   CHECK(nested.stats.unchanged == 3);
