@@ -130,8 +130,13 @@ bool is_date_or_reading_time(const std::string& lower, size_t words) {
   constexpr size_t kMaxDateWords = 6;
   constexpr size_t kMaxTimeWords = 6;
   constexpr size_t kMaxStampWords = 10;
+  // Whole month names or their abbreviations: "Marketing" is not March.
+  static const std::string kMonth =
+      "(jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|"
+      "september|oct|october|nov|november|dec|december)";
   static const std::regex kMonthDate(
-      R"(\b(jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|september|oct|october|nov|november|dec|december)\.?\s+\d{1,2}(st|nd|rd|th)?\b|\b\d{1,2}(st|nd|rd|th)?\s+(of\s+)?(jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|september|oct|october|nov|november|dec|december)\b)");
+      R"(\b)" + kMonth + R"(\.?\s+\d{1,2}(st|nd|rd|th)?\b|\b\d{1,2}(st|nd|rd|th)?\s+(of\s+)?)" +
+      kMonth + R"(\b)");
   // Dotted dates need a four-digit year: "3.12.10" is a version.
   static const std::regex kNumericDate(
       R"(\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{1,2}\.\d{1,2}\.\d{4}\b)");
