@@ -19,6 +19,7 @@ struct FileJob {
   Format format;
   std::string root;                        // the canonical root, for the root term
   std::optional<StoredDocument> previous;  // this id's document in the index, if any
+  bool moved = false;                      // `previous` was indexed from another root
 };
 
 struct PreparedFile {

@@ -106,24 +106,6 @@ bool starts_with_marker(std::string_view line) {
   return false;
 }
 
-bool is_date_or_reading_time(const std::string& lower, size_t words);
-
-bool is_byline(const std::string& lower, size_t words) {
-  constexpr size_t kMaxBylineWords = 8;
-  constexpr size_t kMaxStampedBylineWords = 16;  // "By Jane Doe | Updated March 3, 2024, 10:00"
-  static const std::regex kByline(
-      R"(^(by|written by|posted by|reported by|author:|authors:|photo:|photos:|image:|credit:)\s)");
-  static const std::regex kRole(
-      R"(,\s*((senior|staff|contributing|chief|special|guest)\s+)?(writer|reporter|editor|correspondent|contributor|columnist)s?$)");
-  // "By the Numbers: ..." is a headline: a byline names someone.
-  static const std::regex kNotAName(
-      R"(^(by|written by|posted by|reported by)\s+(the|a|an|this|how|what|why)\b)");
-  if (std::regex_search(lower, kByline) && !std::regex_search(lower, kNotAName))
-    return words <= kMaxBylineWords ||
-           (words <= kMaxStampedBylineWords && is_date_or_reading_time(lower, words / 2));
-  return words <= kMaxBylineWords && std::regex_search(lower, kRole);
-}
-
 bool is_date_or_reading_time(const std::string& lower, size_t words) {
   // A line of furniture is mostly the date: a headline may hold one ("What Happened on
   // January 6 at the Capitol").
@@ -157,6 +139,22 @@ bool is_date_or_reading_time(const std::string& lower, size_t words) {
   return words <= kMaxDateWords &&
          (std::regex_search(lower, kMonthDate) || std::regex_search(lower, kNumericDate) ||
           lower.find(" min read") != std::string::npos);
+}
+
+bool is_byline(const std::string& lower, size_t words) {
+  constexpr size_t kMaxBylineWords = 8;
+  constexpr size_t kMaxStampedBylineWords = 16;  // "By Jane Doe | Updated March 3, 2024, 10:00"
+  static const std::string kBy = "(by|written by|posted by|reported by)";
+  static const std::regex kByline("^(" + kBy +
+                                  "|author:|authors:|photo:|photos:|image:|credit:)\\s");
+  static const std::regex kRole(
+      R"(,\s*((senior|staff|contributing|chief|special|guest)\s+)?(writer|reporter|editor|correspondent|contributor|columnist)s?$)");
+  // "By the Numbers: ..." is a headline: a byline names someone.
+  static const std::regex kNotAName("^" + kBy + R"(\s+(the|a|an|this|how|what|why)\b)");
+  if (std::regex_search(lower, kByline) && !std::regex_search(lower, kNotAName))
+    return words <= kMaxBylineWords ||
+           (words <= kMaxStampedBylineWords && is_date_or_reading_time(lower, words / 2));
+  return words <= kMaxBylineWords && std::regex_search(lower, kRole);
 }
 
 // A title starts with a capital (or a letter of a script without case), not with a list

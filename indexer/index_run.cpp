@@ -71,17 +71,17 @@ class Run {
         previous->record.modified_ns == file.modified_ns) {
       // The same file under another spelling of its root, or a root that moved: no new text.
       if (moved || previous->record.path != file.path.string())
-        writer_.touch(*previous, file.modified_ns, file.path.string(), root);
+        writer_.touch(*previous, file.modified_ns, file.path.string(), root, moved);
       ++stats_.unchanged;
       return true;
     }
     // Started on the first file to read: a run with nothing to do pays for no threads.
     if (!workers_) workers_.emplace(worker_states(writer_.language()));
     while (workers_->pending() >= in_flight_) apply(workers_->next());
-    workers_->submit(
-        [job = FileJob{file, *format, root, std::move(previous)}](WorkerState& state) mutable {
-          return prepare_file(std::move(job), state.builder, state.buffer);
-        });
+    workers_->submit([job = FileJob{file, *format, root, std::move(previous), moved}](
+                         WorkerState& state) mutable {
+      return prepare_file(std::move(job), state.builder, state.buffer);
+    });
     return true;
   }
 
@@ -216,7 +216,8 @@ class Run {
         }
         return;
       case PreparedFile::Outcome::kTouched:
-        writer_.touch(*job.previous, job.file.modified_ns, job.file.path.string(), job.root);
+        writer_.touch(*job.previous, job.file.modified_ns, job.file.path.string(), job.root,
+                      job.moved);
         ++stats_.unchanged;
         return;
       case PreparedFile::Outcome::kIndex:

@@ -150,14 +150,15 @@ void IndexWriter::put(const Xapian::Document& doc, const db::DocumentRecord& rec
 }
 
 void IndexWriter::touch(const StoredDocument& stored, int64_t modified_ns, const std::string& path,
-                        const std::string& root) {
+                        const std::string& root, bool reroot) {
   changed_ = true;
   db::DocumentRecord record = stored.record;
   record.modified_ns = modified_ns;
   record.modified = modified_ns / 1000000000;
   record.path = path;
   Xapian::Document doc = db_.get_document(stored.docid);
-  std::string old_root = root_of(stored.docid);
+  // Reading the root term means scanning the document's term list: only for a move.
+  std::string old_root = reroot ? root_of(stored.docid) : root;
   if (old_root != root) {
     if (!old_root.empty()) doc.remove_term(db::boolean_term(db::Field::kRoot, old_root));
     doc.add_boolean_term(db::boolean_term(db::Field::kRoot, root));

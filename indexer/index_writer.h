@@ -48,8 +48,9 @@ class IndexWriter {
            const std::optional<StoredDocument>& previous);
   // The content is unchanged but the file was touched, or found under another spelling or root:
   // record the new time, path and root without analysing the text again.
+  // `reroot`: the document was indexed from another root, which `root` replaces.
   void touch(const StoredDocument& stored, int64_t modified_ns, const std::string& path,
-             const std::string& root);
+             const std::string& root, bool reroot);
   void remove(const StoredDocument& stored);
 
   // Makes every change visible to readers at once; until then they see the previous state.

@@ -222,22 +222,25 @@ std::string make_snippet(const Xapian::Database& db, Xapian::docid docid,
                          Highlighter& highlighter) {
   if (record.checkpoint_offsets.empty()) return {};
   std::vector<Match> matches;
-  auto positions_of = [&](const std::string& term) {
-    std::vector<uint32_t> out;
-    for (auto it = db.positionlist_begin(docid, term);
-         it != db.positionlist_end(docid, term) && out.size() < kMaxPositionsPerTerm; ++it)
-      out.push_back(*it);
-    return out;
+  // Read once per hit, however many phrases share a word ("e-ma*" makes one per completion).
+  std::map<std::string, std::vector<uint32_t>> lists;
+  auto positions_of = [&](const std::string& term) -> const std::vector<uint32_t>& {
+    auto [it, fresh] = lists.try_emplace(term);
+    if (fresh)
+      for (auto p = db.positionlist_begin(docid, term);
+           p != db.positionlist_end(docid, term) && it->second.size() < kMaxPositionsPerTerm; ++p)
+        it->second.push_back(*p);
+    return it->second;
   };
   for (const SnippetPlan::Term& t : plan.terms)
     for (uint32_t p : positions_of(t.term)) matches.push_back({p, t.concept_id});
   for (const SnippetPlan::Phrase& phrase : plan.phrases) {
-    std::vector<std::vector<uint32_t>> lists;
-    for (const std::string& w : phrase.words) lists.push_back(positions_of(w));
-    for (uint32_t p : lists.front()) {
+    for (uint32_t p : positions_of(phrase.words.front())) {
       bool whole = true;
-      for (size_t k = 1; k < lists.size() && whole; ++k)
-        whole = std::binary_search(lists[k].begin(), lists[k].end(), p + static_cast<uint32_t>(k));
+      for (size_t k = 1; k < phrase.words.size() && whole; ++k) {
+        const std::vector<uint32_t>& next = positions_of(phrase.words[k]);
+        whole = std::binary_search(next.begin(), next.end(), p + static_cast<uint32_t>(k));
+      }
       if (whole) matches.push_back({p, phrase.concept_id});
     }
   }
