@@ -37,12 +37,15 @@ bool is_ascii_digit(char c) {
 // Byte length of the hyphen at `at` (ASCII hyphen-minus, U+2010 HYPHEN, U+2011 NON-BREAKING
 // HYPHEN, U+FF0D FULLWIDTH HYPHEN-MINUS, which NFKC makes '-'), or 0. En and em dashes separate
 // words rather than compound them.
+// Called after every word: byte tests, not string compares.
 size_t hyphen_length(std::string_view text, size_t at) {
-  if (at < text.size() && text[at] == '-') return 1;
-  if (at + 2 < text.size() && text.compare(at, 2, "\xE2\x80") == 0 &&
+  if (at >= text.size()) return 0;
+  if (text[at] == '-') return 1;
+  if (at + 2 >= text.size()) return 0;
+  if (text[at] == '\xE2' && text[at + 1] == '\x80' &&
       (text[at + 2] == '\x90' || text[at + 2] == '\x91'))
     return 3;
-  if (at + 2 < text.size() && text.compare(at, 3, "\xEF\xBC\x8D") == 0) return 3;
+  if (text[at] == '\xEF' && text[at + 1] == '\xBC' && text[at + 2] == '\x8D') return 3;
   return 0;
 }
 

@@ -44,6 +44,14 @@ TEST_CASE("analysis yields normalised terms with positions") {
       {"Anthropic’s team", "0:anthropic's 1:team"},
       // Hyphenated compounds: parts at consecutive positions, joined form at the ends.
       {"e-mail", "0:e 0:email* 1:mail 1:email*"},
+      // Unicode hyphens join as '-' does, also as the text's last bytes; a cut-off one does not.
+      {"e\xE2\x80\x90mail", "0:e 0:email* 1:mail 1:email*"},
+      {"e\xE2\x80\x91mail", "0:e 0:email* 1:mail 1:email*"},
+      {"e\xEF\xBC\x8Dmail", "0:e 0:email* 1:mail 1:email*"},
+      {"co-op-", "0:co 0:coop* 1:op 1:coop*"},
+      {"well\xE2\x80\x90", "0:well"},
+      {"e\xE2\x80", "0:e"},
+      {"x\xEF\xBC", "0:x"},
       {"re‑index now", "0:re 0:reindex* 1:index 1:reindex* 2:now"},
       {"state-of-the-art", "0:state 0:stateoftheart* 1:of 2:the 3:art 3:stateoftheart*"},
       {"dash — between words - here", "0:dash 1:between 2:words 3:here"},

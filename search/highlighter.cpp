@@ -6,28 +6,35 @@
 
 namespace loupe::search {
 
+// Runs of plain bytes are appended whole: snippets and documents are mostly plain text.
 void append_escaped(std::string& out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
+  size_t run = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char* entity = nullptr;
+    switch (text[i]) {
       case '&':
-        out += "&amp;";
+        entity = "&amp;";
         break;
       case '<':
-        out += "&lt;";
+        entity = "&lt;";
         break;
       case '>':
-        out += "&gt;";
+        entity = "&gt;";
         break;
       case '"':
-        out += "&quot;";
+        entity = "&quot;";
         break;
       case '\'':
-        out += "&#39;";
+        entity = "&#39;";
         break;
       default:
-        out += c;
+        continue;
     }
+    out.append(text, run, i - run);
+    out += entity;
+    run = i + 1;
   }
+  out.append(text, run, text.size() - run);
 }
 
 std::string escape_html(std::string_view text) {
@@ -46,17 +53,34 @@ Highlighter::Highlighter(const QueryTerms& terms, analysis::Analyzer& analyzer)
   }
   for (const std::string& stem : terms.stems)
     if (!stem.empty()) stem_initials_.set(static_cast<unsigned char>(stem[0]));
+  for (const std::string& term : known_) note_initial(term);
+  for (const std::string& prefix : terms.prefixes) note_initial(prefix);
+}
+
+void Highlighter::add_known_match(const std::string& term) {
+  known_.insert(term);
+  note_initial(term);
+}
+
+void Highlighter::note_initial(const std::string& term) {
+  if (term.empty())
+    word_initials_.set();  // an empty prefix matches every word
+  else
+    word_initials_.set(static_cast<unsigned char>(term[0]));
 }
 
 // Called for every word of every passage shown: most words match nothing, so the cheap
 // rejections come first and the stemmer last.
 bool Highlighter::matches(const std::string& term, bool stemmable) {
   if (term.empty()) return false;
-  if (known_.count(term) != 0) return true;
-  for (const std::string& prefix : terms_.prefixes)
-    if (term.compare(0, prefix.size(), prefix) == 0) return true;
+  auto initial = static_cast<unsigned char>(term[0]);
+  if (word_initials_.test(initial)) {
+    if (known_.count(term) != 0) return true;
+    for (const std::string& prefix : terms_.prefixes)
+      if (term.compare(0, prefix.size(), prefix) == 0) return true;
+  }
   if (!stemmable || terms_.stems.empty()) return false;
-  if (initials_filter_ && !stem_initials_.test(static_cast<unsigned char>(term[0]))) return false;
+  if (initials_filter_ && !stem_initials_.test(initial)) return false;
   return terms_.stems.count(analyzer_.stem(term)) != 0;
 }
 
@@ -124,23 +148,24 @@ std::string Highlighter::render(std::string_view text, size_t begin, size_t end,
   }
   std::string out;
   out.reserve((end - begin) + spans.size() * 13 + 16);
+  auto is_space = [](char c) {
+    return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+  };
   auto plain = [&](size_t from, size_t to) {
     if (!flatten) {
       append_escaped(out, text.substr(from, to - from));
       return;
     }
-    bool space = false;
-    for (size_t i = from; i < to; ++i) {
-      char c = text[i];
-      if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
-        space = true;
-        continue;
-      }
-      if (space) out += ' ';
-      space = false;
-      append_escaped(out, std::string_view(&text[i], 1));
+    // Each run of white space becomes one space; the text between goes out escaped, whole.
+    while (from < to) {
+      size_t word = from;
+      while (word < to && is_space(text[word])) ++word;
+      if (word > from) out += ' ';
+      size_t gap = word;
+      while (gap < to && !is_space(text[gap])) ++gap;
+      append_escaped(out, text.substr(word, gap - word));
+      from = gap;
     }
-    if (space) out += ' ';
   };
   size_t at = begin;
   for (const auto& [b, e] : spans) {

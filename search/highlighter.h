@@ -36,7 +36,7 @@ class Highlighter {
 
   // Records an indexed word known to share a query stem (found while planning snippets), so that
   // meeting it in a passage costs one lookup instead of stemming.
-  void add_known_match(const std::string& term) { known_.insert(term); }
+  void add_known_match(const std::string& term);
 
   // Analyses `text` (positions from `first_position`) and says which words match; with a window,
   // only words in it (and possibly a compound reaching into it) are returned.
@@ -68,6 +68,10 @@ class Highlighter {
   // a word starting otherwise cannot share a stem, and skips the stemmer.
   std::bitset<256> stem_initials_;
   bool initials_filter_ = false;
+  // First bytes of the known words and the wildcard prefixes: most words start otherwise and
+  // are ruled out without a hash lookup.
+  std::bitset<256> word_initials_;
+  void note_initial(const std::string& term);
 };
 
 }  // namespace loupe::search

@@ -8,6 +8,7 @@
 
 #include "analysis/utf8.h"
 #include "indexer/index_run.h"
+#include "search/highlighter.h"
 #include "search/result_cache.h"
 #include "search/searcher.h"
 #include "search/snippet.h"
@@ -528,4 +529,32 @@ TEST_CASE("the result cache keeps recent results within its size, keyed by revis
   ResultCache off(0);
   off.insert(ResultCache::key(1, "q", 1, 10), results(10));
   CHECK_FALSE(off.find(ResultCache::key(1, "q", 1, 10)));
+}
+
+TEST_CASE("HTML escaping and one-line flattening of passages") {
+  using loupe::search::escape_html;
+  using loupe::search::Highlighter;
+  const std::pair<std::string, std::string> escapes[] = {
+      {"", ""},
+      {"plain text", "plain text"},
+      {"a<b>c", "a&lt;b&gt;c"},
+      {"&&", "&amp;&amp;"},
+      {"'\"", "&#39;&quot;"},
+      {"<", "&lt;"},
+      {"caf\xC3\xA9 & co", "caf\xC3\xA9 &amp; co"},
+  };
+  for (const auto& [input, expected] : escapes) {
+    CAPTURE(input);
+    CHECK(escape_html(input) == expected);
+  }
+  // Runs of white space become one space, at the ends too; the rest is escaped.
+  const std::pair<std::string, std::string> flattened[] = {
+      {"a  b", "a b"}, {"  a \n\n\t b  ", " a b "}, {"x<y\r\n\f\vz", "x&lt;y z"}, {"\n", " "},
+      {"", ""},
+  };
+  for (const auto& [input, expected] : flattened) {
+    CAPTURE(input);
+    CHECK(Highlighter::render(input, 0, input.size(), {}, /*flatten=*/true) == expected);
+    CHECK(Highlighter::render(input, 0, input.size(), {}, /*flatten=*/false) == escape_html(input));
+  }
 }
