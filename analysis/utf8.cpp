@@ -3,6 +3,9 @@
 #include <cstdint>
 #include <cstring>
 
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
 namespace loupe::analysis {
 namespace {
 
@@ -129,6 +132,16 @@ std::string_view truncate_utf8(std::string_view text, size_t max_bytes) {
   size_t cut = max_bytes;
   while (cut > 0 && (static_cast<uint8_t>(text[cut]) & 0xC0) == 0x80) --cut;
   return text.substr(0, cut);
+}
+
+bool is_blank(std::string_view text) {
+  const auto length = static_cast<int32_t>(text.size());
+  for (int32_t i = 0; i < length;) {
+    UChar32 c;
+    U8_NEXT(text.data(), i, length, c);
+    if (c < 0 || !u_isUWhiteSpace(c)) return false;
+  }
+  return true;
 }
 
 }  // namespace loupe::analysis

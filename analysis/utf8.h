@@ -26,6 +26,10 @@ std::string repair_utf8_as_windows1252(std::string_view bytes);
 // Characters (code points) in valid UTF-8.
 size_t count_chars(std::string_view text);
 
+// True when `text` (valid UTF-8) holds nothing but white space, any of Unicode's (U+3000 and
+// U+00A0 too): a query of only those asks for nothing.
+bool is_blank(std::string_view text);
+
 // Lower-cases ASCII letters only: for syntax (field names, operators), not for words.
 std::string ascii_lower(std::string_view text);
 

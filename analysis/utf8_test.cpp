@@ -63,3 +63,24 @@ TEST_CASE("characters are counted as code points; ASCII lower-casing leaves the 
   CHECK(loupe::analysis::count_chars("r\xC3\xA9sum\xC3\xA9 \xE6\x9D\xB1\xF0\x9F\x9A\x80") == 9);
   CHECK(loupe::analysis::ascii_lower("TiTLE:\xC3\x89t\xC3\xA9") == "title:\xC3\x89t\xC3\xA9");
 }
+
+TEST_CASE("blank text is white space of any kind, and nothing else") {
+  struct Row {
+    std::string input;
+    bool blank;
+  };
+  const Row rows[] = {
+      {"", true},
+      {" \t\r\n\f\v", true},
+      {"\xE3\x80\x80", true},                       // U+3000 IDEOGRAPHIC SPACE
+      {"\xC2\xA0 \xE2\x80\x83\xE2\x80\xA8", true},  // no-break, em space, line separator
+      {"\xE3\x80\x80x\xE3\x80\x80", false},
+      {"\xE2\x80\x8B", false},  // U+200B ZERO WIDTH SPACE is a format character, not a space
+      {"\xEF\xBF\xBD", false},  // U+FFFD, what repair makes of stray bytes
+      {"-", false},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.input);
+    CHECK(loupe::analysis::is_blank(row.input) == row.blank);
+  }
+}

@@ -38,11 +38,12 @@ std::optional<std::string> query_param(const httplib::Request& req, httplib::Res
                    std::to_string(kMaxQueryBytes));
     return std::nullopt;
   }
-  if (required && q.find_first_not_of(" \t\r\n") == std::string::npos) {
+  std::string repaired = analysis::repair_utf8(q);
+  if (required && analysis::is_blank(repaired)) {
     send_error(res, Error::kMissingQuery, "the q parameter is required and must not be empty");
     return std::nullopt;
   }
-  return analysis::repair_utf8(q);
+  return repaired;
 }
 
 // Rounds to 1/per_unit. Dividing by a whole power of ten last gives the double nearest the

@@ -281,6 +281,8 @@ TEST_CASE("bad requests get a 4xx JSON error, never a 5xx") {
   check_error(get("/api/search"), 400, "missing_query");
   check_error(get("/api/search?q="), 400, "missing_query");
   check_error(get("/api/search?q=%20%20"), 400, "missing_query");
+  // Ideographic and no-break spaces are white space too.
+  check_error(get("/api/search?q=%E3%80%80%C2%A0%09"), 400, "missing_query");
   check_error(get(search_path("a", "&page=0")), 400, "invalid_parameter");
   check_error(get(search_path("a", "&page=abc")), 400, "invalid_parameter");
   check_error(get(search_path("a", "&page=-1")), 400, "invalid_parameter");
