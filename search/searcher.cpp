@@ -1,5 +1,6 @@
 #include "search/searcher.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "db/document_record.h"
@@ -129,22 +130,35 @@ SearchResults Searcher::search(const std::string& query, unsigned page, unsigned
       sets.push_back(second);
     }
 
+    std::vector<Xapian::MSetIterator> ranked;
+    for (const Xapian::MSet& set : sets)
+      for (auto it = set.begin(); it != set.end(); ++it) ranked.push_back(it);
+    // Records and positions in docid order, the order they are stored in, so that neighbouring
+    // reads share B-tree blocks; the hits keep their rank.
+    std::vector<Xapian::docid> docids;
+    for (const Xapian::MSetIterator& it : ranked) docids.push_back(*it);
+    std::vector<size_t> by_docid(docids.size());
+    for (size_t i = 0; i < by_docid.size(); ++i) by_docid[i] = i;
+    std::sort(by_docid.begin(), by_docid.end(),
+              [&](size_t a, size_t b) { return docids[a] < docids[b]; });
+    std::vector<db::DocumentRecord> records(docids.size());
+    for (size_t i : by_docid) records[i] = db::load_record(db_.get_document(docids[i]));
+
     Highlighter highlighter(parsed.terms, *analyzer_);
     SnippetPlan plan = plan_snippets(db_, highlighter);
-    for (const Xapian::MSet& set : sets) {
-      for (auto it = set.begin(); it != set.end(); ++it) {
-        db::DocumentRecord record = db::load_record(it.get_document());
-        Hit hit;
-        hit.score = it.get_weight();
-        hit.snippet = make_snippet(db_, *it, record, plan, highlighter);
-        std::vector<MarkedToken> title_tokens = highlighter.tokens(record.title, 0);
-        hit.title_html =
-            Highlighter::render(record.title, 0, record.title.size(), title_tokens, true);
-        hit.id = std::move(record.id);
-        hit.title = std::move(record.title);
-        hit.path = std::move(record.path);
-        results.hits.push_back(std::move(hit));
-      }
+    std::vector<HitPositions> positions = read_positions(db_, plan, docids);
+    for (size_t i = 0; i < ranked.size(); ++i) {
+      db::DocumentRecord& record = records[i];
+      Hit hit;
+      hit.score = ranked[i].get_weight();
+      hit.snippet = make_snippet(db_, record, plan, positions[i], highlighter);
+      std::vector<MarkedToken> title_tokens = highlighter.tokens(record.title, 0);
+      hit.title_html =
+          Highlighter::render(record.title, 0, record.title.size(), title_tokens, true);
+      hit.id = std::move(record.id);
+      hit.title = std::move(record.title);
+      hit.path = std::move(record.path);
+      results.hits.push_back(std::move(hit));
     }
     return results;
   });

@@ -102,14 +102,17 @@ SnippetPlan plan_snippets(const Xapian::Database& db, Highlighter& highlighter) 
     auto [it, inserted] = concept_ids.emplace(key, static_cast<unsigned>(concept_ids.size()));
     return it->second;
   };
+  // Words first by name, numbered once all are known.
+  std::vector<std::pair<std::string, unsigned>> planned_terms;
+  std::vector<std::pair<std::vector<std::string>, unsigned>> planned_phrases;
   auto add = [&](const std::string& term, unsigned concept_id) {
-    if (added.emplace(term, true).second) plan.terms.push_back({term, concept_id});
+    if (added.emplace(term, true).second) planned_terms.emplace_back(term, concept_id);
   };
   const QueryTerms& terms = highlighter.terms();
   for (size_t i = 0; i < terms.phrases.size() && i < kMaxPlannedPhrases; ++i) {
     std::string key = "\"";
     for (const std::string& w : terms.phrases[i]) key += w + " ";
-    plan.phrases.push_back({terms.phrases[i], concept_of(key)});
+    planned_phrases.emplace_back(terms.phrases[i], concept_of(key));
   }
   for (const std::string& term : terms.exact) {
     if (terms.phrase_only.count(term) != 0) continue;
@@ -132,7 +135,48 @@ SnippetPlan plan_snippets(const Xapian::Database& db, Highlighter& highlighter) 
       add(word, id);
   }
   plan.concepts = static_cast<unsigned>(concept_ids.size());
+
+  for (const auto& [term, id] : planned_terms) plan.words.push_back(term);
+  for (const auto& [words, id] : planned_phrases)
+    plan.words.insert(plan.words.end(), words.begin(), words.end());
+  std::sort(plan.words.begin(), plan.words.end());
+  plan.words.erase(std::unique(plan.words.begin(), plan.words.end()), plan.words.end());
+  auto index_of = [&](const std::string& word) {
+    return static_cast<size_t>(std::lower_bound(plan.words.begin(), plan.words.end(), word) -
+                               plan.words.begin());
+  };
+  for (const auto& [term, id] : planned_terms) plan.terms.push_back({index_of(term), id});
+  for (const auto& [words, id] : planned_phrases) {
+    SnippetPlan::Phrase phrase{{}, id};
+    for (const std::string& w : words) phrase.words.push_back(index_of(w));
+    plan.phrases.push_back(std::move(phrase));
+  }
   return plan;
+}
+
+std::vector<HitPositions> read_positions(const Xapian::Database& db, const SnippetPlan& plan,
+                                         const std::vector<Xapian::docid>& docids) {
+  std::vector<HitPositions> out(docids.size(), HitPositions(plan.words.size()));
+  std::vector<size_t> order(docids.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return docids[a] < docids[b]; });
+  for (size_t w = 0; w < plan.words.size(); ++w) {
+    const std::string& word = plan.words[w];
+    // Most of a stem's written forms are in few documents, and a position lookup costs as much
+    // for a document without the word as for one with it: the posting list says which have it.
+    Xapian::PostingIterator post = db.postlist_begin(word);
+    const Xapian::PostingIterator post_end = db.postlist_end(word);
+    for (size_t hit : order) {
+      post.skip_to(docids[hit]);
+      if (post == post_end) break;
+      if (*post != docids[hit]) continue;
+      std::vector<uint32_t>& list = out[hit][w];
+      for (auto p = db.positionlist_begin(docids[hit], word);
+           p != db.positionlist_end(docids[hit], word) && list.size() < kMaxPositionsPerTerm; ++p)
+        list.push_back(*p);
+    }
+  }
+  return out;
 }
 
 namespace {
@@ -217,28 +261,18 @@ Passage build_passage(const Xapian::Database& db, const db::DocumentRecord& reco
 
 }  // namespace
 
-std::string make_snippet(const Xapian::Database& db, Xapian::docid docid,
-                         const db::DocumentRecord& record, const SnippetPlan& plan,
+std::string make_snippet(const Xapian::Database& db, const db::DocumentRecord& record,
+                         const SnippetPlan& plan, const HitPositions& positions,
                          Highlighter& highlighter) {
   if (record.checkpoint_offsets.empty()) return {};
   std::vector<Match> matches;
-  // Read once per hit, however many phrases share a word ("e-ma*" makes one per completion).
-  std::map<std::string, std::vector<uint32_t>> lists;
-  auto positions_of = [&](const std::string& term) -> const std::vector<uint32_t>& {
-    auto [it, fresh] = lists.try_emplace(term);
-    if (fresh)
-      for (auto p = db.positionlist_begin(docid, term);
-           p != db.positionlist_end(docid, term) && it->second.size() < kMaxPositionsPerTerm; ++p)
-        it->second.push_back(*p);
-    return it->second;
-  };
   for (const SnippetPlan::Term& t : plan.terms)
-    for (uint32_t p : positions_of(t.term)) matches.push_back({p, t.concept_id});
+    for (uint32_t p : positions[t.word]) matches.push_back({p, t.concept_id});
   for (const SnippetPlan::Phrase& phrase : plan.phrases) {
-    for (uint32_t p : positions_of(phrase.words.front())) {
+    for (uint32_t p : positions[phrase.words.front()]) {
       bool whole = true;
       for (size_t k = 1; k < phrase.words.size() && whole; ++k) {
-        const std::vector<uint32_t>& next = positions_of(phrase.words[k]);
+        const std::vector<uint32_t>& next = positions[phrase.words[k]];
         whole = std::binary_search(next.begin(), next.end(), p + static_cast<uint32_t>(k));
       }
       if (whole) matches.push_back({p, phrase.concept_id});

@@ -17,15 +17,17 @@ inline constexpr size_t kSnippetChars = 240;
 // The words whose positions locate a query's matches: its exact words, plus the indexed words
 // that share a stem or a wildcard prefix with them. Built once per query, used for every hit.
 struct SnippetPlan {
+  // Every word whose positions a snippet needs, sorted: the order of Xapian's position table.
+  std::vector<std::string> words;
   struct Term {
-    std::string term;
+    size_t word;          // index in `words`
     unsigned concept_id;  // words that count as the same query word share an id
   };
   std::vector<Term> terms;
   // Words searched only in a phrase place a snippet where the whole phrase is, not where one of
   // them happens to be.
   struct Phrase {
-    std::vector<std::string> words;
+    std::vector<size_t> words;  // indexes in `words`
     unsigned concept_id;
   };
   std::vector<Phrase> phrases;
@@ -34,10 +36,19 @@ struct SnippetPlan {
 
 SnippetPlan plan_snippets(const Xapian::Database& db, Highlighter& highlighter);
 
+// Where the plan's words are in one hit: one list per word of SnippetPlan::words.
+using HitPositions = std::vector<std::vector<uint32_t>>;
+
+// The positions of every hit (in the order of `docids`), read word by word and document by
+// document in ascending order: lookups that follow each other then mostly fall in the B-tree
+// block read for the previous one, where one hit at a time would read a block for nearly each.
+std::vector<HitPositions> read_positions(const Xapian::Database& db, const SnippetPlan& plan,
+                                         const std::vector<Xapian::docid>& docids);
+
 // An escaped passage of about kSnippetChars around the densest cluster of matches, "…" where it
 // is cut, matches in <mark>. Falls back to the start of the text when no position matches.
-std::string make_snippet(const Xapian::Database& db, Xapian::docid docid,
-                         const db::DocumentRecord& record, const SnippetPlan& plan,
+std::string make_snippet(const Xapian::Database& db, const db::DocumentRecord& record,
+                         const SnippetPlan& plan, const HitPositions& positions,
                          Highlighter& highlighter);
 
 }  // namespace loupe::search
