@@ -180,6 +180,7 @@ class Parser {
     out.strict = top.strict;
     out.loose = top.loose;
     out.tiered = tiered_;
+    out.positional = positional_;
     // A phrase's word that a word of its own also matches (the same, by stem or by prefix) is
     // marked wherever it is.
     for (const std::string& t : phrase_words_) {
@@ -341,6 +342,7 @@ class Parser {
         chain.push_back(positional_query(*right.positional));
         span += window;
         left = same(Xapian::Query(Xapian::Query::OP_NEAR, chain.begin(), chain.end(), span + 1));
+        positional_ = true;
       } else {
         first.reset();
         left = join(Xapian::Query::OP_AND, left, right);
@@ -442,6 +444,7 @@ class Parser {
       subs.emplace_back(prefix + t);
     }
     if (!negated) terms_.phrases.push_back(terms);
+    positional_ = true;
     return Xapian::Query(Xapian::Query::OP_PHRASE, subs.begin(), subs.end(),
                          static_cast<Xapian::termcount>(subs.size()));
   }
@@ -515,6 +518,7 @@ class Parser {
     std::vector<Xapian::Query> subs;
     for (size_t i = 0; i + 1 < w.parts.size(); ++i) subs.emplace_back(prefix + w.parts[i]);
     subs.push_back(any_term(completions, prefix + last));
+    positional_ = true;
     Xapian::Query apart(Xapian::Query::OP_PHRASE, subs.begin(), subs.end(),
                         static_cast<Xapian::termcount>(subs.size()));
     // A compound's joined form as a prefix too: "e-mai*" finds "email".
@@ -547,6 +551,7 @@ class Parser {
   std::set<std::string> standalone_;    // words searched on their own
   std::set<std::string> phrase_words_;  // words searched inside a phrase
   bool tiered_ = false;
+  bool positional_ = false;
 };
 
 }  // namespace

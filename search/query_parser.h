@@ -31,6 +31,8 @@ struct ParsedQuery {
   Xapian::Query strict;
   Xapian::Query loose;
   bool tiered = false;
+  // A phrase or NEAR: matching checks word positions, by far the costliest part of a match.
+  bool positional = false;
   QueryTerms terms;  // the positive words (not the ones after NOT or -)
 };
 

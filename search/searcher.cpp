@@ -109,7 +109,11 @@ SearchResults Searcher::search(const std::string& query, unsigned page, unsigned
     // Documents with every word first, then those with some: two ranked lists, paged as one.
     Xapian::Enquire strict(db_);
     strict.set_query(parsed.strict);
-    Xapian::MSet first = strict.get_mset(offset, per_page, offset + per_page);
+    // Positions are checked in every document a count visits: when the count must see them all
+    // anyway, the ranked pass sees them all too, rather than checking most of them twice.
+    Xapian::doccount check_at_least =
+        parsed.positional && !parsed.tiered ? db_.get_doccount() : offset + per_page;
+    Xapian::MSet first = strict.get_mset(offset, per_page, check_at_least);
     std::vector<Xapian::MSet> sets{first};
     bool strict_exhausted = first.size() < per_page;
     if (!parsed.tiered) {
