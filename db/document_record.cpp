@@ -1,5 +1,7 @@
 #include "db/document_record.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include <initializer_list>
@@ -116,6 +118,20 @@ DocumentRecord load_record(const Xapian::Document& doc) {
   r.modified = static_cast<int64_t>(modified);
   r.modified_ns = static_cast<int64_t>(modified_ns);
   return r;
+}
+
+std::vector<size_t> ascending_order(const std::vector<Xapian::docid>& docids) {
+  std::vector<size_t> order(docids.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return docids[a] < docids[b]; });
+  return order;
+}
+
+std::vector<DocumentRecord> load_records(const Xapian::Database& db,
+                                         const std::vector<Xapian::docid>& docids) {
+  std::vector<DocumentRecord> out(docids.size());
+  for (size_t i : ascending_order(docids)) out[i] = load_record(db.get_document(docids[i]));
+  return out;
 }
 
 }  // namespace loupe::db

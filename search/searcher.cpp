@@ -1,6 +1,5 @@
 #include "search/searcher.h"
 
-#include <algorithm>
 #include <cstdio>
 
 #include "db/document_record.h"
@@ -99,6 +98,36 @@ uint64_t Searcher::document_count() {
   return with_retry([&] { return static_cast<uint64_t>(db_.get_doccount()); });
 }
 
+// The page's hits in rank order, with their snippets and marked titles.
+std::vector<Hit> Searcher::hits(const std::vector<Xapian::MSet>& sets, const QueryTerms& terms) {
+  std::vector<Xapian::MSetIterator> ranked;
+  std::vector<Xapian::docid> docids;
+  for (const Xapian::MSet& set : sets) {
+    for (auto it = set.begin(); it != set.end(); ++it) {
+      ranked.push_back(it);
+      docids.push_back(*it);
+    }
+  }
+  std::vector<db::DocumentRecord> records = db::load_records(db_, docids);
+  Highlighter highlighter(terms, *analyzer_);
+  SnippetPlan plan = plan_snippets(db_, highlighter);
+  std::vector<HitPositions> positions = read_positions(db_, plan, docids);
+  std::vector<Hit> out;
+  for (size_t i = 0; i < ranked.size(); ++i) {
+    db::DocumentRecord& record = records[i];
+    Hit hit;
+    hit.score = ranked[i].get_weight();
+    hit.snippet = make_snippet(db_, record, plan, positions[i], highlighter);
+    std::vector<MarkedToken> title_tokens = highlighter.tokens(record.title, 0);
+    hit.title_html = Highlighter::render(record.title, 0, record.title.size(), title_tokens, true);
+    hit.id = std::move(record.id);
+    hit.title = std::move(record.title);
+    hit.path = std::move(record.path);
+    out.push_back(std::move(hit));
+  }
+  return out;
+}
+
 SearchResults Searcher::search(const std::string& query, unsigned page, unsigned per_page) {
   return with_retry([&] {
     SearchResults results;
@@ -134,36 +163,7 @@ SearchResults Searcher::search(const std::string& query, unsigned page, unsigned
       sets.push_back(second);
     }
 
-    std::vector<Xapian::MSetIterator> ranked;
-    for (const Xapian::MSet& set : sets)
-      for (auto it = set.begin(); it != set.end(); ++it) ranked.push_back(it);
-    // Records and positions in docid order, the order they are stored in, so that neighbouring
-    // reads share B-tree blocks; the hits keep their rank.
-    std::vector<Xapian::docid> docids;
-    for (const Xapian::MSetIterator& it : ranked) docids.push_back(*it);
-    std::vector<size_t> by_docid(docids.size());
-    for (size_t i = 0; i < by_docid.size(); ++i) by_docid[i] = i;
-    std::sort(by_docid.begin(), by_docid.end(),
-              [&](size_t a, size_t b) { return docids[a] < docids[b]; });
-    std::vector<db::DocumentRecord> records(docids.size());
-    for (size_t i : by_docid) records[i] = db::load_record(db_.get_document(docids[i]));
-
-    Highlighter highlighter(parsed.terms, *analyzer_);
-    SnippetPlan plan = plan_snippets(db_, highlighter);
-    std::vector<HitPositions> positions = read_positions(db_, plan, docids);
-    for (size_t i = 0; i < ranked.size(); ++i) {
-      db::DocumentRecord& record = records[i];
-      Hit hit;
-      hit.score = ranked[i].get_weight();
-      hit.snippet = make_snippet(db_, record, plan, positions[i], highlighter);
-      std::vector<MarkedToken> title_tokens = highlighter.tokens(record.title, 0);
-      hit.title_html =
-          Highlighter::render(record.title, 0, record.title.size(), title_tokens, true);
-      hit.id = std::move(record.id);
-      hit.title = std::move(record.title);
-      hit.path = std::move(record.path);
-      results.hits.push_back(std::move(hit));
-    }
+    results.hits = hits(sets, parsed.terms);
     return results;
   });
 }

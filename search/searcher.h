@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "analysis/analyzer.h"
+#include "search/query_parser.h"
 
 namespace loupe::search {
 
@@ -59,6 +60,7 @@ class Searcher {
  private:
   void open();
   void sync_language();
+  std::vector<Hit> hits(const std::vector<Xapian::MSet>& sets, const QueryTerms& terms);
   uint64_t exact_count(const Xapian::Query& query, const std::optional<Xapian::MSet>& ranked);
   template <typename F>
   auto with_retry(F&& f) -> decltype(f());

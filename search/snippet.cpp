@@ -157,9 +157,7 @@ SnippetPlan plan_snippets(const Xapian::Database& db, Highlighter& highlighter) 
 std::vector<HitPositions> read_positions(const Xapian::Database& db, const SnippetPlan& plan,
                                          const std::vector<Xapian::docid>& docids) {
   std::vector<HitPositions> out(docids.size(), HitPositions(plan.words.size()));
-  std::vector<size_t> order(docids.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return docids[a] < docids[b]; });
+  std::vector<size_t> order = db::ascending_order(docids);
   for (size_t w = 0; w < plan.words.size(); ++w) {
     const std::string& word = plan.words[w];
     // Most of a stem's written forms are in few documents, and a position lookup costs as much
