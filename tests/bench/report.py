@@ -230,6 +230,12 @@ def markdown(res):
                                                 fnum(w["p99_ms"], 2), " †%d" % lo if lo else "")
             out.append(row)
     out.append("")
+    repeats = max((w.get("runs", 1) for engines in res["queries"].values()
+                   for cells in engines.values() for w in cells.values()), default=1)
+    if repeats > 1:
+        out.append("The c=8 columns, where the targets are read, are medians of %d runs of each "
+                   "cell (req/s of every run in results.json, `runs_rps`)." % repeats)
+        out.append("")
     if any("loupe-cached" in e for e in res["queries"].values()):
         out.append("Loupe's search rows, and the targets, are with loupe-server's result cache off "
                    "(`--cache-mb 0`): the query list cycles, so with the cache on (as shipped) "

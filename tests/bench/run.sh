@@ -13,6 +13,7 @@
 #   BENCH_CORPORA    corpora to run, from: seeds python linux (default: all three)
 #   BENCH_CONNS      wrk connection counts                    (default: "1 8 64")
 #   BENCH_DURATION   seconds of wrk per cell                  (default: 5)
+#   BENCH_REPEAT     runs of each 8-connection cell (the targets'), medians kept (default: 3)
 #   BENCH_SEED       seed of the query draw                   (default: 20240601)
 #   BENCH_SKIP_INSTALL=1  do not apt-get anything (fails if something is missing)
 #   BENCH_NO_BUILD=1 use the loupe-index/loupe-server already in BUILD_DIR
@@ -86,6 +87,7 @@ OUT=$BUILD_DIR/bench
 CORPORA=${BENCH_CORPORA:-seeds python linux}
 CONNS=${BENCH_CONNS:-1 8 64}
 DURATION=${BENCH_DURATION:-5}
+REPEAT=${BENCH_REPEAT:-3}
 SEED=${BENCH_SEED:-20240601}
 T_START=$(date +%s.%N)
 
@@ -200,21 +202,38 @@ listen_overflows() {
 }
 
 # run_wrk CORPUS ENGINE CONNS URL [LUA]
+# The 8-connection cells, where the targets are read, run REPEAT times: each figure is the median
+# of its runs (a shared machine has bursts of other work), the runs' req/s kept beside it.
 run_wrk() {
-  local corpus=$1 engine=$2 c=$3 url=$4 lua=${5:-$OUT/work/done.lua} t=2 line lo0 lo1
+  local corpus=$1 engine=$2 c=$3 url=$4 lua=${5:-$OUT/work/done.lua} t=2 line lo0 lo1 runs=1 r
+  local lines=()
   [ "$c" -ge 2 ] || t=1
+  [ "$c" != 8 ] || runs=$REPEAT
   lo0=$(listen_overflows)
-  line=$(wrk -t"$t" -c"$c" -d"${DURATION}s" --timeout 10s -s "$lua" "$url" 2>&1 |
-    tee "$OUT/logs/wrk-$corpus-$engine-$c.log" | grep '^WRKJSON ' | sed 's/^WRKJSON //') || true
-  if [ -z "$line" ]; then
-    log "wrk gave no result for $engine/$corpus/c=$c (see logs/wrk-$corpus-$engine-$c.log)"
+  for r in $(seq "$runs"); do
+    line=$(wrk -t"$t" -c"$c" -d"${DURATION}s" --timeout 10s -s "$lua" "$url" 2>&1 |
+      tee "$OUT/logs/wrk-$corpus-$engine-$c-$r.log" | grep '^WRKJSON ' | sed 's/^WRKJSON //') || true
+    [ -n "$line" ] && lines+=("$line")
+  done
+  if [ ${#lines[@]} -eq 0 ]; then
+    log "wrk gave no result for $engine/$corpus/c=$c (see logs/wrk-$corpus-$engine-$c-*.log)"
     line='{"failed":1}'
+  else
+    line=$(python3 -c "
+import json, statistics, sys
+runs = [json.loads(a) for a in sys.argv[1:]]
+# Errors add up; everything else is the median of the runs.
+out = {k: (sum if k.startswith('err') else statistics.median)(r.get(k, 0) for r in runs)
+       if isinstance(v, (int, float)) else v for k, v in runs[0].items()}
+out['runs'] = len(runs)
+out['runs_rps'] = [round(r.get('rps', 0)) for r in runs]
+print(json.dumps(out))" "${lines[@]}")
   fi
   lo1=$(listen_overflows)
   line=$(python3 -c "import json,sys; j=json.loads(sys.argv[1]); j['listen_overflows']=int(sys.argv[2]); print(json.dumps(j))" \
     "$line" "$((${lo1:-0} - ${lo0:-0}))")
   record type=query corpus="$corpus" engine="$engine" conns="$c" wrk:json="$line"
-  log "  $engine c=$c: $(python3 -c "import json,sys; j=json.loads(sys.argv[1]); print('%.0f req/s p50 %.2f ms p99 %.2f ms, %d non-2xx, %d errors, %d listen overflows' % (j.get('rps',0), j.get('p50_ms',0), j.get('p99_ms',0), j.get('err_status',0), j.get('err_connect',0)+j.get('err_read',0)+j.get('err_write',0)+j.get('err_timeout',0), j.get('listen_overflows',0)))" "$line")"
+  log "  $engine c=$c: $(python3 -c "import json,sys; j=json.loads(sys.argv[1]); print('%.0f req/s p50 %.2f ms p99 %.2f ms, %d non-2xx, %d errors, %d listen overflows%s' % (j.get('rps',0), j.get('p50_ms',0), j.get('p99_ms',0), j.get('err_status',0), j.get('err_connect',0)+j.get('err_read',0)+j.get('err_write',0)+j.get('err_timeout',0), j.get('listen_overflows',0), ' (median of %s req/s)' % j['runs_rps'] if j.get('runs', 1) > 1 else ''))" "$line")"
 }
 
 check_engine() {  # CORPUS ENGINE URL_PREFIX
