@@ -15,7 +15,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       g++ cmake make pkg-config \
       libxapian-dev libicu-dev libcpp-httplib-dev nlohmann-json3-dev doctest-dev \
-      libcli11-dev libxml2-dev libmd4c-dev libmd4c-html0-dev libxxhash-dev \
+      libcli11-dev libxml2-dev libmd4c-dev libmd4c-html0-dev libxxhash-dev libjemalloc-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -30,7 +30,7 @@ ARG DEBIAN_FRONTEND=noninteractive
 # Runtime libraries only (the -dev packages above pull these in at build time).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libxapian30 libicu72 libcpp-httplib0.11 libxml2 libmd4c0 libxxhash0 \
+      libxapian30 libicu72 libcpp-httplib0.11 libxml2 libmd4c0 libxxhash0 libjemalloc2 \
  && rm -rf /var/lib/apt/lists/* /var/cache/debconf/*-old /var/log/apt/* /var/log/dpkg.log \
  && groupadd --system --gid 10001 loupe \
  && useradd --system --uid 10001 --gid loupe --home-dir /data --no-create-home \

@@ -60,4 +60,16 @@ if(NOT HTTPLIB_FOUND)
   loupe_missing("cpp-httplib" "libcpp-httplib-dev")
 endif()
 
+# The programs allocate many small strings and vectors from several threads: jemalloc indexes
+# about a fifth faster than glibc's malloc and serves searches a little faster. Sanitizer builds
+# keep the sanitizers' own allocator.
+pkg_check_modules(JEMALLOC QUIET IMPORTED_TARGET jemalloc)
+if(NOT JEMALLOC_FOUND)
+  loupe_missing("jemalloc" "libjemalloc-dev")
+endif()
+add_library(loupe_allocator INTERFACE)
+if(NOT LOUPE_SANITIZE)
+  target_link_libraries(loupe_allocator INTERFACE PkgConfig::JEMALLOC)
+endif()
+
 find_package(Threads REQUIRED)
