@@ -63,12 +63,12 @@ endif()
 # The programs allocate many small strings and vectors from several threads: jemalloc indexes
 # about a fifth faster than glibc's malloc and serves searches a little faster. Sanitizer builds
 # keep the sanitizers' own allocator.
-pkg_check_modules(JEMALLOC QUIET IMPORTED_TARGET jemalloc)
-if(NOT JEMALLOC_FOUND)
-  loupe_missing("jemalloc" "libjemalloc-dev")
-endif()
 add_library(loupe_allocator INTERFACE)
 if(NOT LOUPE_SANITIZE)
+  pkg_check_modules(JEMALLOC QUIET IMPORTED_TARGET jemalloc)
+  if(NOT JEMALLOC_FOUND)
+    loupe_missing("jemalloc" "libjemalloc-dev")
+  endif()
   target_link_libraries(loupe_allocator INTERFACE PkgConfig::JEMALLOC)
 endif()
 

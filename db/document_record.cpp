@@ -1,9 +1,8 @@
 #include "db/document_record.h"
 
-#include <algorithm>
-
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <initializer_list>
 #include <stdexcept>
 

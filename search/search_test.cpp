@@ -333,6 +333,10 @@ TEST_CASE("totals are exact and pages cover every match once, on any page size")
       {"alpha AND gamma", [&](int i) { return has(i, "alpha") && has(i, "gamma"); }, nullptr},
       {"alpha -beta", [&](int i) { return has(i, "alpha") && !has(i, "beta"); }, nullptr},
       {"filler", [](int) { return true; }, nullptr},
+      // Positional queries rank and count in one pass.
+      {"\"filler words\"", [](int) { return true; }, nullptr},
+      {"\"words alpha\"", [&](int i) { return has(i, "alpha"); }, nullptr},
+      {"alpha NEAR/3 gamma", [&](int i) { return has(i, "alpha") && has(i, "gamma"); }, nullptr},
   };
   for (const CountRow& row : rows) {
     std::set<std::string> expected;

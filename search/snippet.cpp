@@ -26,9 +26,9 @@ constexpr uint32_t kWideWords = 4 * kTrailWords;
 constexpr size_t kMaxPositionsPerTerm = 500;
 // Words of one stem looked up per query.
 constexpr size_t kMaxExpansions = 64;
-// Each completion costs a position lookup per hit.
+// Each completion costs a posting-list read per query and a position lookup per hit holding it.
 constexpr size_t kMaxWildcardCompletions = 16;
-// Phrases whose occurrences are looked up per hit ("e-ma*" makes one per completion).
+// Phrases whose occurrences are placed per hit ("e-ma*" makes one per completion).
 constexpr size_t kMaxPlannedPhrases = 16;
 
 // Punctuation that belongs with the word it touches: shown with the passage's first and last word.

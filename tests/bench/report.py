@@ -233,8 +233,11 @@ def markdown(res):
     repeats = max((w.get("runs", 1) for engines in res["queries"].values()
                    for cells in engines.values() for w in cells.values()), default=1)
     if repeats > 1:
+        failed = sum(w.get("runs_failed", 0) for engines in res["queries"].values()
+                     for cells in engines.values() for w in cells.values())
         out.append("The c=8 columns, where the targets are read, are medians of %d runs of each "
-                   "cell (req/s of every run in results.json, `runs_rps`)." % repeats)
+                   "cell (req/s of every run in results.json, `runs_rps`; errors are the sum of "
+                   "the runs'%s)." % (repeats, "; %d runs failed" % failed if failed else ""))
         out.append("")
     if any("loupe-cached" in e for e in res["queries"].values()):
         out.append("Loupe's search rows, and the targets, are with loupe-server's result cache off "

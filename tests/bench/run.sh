@@ -88,6 +88,7 @@ CORPORA=${BENCH_CORPORA:-seeds python linux}
 CONNS=${BENCH_CONNS:-1 8 64}
 DURATION=${BENCH_DURATION:-5}
 REPEAT=${BENCH_REPEAT:-3}
+[[ $REPEAT =~ ^[1-9][0-9]?$ ]] || { echo "run.sh: BENCH_REPEAT must be 1-99, not '$REPEAT'" >&2; exit 2; }
 SEED=${BENCH_SEED:-20240601}
 T_START=$(date +%s.%N)
 
@@ -221,13 +222,14 @@ run_wrk() {
   else
     line=$(python3 -c "
 import json, statistics, sys
-runs = [json.loads(a) for a in sys.argv[1:]]
+runs = [json.loads(a) for a in sys.argv[2:]]
 # Errors add up; everything else is the median of the runs.
 out = {k: (sum if k.startswith('err') else statistics.median)(r.get(k, 0) for r in runs)
        if isinstance(v, (int, float)) else v for k, v in runs[0].items()}
 out['runs'] = len(runs)
+out['runs_failed'] = int(sys.argv[1]) - len(runs)
 out['runs_rps'] = [round(r.get('rps', 0)) for r in runs]
-print(json.dumps(out))" "${lines[@]}")
+print(json.dumps(out))" "$runs" "${lines[@]}")
   fi
   lo1=$(listen_overflows)
   line=$(python3 -c "import json,sys; j=json.loads(sys.argv[1]); j['listen_overflows']=int(sys.argv[2]); print(json.dumps(j))" \
@@ -501,7 +503,7 @@ for c in $CORPORA; do
   for n in $CONNS; do
     if [ "${BENCH_PERF:-0}" = 1 ] && [ "$c" = "$LARGEST" ] && [ "$n" = 8 ] && command -v perf >/dev/null; then
       # DWARF unwinding: the Release build keeps no frame pointers
-      perf record -F 199 --call-graph dwarf,16384 -p "$spid" -o "$OUT/perf.data" -- sleep "$DURATION" \
+      perf record -F 199 --call-graph dwarf,16384 -p "$spid" -o "$OUT/perf.data" -- sleep "$((DURATION * REPEAT))" \
         >"$OUT/logs/perf.log" 2>&1 &
       perfpid=$!
       run_wrk "$c" loupe "$n" "http://127.0.0.1:$port" "$OUT/work/$c/loupe.lua"
