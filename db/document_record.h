@@ -37,7 +37,7 @@ void store_record(Xapian::Document& doc, const DocumentRecord& record);
 DocumentRecord load_record(const Xapian::Document& doc);
 
 // The records of `docids`, in that order, read in ascending docid order: the order Xapian stores
-// them in, so that neighbouring reads share B-tree blocks.
+// values in.
 std::vector<DocumentRecord> load_records(const Xapian::Database& db,
                                          const std::vector<Xapian::docid>& docids);
 

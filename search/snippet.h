@@ -39,9 +39,9 @@ SnippetPlan plan_snippets(const Xapian::Database& db, Highlighter& highlighter);
 // Where the plan's words are in one hit: one list per word of SnippetPlan::words.
 using HitPositions = std::vector<std::vector<uint32_t>>;
 
-// The positions of every hit (in the order of `docids`), read word by word and document by
-// document in ascending order: lookups that follow each other then mostly fall in the B-tree
-// block read for the previous one, where one hit at a time would read a block for nearly each.
+// The positions of every hit (in the order of `docids`), read word by word, and only for the hits
+// whose documents hold the word (its posting list, walked once in ascending docid order says
+// which): a position lookup costs Xapian a block read or two whether the word is there or not.
 std::vector<HitPositions> read_positions(const Xapian::Database& db, const SnippetPlan& plan,
                                          const std::vector<Xapian::docid>& docids);
 
