@@ -126,11 +126,4 @@ std::vector<size_t> ascending_order(const std::vector<Xapian::docid>& docids) {
   return order;
 }
 
-std::vector<DocumentRecord> load_records(const Xapian::Database& db,
-                                         const std::vector<Xapian::docid>& docids) {
-  std::vector<DocumentRecord> out(docids.size());
-  for (size_t i : ascending_order(docids)) out[i] = load_record(db.get_document(docids[i]));
-  return out;
-}
-
 }  // namespace loupe::db

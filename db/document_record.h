@@ -36,11 +36,6 @@ void store_record(Xapian::Document& doc, const DocumentRecord& record);
 // store_record().
 DocumentRecord load_record(const Xapian::Document& doc);
 
-// The records of `docids`, in that order, read in ascending docid order: the order Xapian stores
-// values in.
-std::vector<DocumentRecord> load_records(const Xapian::Database& db,
-                                         const std::vector<Xapian::docid>& docids);
-
 // Indexes into `docids` by ascending docid: the order to read per-document data in.
 std::vector<size_t> ascending_order(const std::vector<Xapian::docid>& docids);
 

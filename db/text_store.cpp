@@ -60,20 +60,33 @@ void erase_text(Xapian::WritableDatabase& db, std::string_view id, uint64_t text
   for (size_t i = 0; i < block_count(text_bytes); ++i) db.set_metadata(block_key(id, i), "");
 }
 
-std::string read_text_range(const Xapian::Database& db, const DocumentRecord& record,
-                            uint64_t begin, uint64_t end) {
+std::string text_range_from_blocks(const DocumentRecord& record, uint64_t begin, uint64_t end,
+                                   const std::function<std::string_view(size_t)>& block) {
   end = std::min(end, record.text_bytes);
   if (begin >= end) return {};
   std::string out;
   out.reserve(end - begin);
-  for (size_t block = begin / kBlockBytes; block * kBlockBytes < end; ++block) {
-    std::string data = db.get_metadata(block_key(record.id, block));
-    uint64_t block_begin = block * kBlockBytes;
+  for (size_t i = begin / kBlockBytes; i * kBlockBytes < end; ++i) {
+    std::string_view data = block(i);
+    uint64_t block_begin = i * kBlockBytes;
     uint64_t from = std::max(begin, block_begin) - block_begin;
     uint64_t to = std::min<uint64_t>(end - block_begin, data.size());
-    if (from < to) out.append(data, from, to - from);
+    if (from < to) out.append(data.substr(from, to - from));
   }
   return out;
+}
+
+std::string read_block(const Xapian::Database& db, const DocumentRecord& record, size_t block) {
+  return db.get_metadata(block_key(record.id, block));
+}
+
+std::string read_text_range(const Xapian::Database& db, const DocumentRecord& record,
+                            uint64_t begin, uint64_t end) {
+  std::string data;
+  return text_range_from_blocks(record, begin, end, [&](size_t block) -> std::string_view {
+    data = read_block(db, record, block);
+    return data;
+  });
 }
 
 std::string read_text(const Xapian::Database& db, const DocumentRecord& record) {

@@ -4,6 +4,7 @@
 #include <xapian.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,6 +54,11 @@ void erase_text(Xapian::WritableDatabase& db, std::string_view id, uint64_t text
 // Bytes [begin, end) of the stored text (clamped to its length).
 std::string read_text_range(const Xapian::Database& db, const DocumentRecord& record,
                             uint64_t begin, uint64_t end);
+// The same from blocks fetched by `block` (block index -> its bytes, read before the next call),
+// for a reader that keeps blocks of its own.
+std::string text_range_from_blocks(const DocumentRecord& record, uint64_t begin, uint64_t end,
+                                   const std::function<std::string_view(size_t)>& block);
+std::string read_block(const Xapian::Database& db, const DocumentRecord& record, size_t block);
 std::string read_text(const Xapian::Database& db, const DocumentRecord& record);
 
 // Index of the checkpoint at or before word `position`.

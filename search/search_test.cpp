@@ -504,6 +504,45 @@ TEST_CASE("a searcher opened before the index exists finds documents once it doe
   CHECK(ids(searcher.search("arrival", 1, 10)) == "x.txt");
 }
 
+TEST_CASE("the document cache changes no answer, and a re-index shows through it") {
+  Searcher uncached((fixture().dir() / "db").string(), 0);
+  Searcher& cached = fixture().searcher();
+  const std::string queries[] = {"resume",         "e-mail", "penguin", "walrus OR penguins",
+                                 "\"the walrus\"", "runn*",  "alert",   "quoted"};
+  for (int pass = 0; pass < 2; ++pass) {  // the second from what the first left in the cache
+    for (const std::string& query : queries) {
+      CAPTURE(query);
+      auto want = uncached.search(query, 1, 10);
+      auto got = cached.search(query, 1, 10);
+      REQUIRE(got.hits.size() == want.hits.size());
+      CHECK(got.total == want.total);
+      for (size_t i = 0; i < want.hits.size(); ++i) {
+        CHECK(got.hits[i].id == want.hits[i].id);
+        CHECK(got.hits[i].title_html == want.hits[i].title_html);
+        CHECK(got.hits[i].snippet == want.hits[i].snippet);
+      }
+    }
+  }
+
+  TempDir tmp;
+  std::string filler;
+  for (int i = 0; filler.size() < 30000; ++i)
+    filler += "plain filler words " + std::to_string(i) + ". ";
+  write_file(tmp / "docs/x.txt", "Before\n" + filler + "The narwhal sleeps here.\n");
+  index_folder((tmp / "docs").string(), tmp / "db");
+  Searcher searcher((tmp / "db").string());
+  std::string before = searcher.search("narwhal", 1, 10).hits.at(0).snippet;
+  CHECK(before.find("sleeps") != std::string::npos);
+  write_file(tmp / "docs/x.txt", "After\nShorter now: the narwhal dances.\n");
+  index_folder((tmp / "docs").string(), tmp / "db");
+  searcher.refresh(std::chrono::milliseconds(0));
+  auto after = searcher.search("narwhal", 1, 10);
+  REQUIRE(after.hits.size() == 1);
+  CHECK(after.hits[0].title == "After");
+  CHECK(after.hits[0].snippet.find("<mark>narwhal</mark> dances") != std::string::npos);
+  CHECK(after.hits[0].snippet.find("sleeps") == std::string::npos);
+}
+
 TEST_CASE("the result cache keeps recent results within its size, keyed by revision") {
   using loupe::search::ResultCache;
   using loupe::search::SearchResults;

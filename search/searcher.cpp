@@ -16,7 +16,8 @@ constexpr int kRetries = 3;
 
 }  // namespace
 
-Searcher::Searcher(std::string db_path) : path_(std::move(db_path)) {
+Searcher::Searcher(std::string db_path, size_t document_cache_bytes)
+    : path_(std::move(db_path)), documents_(document_cache_bytes) {
   open();
   sync_language();
 }
@@ -108,21 +109,26 @@ std::vector<Hit> Searcher::hits(const std::vector<Xapian::MSet>& sets, const Que
       docids.push_back(*it);
     }
   }
-  std::vector<db::DocumentRecord> records = db::load_records(db_, docids);
+  documents_.use(db_);
+  std::vector<std::shared_ptr<const db::DocumentRecord>> records = documents_.records(db_, docids);
   Highlighter highlighter(terms, *analyzer_);
   SnippetPlan plan = plan_snippets(db_, highlighter);
   std::vector<HitPositions> positions = read_positions(db_, plan, docids);
   std::vector<Hit> out;
   for (size_t i = 0; i < ranked.size(); ++i) {
-    db::DocumentRecord& record = records[i];
+    const db::DocumentRecord& record = *records[i];
+    Xapian::docid docid = docids[i];
+    auto read_text = [&](uint64_t begin, uint64_t end) {
+      return documents_.text_range(db_, docid, record, begin, end);
+    };
     Hit hit;
     hit.score = ranked[i].get_weight();
-    hit.snippet = make_snippet(db_, record, plan, positions[i], highlighter);
+    hit.snippet = make_snippet(record, read_text, plan, positions[i], highlighter);
     std::vector<MarkedToken> title_tokens = highlighter.tokens(record.title, 0);
     hit.title_html = Highlighter::render(record.title, 0, record.title.size(), title_tokens, true);
-    hit.id = std::move(record.id);
-    hit.title = std::move(record.title);
-    hit.path = std::move(record.path);
+    hit.id = record.id;
+    hit.title = record.title;
+    hit.path = record.path;
     out.push_back(std::move(hit));
   }
   return out;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "analysis/analyzer.h"
+#include "db/document_cache.h"
 #include "search/query_parser.h"
 
 namespace loupe::search {
@@ -45,7 +46,9 @@ class Searcher {
  public:
   // The database may not exist yet: the searcher then answers as an empty index and opens it
   // once it appears.
-  explicit Searcher(std::string db_path);
+  // `document_cache_bytes` bounds the records and text blocks kept from one search to the next.
+  explicit Searcher(std::string db_path, size_t document_cache_bytes = kDefaultDocumentCacheBytes);
+  static constexpr size_t kDefaultDocumentCacheBytes = size_t{16} << 20;
 
   // Sees changes committed since the last call (cheap: at most one check per interval).
   void refresh(std::chrono::milliseconds interval);
@@ -70,6 +73,7 @@ class Searcher {
   bool opened_ = false;
   std::string language_;
   std::unique_ptr<analysis::Analyzer> analyzer_;
+  db::DocumentCache documents_;
   std::chrono::steady_clock::time_point last_refresh_{};
 };
 

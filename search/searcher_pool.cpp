@@ -2,10 +2,12 @@
 
 namespace loupe::search {
 
-SearcherPool::SearcherPool(const std::string& db_path, size_t size, size_t cache_bytes)
+SearcherPool::SearcherPool(const std::string& db_path, size_t size, size_t cache_bytes,
+                           size_t document_cache_bytes)
     : cache_(cache_bytes) {
-  for (size_t i = 0; i < std::max<size_t>(size, 1); ++i) {
-    searchers_.push_back(std::make_unique<Searcher>(db_path));
+  size = std::max<size_t>(size, 1);
+  for (size_t i = 0; i < size; ++i) {
+    searchers_.push_back(std::make_unique<Searcher>(db_path, document_cache_bytes / size));
     free_.push_back(searchers_.back().get());
   }
 }

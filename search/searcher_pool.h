@@ -20,8 +20,10 @@ class SearcherPool {
   // How stale a searcher may be before it checks for a newer revision of the index.
   static constexpr std::chrono::milliseconds kRefreshInterval{250};
 
-  // `cache_bytes` bounds the shared cache of recent results (0: no cache).
-  SearcherPool(const std::string& db_path, size_t size, size_t cache_bytes = 0);
+  // `cache_bytes` bounds the shared cache of recent results (0: no cache);
+  // `document_cache_bytes` the searchers' caches of records and text blocks, all together.
+  SearcherPool(const std::string& db_path, size_t size, size_t cache_bytes = 0,
+               size_t document_cache_bytes = 2 * Searcher::kDefaultDocumentCacheBytes);
 
   // Borrowed searcher, returned to the pool when the lease ends.
   class Lease {

@@ -190,8 +190,8 @@ struct Passage {
 
 // The passage around position `target`: up to `lead_words` (within `lead_chars`) before it, and
 // as much after it as kSnippetChars allows, analysing at most `trail_words` after it.
-Passage build_passage(const Xapian::Database& db, const db::DocumentRecord& record, uint32_t target,
-                      uint32_t lead_words, size_t lead_chars, uint32_t trail_words,
+Passage build_passage(const db::DocumentRecord& record, const TextReader& read_text,
+                      uint32_t target, uint32_t lead_words, size_t lead_chars, uint32_t trail_words,
                       Highlighter& highlighter) {
   Passage passage;
   // Read from the checkpoint before the lead words to the one after the longest passage.
@@ -204,7 +204,7 @@ Passage build_passage(const Xapian::Database& db, const db::DocumentRecord& reco
       after == positions.end()
           ? record.text_bytes
           : record.checkpoint_offsets[static_cast<size_t>(after - positions.begin())];
-  std::string text = db::read_text_range(db, record, record.checkpoint_offsets[first], range_end);
+  std::string text = read_text(record.checkpoint_offsets[first], range_end);
   bool more_text = range_end < record.text_bytes;
   std::vector<MarkedToken> tokens = highlighter.tokens(text, positions[first], window);
   auto at = std::find_if(tokens.begin(), tokens.end(),
@@ -259,7 +259,7 @@ Passage build_passage(const Xapian::Database& db, const db::DocumentRecord& reco
 
 }  // namespace
 
-std::string make_snippet(const Xapian::Database& db, const db::DocumentRecord& record,
+std::string make_snippet(const db::DocumentRecord& record, const TextReader& read_text,
                          const SnippetPlan& plan, const HitPositions& positions,
                          Highlighter& highlighter) {
   if (record.checkpoint_offsets.empty()) return {};
@@ -279,14 +279,15 @@ std::string make_snippet(const Xapian::Database& db, const db::DocumentRecord& r
   uint32_t target =
       matches.empty() ? record.checkpoint_positions.front() : best_window(matches, plan.concepts);
   Passage passage =
-      build_passage(db, record, target, kLeadWords, kLeadChars, kTrailWords, highlighter);
+      build_passage(record, read_text, target, kLeadWords, kLeadChars, kTrailWords, highlighter);
   if (passage.chars < kMinSnippetChars && (passage.cut_before || passage.cut_after)) {
     // Near the end of the text, the room left goes before the match; with short words (CJK),
     // more words are read after it.
     uint32_t lead = passage.cut_after ? kLeadWords : kWideWords;
     size_t lead_chars =
         passage.cut_after ? kLeadChars : kSnippetChars - (passage.chars - passage.lead_chars);
-    Passage wider = build_passage(db, record, target, lead, lead_chars, kWideWords, highlighter);
+    Passage wider =
+        build_passage(record, read_text, target, lead, lead_chars, kWideWords, highlighter);
     if (wider.chars > passage.chars && wider.reaches_match) passage = std::move(wider);
   }
   std::string out;

@@ -3,6 +3,7 @@
 
 #include <xapian.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -45,9 +46,13 @@ using HitPositions = std::vector<std::vector<uint32_t>>;
 std::vector<HitPositions> read_positions(const Xapian::Database& db, const SnippetPlan& plan,
                                          const std::vector<Xapian::docid>& docids);
 
+// Bytes [begin, end) of a hit's stored text (see db/text_store.h), from wherever the caller keeps
+// them.
+using TextReader = std::function<std::string(uint64_t begin, uint64_t end)>;
+
 // An escaped passage of about kSnippetChars around the densest cluster of matches, "…" where it
 // is cut, matches in <mark>. Falls back to the start of the text when no position matches.
-std::string make_snippet(const Xapian::Database& db, const db::DocumentRecord& record,
+std::string make_snippet(const db::DocumentRecord& record, const TextReader& read_text,
                          const SnippetPlan& plan, const HitPositions& positions,
                          Highlighter& highlighter);
 

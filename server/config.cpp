@@ -31,6 +31,10 @@ std::optional<ServerConfig> parse_config(int argc, char** argv, int& exit_code) 
                  "memory for recent search results, MB (0: no cache)")
       ->envname("LOUPE_CACHE_MB")
       ->check(CLI::Range(0, 65536));
+  app.add_option("--document-cache-mb", config.document_cache_mb,
+                 "memory for the records and text of recently shown documents, MB (0: none)")
+      ->envname("LOUPE_DOCUMENT_CACHE_MB")
+      ->check(CLI::Range(0, 65536));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -17,6 +17,8 @@ struct ServerConfig {
   int threads = 512;
   int searchers = 0;  // 0: one per core
   int cache_mb = 64;  // recent search results kept; 0 turns the cache off
+  // Records and text blocks of recently shown documents, all searchers together; 0: none.
+  int document_cache_mb = 32;
 };
 
 // Parses argv and the environment; returns nullopt after printing help or an error, with the

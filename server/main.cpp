@@ -28,7 +28,8 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
 
   loupe::search::SearcherPool searchers(config->db, static_cast<size_t>(config->searchers),
-                                        static_cast<size_t>(config->cache_mb) << 20);
+                                        static_cast<size_t>(config->cache_mb) << 20,
+                                        static_cast<size_t>(config->document_cache_mb) << 20);
   loupe::server::HttpServer server(*config, searchers);
   int port = server.bind();
   if (port < 0) {

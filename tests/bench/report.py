@@ -242,7 +242,10 @@ def markdown(res):
     if any("loupe-cached" in e for e in res["queries"].values()):
         out.append("Loupe's search rows, and the targets, are with loupe-server's result cache off "
                    "(`--cache-mb 0`): the query list cycles, so with the cache on (as shipped) "
-                   "every request after the warm-up pass is a cache hit, which neither peer has.")
+                   "every request after the warm-up pass is a cache hit, which neither peer has. "
+                   "Its document cache (the records and text blocks of recently shown documents, "
+                   "read from memory rather than from the index's files) stays on, as shipped: "
+                   "every search still matches, reads positions and builds its snippets.")
         out.append("")
     if any("omega" in e for e in res["queries"].get(next(iter(res["queries"]), ""), {})):
         out.append("Omega's stock set-up takes its snippets from the stored sample, the first 512 "

@@ -40,7 +40,10 @@
 #            figures and targets are with loupe-server's result cache off
 #            (--cache-mb 0): wrk cycles through a fixed list, which a cache would
 #            answer from memory after the first pass, and neither peer caches.  Loupe
-#            as it ships (cache on) is measured beside it as "loupe-cached".
+#            as it ships (cache on) is measured beside it as "loupe-cached".  The
+#            document cache (records and text blocks of shown documents, a block
+#            cache: every search still matches, reads positions, builds snippets)
+#            stays on, as shipped.
 #   Omega    omindex (default settings: English stemming, 512-byte stored sample)
 #            twice, same as above; the omega CGI with its stock `query` template
 #            (10 hits a page, $snippet{} of the stored sample) plus one line,

@@ -370,6 +370,30 @@ TEST_CASE("a second server cannot share a port that is in use") {
   CHECK(second.output.find("cannot listen") != std::string::npos);
 }
 
+TEST_CASE("a bad flag value stops the server with a message naming the flag") {
+  struct Row {
+    std::vector<std::string> args;
+    std::string named;
+  };
+  const Row rows[] = {
+      {{"--port", "70000"}, "--port"},
+      {{"--threads", "1"}, "--threads"},
+      {{"--searchers", "many"}, "--searchers"},
+      {{"--cache-mb", "-1"}, "--cache-mb"},
+      {{"--document-cache-mb", "-5"}, "--document-cache-mb"},
+      {{"--document-cache-mb", "lots"}, "--document-cache-mb"},
+  };
+  for (const Row& row : rows) {
+    std::vector<std::string> argv = {"/usr/bin/timeout", "5", loupe::testing::server_program(),
+                                     "--db", corpus().db().string()};
+    argv.insert(argv.end(), row.args.begin(), row.args.end());
+    auto result = run_command(argv);
+    CAPTURE(result.output);
+    CHECK(result.exit_code == 2);
+    CHECK(result.output.find(row.named) != std::string::npos);
+  }
+}
+
 TEST_CASE("document text is escaped wherever it reaches HTML") {
   Reply r = get(search_path("pwned OR trap"));
   REQUIRE(r.status == 200);
