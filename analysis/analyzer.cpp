@@ -402,7 +402,8 @@ uint32_t Analyzer::analyze(std::string_view text, uint32_t first_position, const
     uint32_t run_begin = other;
     while (other < size && run_begin > at && !is_space(text[run_begin - 1])) --run_begin;
     ascii_words(text, at, run_begin, [&](uint32_t b, uint32_t e, bool letters) {
-      if (going) going = add_word(text, b, e, letters, /*cjk=*/false, position, sink, window);
+      going = add_word(text, b, e, letters, /*cjk=*/false, position, sink, window);
+      return going;
     });
     if (!going || other == size) break;
     uint32_t run_end = other;

@@ -15,7 +15,8 @@ inline bool is_ascii(std::string_view text) {
 // Calls emit(begin, end, has_letter) for each word of text[begin, end), which must be ASCII, in
 // order: the spans with a letter or digit that ICU's word break iterator reports with a word
 // status (tests compare the two). ICU costs most of the analysis of English text, and most text
-// is ASCII. Runs of only '_' and '@' are left out: they hold no word.
+// is ASCII. Runs of only '_' and '@' are left out: they hold no word. Stops when emit returns
+// false (a snippet's analysis is done once its passage is).
 template <typename Emit>
 void ascii_words(std::string_view text, uint32_t begin, uint32_t end, Emit&& emit) {
   enum Class : uint8_t { kOther, kLetter, kDigit, kExtend, kMidNumLet, kMidNum };
@@ -64,7 +65,7 @@ void ascii_words(std::string_view text, uint32_t begin, uint32_t end, Emit&& emi
       }
       break;
     }
-    if (alnum) emit(start, i + 1, letter);
+    if (alnum && !emit(start, i + 1, letter)) return;
     ++i;
   }
 }

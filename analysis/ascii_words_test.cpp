@@ -40,6 +40,7 @@ std::vector<Span> fast_words(const std::string& text) {
   loupe::analysis::ascii_words(text, 0, static_cast<uint32_t>(text.size()),
                                [&](uint32_t b, uint32_t e, bool) {
                                  out.push_back({b, e});
+                                 return true;
                                });
   return out;
 }
@@ -76,5 +77,21 @@ TEST_CASE("ASCII word boundaries agree with ICU's") {
     for (size_t n = length(random); n > 0; --n) text += alphabet[pick(random)];
     CAPTURE(text);
     REQUIRE(fast_words(text) == icu_words(*words, text));
+  }
+}
+
+TEST_CASE("ASCII word boundaries stop when the caller has enough") {
+  struct Row {
+    std::string text;
+    size_t wanted;
+    size_t seen;
+  };
+  const Row rows[] = {{"one two three four", 2, 2}, {"one two", 5, 2}, {"", 1, 0}, {"a b", 0, 1}};
+  for (const Row& row : rows) {
+    CAPTURE(row.text);
+    size_t seen = 0;
+    loupe::analysis::ascii_words(row.text, 0, static_cast<uint32_t>(row.text.size()),
+                                 [&](uint32_t, uint32_t, bool) { return ++seen < row.wanted; });
+    CHECK(seen == row.seen);
   }
 }

@@ -19,7 +19,9 @@ inline constexpr size_t kBlockBytes = 8192;
 
 // A checkpoint every kCheckpointBytes or so: where a word starts, and its position. A snippet
 // analyses from the checkpoint before its passage, so it scans at most this much before it.
-inline constexpr size_t kCheckpointBytes = 256;
+// 128 rather than 256 bytes: 2.6% fewer instructions per search on Python's docs, for a record
+// of about 8 more bytes per KB of text. Only the indexer uses it; any spacing reads back.
+inline constexpr size_t kCheckpointBytes = 128;
 
 std::string block_key(std::string_view id, size_t block);
 inline size_t block_count(uint64_t text_bytes) {
