@@ -232,14 +232,15 @@ std::string Analyzer::normalize(std::string_view word) const {
 
 // Into a caller's string, so that analysing a text reuses the same few buffers.
 void Analyzer::normalize_into(std::string& out, std::string_view word) const {
-  bool ascii = true;
-  for (char c : word) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
-  if (ascii) {
-    out.assign(word);
-    for (char& c : out)
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return;
+  // Most words are ASCII: lower-cased in one pass, into the buffer's kept capacity.
+  out.resize(word.size());
+  size_t i = 0;
+  for (; i < word.size(); ++i) {
+    char c = word[i];
+    if (static_cast<unsigned char>(c) >= 0x80) break;
+    out[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
   }
+  if (i == word.size()) return;
   out.clear();
   UErrorCode status = U_ZERO_ERROR;
   icu::UnicodeString text = icu::UnicodeString::fromUTF8(

@@ -81,7 +81,9 @@ bool Highlighter::matches(const std::string& term, bool stemmable) {
   }
   if (!stemmable || terms_.stems.empty()) return false;
   if (initials_filter_ && !stem_initials_.test(initial)) return false;
-  return terms_.stems.count(analyzer_.stem(term)) != 0;
+  auto [verdict, added] = stem_verdicts_.try_emplace(term, false);
+  if (added) verdict->second = terms_.stems.count(analyzer_.stem(term)) != 0;
+  return verdict->second;
 }
 
 std::vector<MarkedToken> Highlighter::tokens(std::string_view text, uint32_t first_position,
