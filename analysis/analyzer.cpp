@@ -1,6 +1,7 @@
 #include "analysis/analyzer.h"
 
 #include "analysis/ascii_words.h"
+#include "analysis/wordless.h"
 #include "analysis/utf8.h"
 
 #include <unicode/brkiter.h>
@@ -409,7 +410,8 @@ uint32_t Analyzer::analyze(std::string_view text, uint32_t first_position, const
     if (!going || other == size) break;
     uint32_t run_end = other;
     while (run_end < size && !is_space(text[run_end])) ++run_end;
-    going = icu_words(text, run_begin, run_end, position, sink, window);
+    if (!holds_no_word(text.substr(run_begin, run_end - run_begin)))
+      going = icu_words(text, run_begin, run_end, position, sink, window);
     at = run_end;
   }
   if (going && !im.pieces.empty()) emit_group(text, position, sink, window);
