@@ -1,8 +1,8 @@
 #include "analysis/analyzer.h"
 
 #include "analysis/ascii_words.h"
-#include "analysis/wordless.h"
 #include "analysis/utf8.h"
+#include "analysis/wordless.h"
 
 #include <unicode/brkiter.h>
 #include <unicode/normalizer2.h>
@@ -341,8 +341,9 @@ void Analyzer::emit_group(std::string_view text, uint32_t& position, const Token
 
 // A word found by segmentation: it continues the pending compound after a hyphen, or ends it.
 // Returns false once the window is past.
-bool Analyzer::add_word(std::string_view text, uint32_t start, uint32_t end, bool letters, bool cjk,
-                        uint32_t& position, const TokenSink& sink, const PositionWindow& window) {
+bool Analyzer::add_word(std::string_view text, uint32_t start, uint32_t end, bool letters,
+                        WordShape shape, uint32_t& position, const TokenSink& sink,
+                        const PositionWindow& window) {
   Impl& im = *impl_;
   if (!im.pieces.empty()) {
     size_t hyphen = hyphen_length(text, im.pieces.back().end);
@@ -352,14 +353,17 @@ bool Analyzer::add_word(std::string_view text, uint32_t start, uint32_t end, boo
       if (position > window.to) return false;
     }
   }
-  if (cjk) {
+  if (shape == WordShape::kCjk) {
     // A CJK word is a group of its own: no hyphen joins it to the next.
     split_cjk_word(text, start, end, im.pieces);
     emit_group(text, position, sink, window);
     im.pieces.clear();
     return position <= window.to;
   }
-  split_word(text, start, end, letters, im.pieces);
+  if (shape == WordShape::kWhole)
+    im.pieces.push_back({start, end, letters && !is_ascii_digit(text[start])});
+  else
+    split_word(text, start, end, letters, im.pieces);
   return true;
 }
 
@@ -379,8 +383,9 @@ bool Analyzer::icu_words(std::string_view text, uint32_t begin, uint32_t end, ui
     if (rule < UBRK_WORD_NONE_LIMIT) continue;  // spaces, punctuation, symbols, emoji
     bool letters = rule >= UBRK_WORD_LETTER && rule < UBRK_WORD_LETTER_LIMIT;
     bool cjk = rule >= UBRK_WORD_KANA && rule < UBRK_WORD_IDEO_LIMIT;
-    going = add_word(text, begin + static_cast<uint32_t>(start),
-                     begin + static_cast<uint32_t>(stop), letters, cjk, position, sink, window);
+    going =
+        add_word(text, begin + static_cast<uint32_t>(start), begin + static_cast<uint32_t>(stop),
+                 letters, cjk ? WordShape::kCjk : WordShape::kMayJoin, position, sink, window);
   }
   utext_close(&utext);
   return going;
@@ -399,12 +404,12 @@ uint32_t Analyzer::analyze(std::string_view text, uint32_t first_position, const
   // ASCII goes through ascii_words, which agrees with ICU there at a fraction of the cost; each
   // white-space-delimited run holding other characters goes to ICU.
   for (uint32_t at = 0; going && at < size;) {
-    uint32_t other = at;
-    while (other < size && static_cast<unsigned char>(text[other]) < 0x80) ++other;
+    auto other = static_cast<uint32_t>(next_non_ascii(text, at));
     uint32_t run_begin = other;
     while (other < size && run_begin > at && !is_space(text[run_begin - 1])) --run_begin;
-    ascii_words(text, at, run_begin, [&](uint32_t b, uint32_t e, bool letters) {
-      going = add_word(text, b, e, letters, /*cjk=*/false, position, sink, window);
+    ascii_words(text, at, run_begin, [&](uint32_t b, uint32_t e, bool letters, bool whole) {
+      going = add_word(text, b, e, letters, whole ? WordShape::kWhole : WordShape::kMayJoin,
+                       position, sink, window);
       return going;
     });
     if (!going || other == size) break;

@@ -70,7 +70,9 @@ class Analyzer {
                   const PositionWindow& window);
   uint32_t count_group(std::string_view text) const;
   void normalize_into(std::string& out, std::string_view word) const;
-  bool add_word(std::string_view text, uint32_t start, uint32_t end, bool letters, bool cjk,
+  // How a word found by segmentation splits: at connectors, not at all, or as CJK does.
+  enum class WordShape { kMayJoin, kWhole, kCjk };
+  bool add_word(std::string_view text, uint32_t start, uint32_t end, bool letters, WordShape shape,
                 uint32_t& position, const TokenSink& sink, const PositionWindow& window);
   bool icu_words(std::string_view text, uint32_t begin, uint32_t end, uint32_t& position,
                  const TokenSink& sink, const PositionWindow& window);

@@ -38,7 +38,7 @@ std::vector<Span> icu_words(icu::BreakIterator& words, const std::string& text) 
 std::vector<Span> fast_words(const std::string& text) {
   std::vector<Span> out;
   loupe::analysis::ascii_words(text, 0, static_cast<uint32_t>(text.size()),
-                               [&](uint32_t b, uint32_t e, bool) {
+                               [&](uint32_t b, uint32_t e, bool, bool) {
                                  out.push_back({b, e});
                                  return true;
                                });
@@ -90,8 +90,58 @@ TEST_CASE("ASCII word boundaries stop when the caller has enough") {
   for (const Row& row : rows) {
     CAPTURE(row.text);
     size_t seen = 0;
-    loupe::analysis::ascii_words(row.text, 0, static_cast<uint32_t>(row.text.size()),
-                                 [&](uint32_t, uint32_t, bool) { return ++seen < row.wanted; });
+    loupe::analysis::ascii_words(
+        row.text, 0, static_cast<uint32_t>(row.text.size()),
+        [&](uint32_t, uint32_t, bool, bool) { return ++seen < row.wanted; });
     CHECK(seen == row.seen);
+  }
+}
+
+TEST_CASE("a word is whole exactly when it has no connector to split it at") {
+  std::mt19937 random(777);
+  const std::string alphabet = "abZ019.'_@,;:-/ ";
+  std::uniform_int_distribution<size_t> pick(0, alphabet.size() - 1), length(0, 30);
+  std::vector<std::string> texts = {"plain words", "os.path.join", "snake_case",
+                                    "doe@example", "3.14 don't",   "e.g. U.S.A."};
+  for (int round = 0; round < 5000; ++round) {
+    std::string text;
+    for (size_t n = length(random); n > 0; --n) text += alphabet[pick(random)];
+    texts.push_back(text);
+  }
+  size_t whole_words = 0;
+  for (const std::string& text : texts) {
+    loupe::analysis::ascii_words(text, 0, static_cast<uint32_t>(text.size()),
+                                 [&](uint32_t b, uint32_t e, bool, bool whole) {
+                                   std::string word = text.substr(b, e - b);
+                                   CAPTURE(word);
+                                   CHECK(whole == (word.find_first_of("_@.") == std::string::npos));
+                                   whole_words += whole;
+                                   return true;
+                                 });
+  }
+  CHECK(whole_words > 1000);
+}
+
+TEST_CASE("the next non-ASCII byte is found across eight-byte words") {
+  struct Row {
+    std::string text;
+    size_t from;
+    size_t expected;
+  };
+  const Row rows[] = {{"", 0, 0},
+                      {"abc", 0, 3},
+                      {"abcdefgh", 0, 8},
+                      {"abcdefghijklmnop\xC3\xA9", 0, 16},
+                      {"abcdefg\xC3\xA9", 0, 7},
+                      {"\xC3\xA9", 0, 0},
+                      {"ab\xC3\xA9"
+                       "cdefghijklmnop\xE2\x80\x94",
+                       4, 18},
+                      {"abcdefghijklmnopqrstuvwxyz", 5, 26},
+                      {"abc", 3, 3}};
+  for (const Row& row : rows) {
+    CAPTURE(row.text);
+    CAPTURE(row.from);
+    CHECK(loupe::analysis::next_non_ascii(row.text, row.from) == row.expected);
   }
 }
