@@ -1,6 +1,7 @@
 // Word boundaries in ASCII text without ICU: UAX #29 as ICU's root rules apply it to ASCII.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
@@ -31,38 +32,58 @@ inline bool is_ascii(std::string_view text) {
 // is ASCII. Runs of only '_' and '@' are left out: they hold no word. `whole` says the word has
 // none of the connectors ('_', '@', '.') that make a compound of it. Stops when emit returns
 // false (a snippet's analysis is done once its passage is).
+namespace detail {
+
+// ICU's root rules join '@' as they join letters ("doe@example"); it is no letter itself.
+enum WordClass : uint8_t { kOther, kLetter, kDigit, kExtend, kAt, kMidNumLet, kMidNum };
+
+// One lookup per byte: the segmenter's inner loop runs over every byte a snippet analyses.
+inline constexpr std::array<WordClass, 256> kWordClasses = [] {
+  std::array<WordClass, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    WordClass k = kOther;
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) k = kLetter;
+    if (c >= '0' && c <= '9') k = kDigit;
+    if (c == '_') k = kExtend;
+    if (c == '@') k = kAt;
+    if (c == '.' || c == '\'') k = kMidNumLet;
+    if (c == ',' || c == ';') k = kMidNum;
+    table[static_cast<size_t>(c)] = k;
+  }
+  return table;
+}();
+
+inline WordClass word_class(char c) {
+  return kWordClasses[static_cast<unsigned char>(c)];
+}
+inline bool joins(WordClass c) {
+  return c >= kLetter && c <= kAt;
+}
+inline bool letter_like(WordClass c) {
+  return c == kLetter || c == kAt;
+}
+
+}  // namespace detail
+
 template <typename Emit>
 void ascii_words(std::string_view text, uint32_t begin, uint32_t end, Emit&& emit) {
-  enum Class : uint8_t { kOther, kLetter, kDigit, kExtend, kMidNumLet, kMidNum };
-  auto classify = [](char c) -> Class {
-    // ICU's root rules join '@' as they join letters ("doe@example"); it is no letter itself.
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '@') return kLetter;
-    if (c >= '0' && c <= '9') return kDigit;
-    if (c == '_') return kExtend;
-    if (c == '.' || c == '\'') return kMidNumLet;
-    if (c == ',' || c == ';') return kMidNum;
-    return kOther;
-  };
+  using namespace detail;
   uint32_t i = begin;
   while (i < end) {
-    Class c = classify(text[i]);
-    if (c != kLetter && c != kDigit && c != kExtend) {
+    WordClass c = word_class(text[i]);
+    if (!joins(c)) {
       ++i;
       continue;
     }
     uint32_t start = i;
-    bool letter = false;
-    bool alnum = false;
-    bool whole = true;
+    unsigned seen = 0;  // a bit per class met in the word
+    bool dotted = false;
     for (;;) {
-      bool at = text[i] == '@';
-      whole = whole && !at && c != kExtend;
-      letter = letter || (c == kLetter && !at);
-      alnum = alnum || (c == kLetter && !at) || c == kDigit;
+      seen |= 1u << c;
       uint32_t next = i + 1;
       if (next >= end) break;
-      Class n = classify(text[next]);
-      if (n == kLetter || n == kDigit || n == kExtend) {
+      WordClass n = word_class(text[next]);
+      if (joins(n)) {
         i = next;
         c = n;
         continue;
@@ -70,11 +91,11 @@ void ascii_words(std::string_view text, uint32_t begin, uint32_t end, Emit&& emi
       // A letter, '.' or apostrophe, a letter (WB6/7); a digit, '.', ',', ';' or apostrophe, a
       // digit (WB11/12).
       if (next + 1 < end && (n == kMidNumLet || n == kMidNum)) {
-        Class after = classify(text[next + 1]);
-        bool letters = c == kLetter && after == kLetter && n == kMidNumLet;
+        WordClass after = word_class(text[next + 1]);
+        bool letters = letter_like(c) && letter_like(after) && n == kMidNumLet;
         bool digits = c == kDigit && after == kDigit;
         if (letters || digits) {
-          whole = whole && text[next] != '.';
+          dotted = dotted || text[next] == '.';
           i = next + 1;
           c = after;
           continue;
@@ -82,6 +103,9 @@ void ascii_words(std::string_view text, uint32_t begin, uint32_t end, Emit&& emi
       }
       break;
     }
+    bool letter = (seen & (1u << kLetter)) != 0;
+    bool alnum = (seen & ((1u << kLetter) | (1u << kDigit))) != 0;
+    bool whole = !dotted && (seen & ((1u << kExtend) | (1u << kAt))) == 0;
     if (alnum && !emit(start, i + 1, letter, whole)) return;
     ++i;
   }
