@@ -1,40 +1,66 @@
 #include "search/highlighter.h"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <optional>
 
 namespace loupe::search {
 
-// Runs of plain bytes are appended whole: snippets and documents are mostly plain text.
-void append_escaped(std::string& out, std::string_view text) {
-  size_t run = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char* entity = nullptr;
-    switch (text[i]) {
-      case '&':
-        entity = "&amp;";
-        break;
-      case '<':
-        entity = "&lt;";
-        break;
-      case '>':
-        entity = "&gt;";
-        break;
-      case '"':
-        entity = "&quot;";
-        break;
-      case '\'':
-        entity = "&#39;";
-        break;
-      default:
-        continue;
-    }
-    out.append(text, run, i - run);
-    out += entity;
-    run = i + 1;
+namespace {
+
+enum ByteKind : uint8_t { kPlain, kSpace, kEscaped };
+
+// One lookup per byte of every passage and title shown.
+constexpr std::array<ByteKind, 256> kByteKinds = [] {
+  std::array<ByteKind, 256> table{};
+  for (unsigned char c : {'&', '<', '>', '"', '\''}) table[c] = kEscaped;
+  for (unsigned char c : {' ', '\n', '\t', '\r', '\f', '\v'}) table[c] = kSpace;
+  return table;
+}();
+
+ByteKind kind_of(char c) {
+  return kByteKinds[static_cast<unsigned char>(c)];
+}
+
+const char* entity(char c) {
+  switch (c) {
+    case '&':
+      return "&amp;";
+    case '<':
+      return "&lt;";
+    case '>':
+      return "&gt;";
+    case '"':
+      return "&quot;";
+    default:
+      return "&#39;";
   }
-  out.append(text, run, text.size() - run);
+}
+
+// text[from, to) escaped; with `flatten`, each run of white space as one space. Runs of plain
+// bytes are appended whole: snippets and documents are mostly plain text.
+void append_text(std::string& out, std::string_view text, size_t from, size_t to, bool flatten) {
+  while (from < to) {
+    size_t run = from;
+    while (run < to && (kind_of(text[run]) == kPlain || (!flatten && kind_of(text[run]) == kSpace)))
+      ++run;
+    out.append(text, from, run - from);
+    if (run == to) return;
+    if (kind_of(text[run]) == kEscaped) {
+      out += entity(text[run]);
+      from = run + 1;
+    } else {
+      out += ' ';
+      for (from = run + 1; from < to && kind_of(text[from]) == kSpace;) ++from;
+    }
+  }
+}
+
+}  // namespace
+
+void append_escaped(std::string& out, std::string_view text) {
+  append_text(out, text, 0, text.size(), /*flatten=*/false);
 }
 
 std::string escape_html(std::string_view text) {
@@ -150,34 +176,15 @@ std::string Highlighter::render(std::string_view text, size_t begin, size_t end,
   }
   std::string out;
   out.reserve((end - begin) + spans.size() * 13 + 16);
-  auto is_space = [](char c) {
-    return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
-  };
-  auto plain = [&](size_t from, size_t to) {
-    if (!flatten) {
-      append_escaped(out, text.substr(from, to - from));
-      return;
-    }
-    // Each run of white space becomes one space; the text between goes out escaped, whole.
-    while (from < to) {
-      size_t word = from;
-      while (word < to && is_space(text[word])) ++word;
-      if (word > from) out += ' ';
-      size_t gap = word;
-      while (gap < to && !is_space(text[gap])) ++gap;
-      append_escaped(out, text.substr(word, gap - word));
-      from = gap;
-    }
-  };
   size_t at = begin;
   for (const auto& [b, e] : spans) {
-    plain(at, b);
+    append_text(out, text, at, b, flatten);
     out += "<mark>";
     append_escaped(out, text.substr(b, e - b));
     out += "</mark>";
     at = e;
   }
-  plain(at, end);
+  append_text(out, text, at, end, flatten);
   return out;
 }
 

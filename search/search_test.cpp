@@ -585,6 +585,8 @@ TEST_CASE("HTML escaping and one-line flattening of passages") {
       {"'\"", "&#39;&quot;"},
       {"<", "&lt;"},
       {"caf\xC3\xA9 & co", "caf\xC3\xA9 &amp; co"},
+      {"x'y\"z>", "x&#39;y&quot;z&gt;"},
+      {"tab\tand\nnewline", "tab\tand\nnewline"},  // kept as they are when not flattened
   };
   for (const auto& [input, expected] : escapes) {
     CAPTURE(input);
@@ -592,8 +594,8 @@ TEST_CASE("HTML escaping and one-line flattening of passages") {
   }
   // Runs of white space become one space, at the ends too; the rest is escaped.
   const std::pair<std::string, std::string> flattened[] = {
-      {"a  b", "a b"}, {"  a \n\n\t b  ", " a b "}, {"x<y\r\n\f\vz", "x&lt;y z"}, {"\n", " "},
-      {"", ""},
+      {"a  b", "a b"}, {"  a \n\n\t b  ", " a b "}, {"x<y\r\n\f\vz", "x&lt;y z"},    {"\n", " "},
+      {"", ""},        {"a\t&\tb", "a &amp; b"},    {"<<  >>", "&lt;&lt; &gt;&gt;"},
   };
   for (const auto& [input, expected] : flattened) {
     CAPTURE(input);
