@@ -114,12 +114,6 @@ std::string repair_utf8_as_windows1252(std::string_view bytes) {
   return out;
 }
 
-size_t count_chars(std::string_view text) {
-  size_t n = 0;
-  for (char c : text) n += (static_cast<uint8_t>(c) & 0xC0) != 0x80;
-  return n;
-}
-
 std::string ascii_lower(std::string_view text) {
   std::string out(text);
   for (char& c : out)

@@ -23,8 +23,13 @@ std::string repair_utf8(std::string_view bytes);
 // Latin-1 or Windows-1252 pasted into it, where each kind of character is in its own encoding.
 std::string repair_utf8_as_windows1252(std::string_view bytes);
 
-// Characters (code points) in valid UTF-8.
-size_t count_chars(std::string_view text);
+// Characters (code points) in valid UTF-8: the bytes that start one. Inline, as a snippet counts
+// the characters before and after each of its words.
+inline size_t count_chars(std::string_view text) {
+  size_t n = 0;
+  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
 
 // True when `text` (valid UTF-8) holds nothing but white space, any of Unicode's (U+3000 and
 // U+00A0 too): a query of only those asks for nothing.
