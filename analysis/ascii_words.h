@@ -30,7 +30,8 @@ inline bool is_ascii(std::string_view text) {
 // in order: the spans with a letter or digit that ICU's word break iterator reports with a word
 // status (tests compare the two). ICU costs most of the analysis of English text, and most text
 // is ASCII. Runs of only '_' and '@' are left out: they hold no word. `whole` says the word has
-// none of the connectors ('_', '@', '.') that make a compound of it. Stops when emit returns
+// none of the characters ('_', '@', '.') where the analyzer may split a compound; a word with
+// one goes to its compound splitter, which decides ("3.14" stays whole there). Stops when emit returns
 // false (a snippet's analysis is done once its passage is).
 namespace detail {
 

@@ -7,7 +7,7 @@ namespace loupe::analysis {
 
 // A punctuation mark or symbol of the Common script whose word-break class is Other: a dash, a
 // guillemet, ©, ¶, an emoji. ICU's word break iterator gives none of them word status, alone or
-// next to each other (tests check every code point).
+// next to each other (tests check every code point alone, and random runs of them).
 bool never_in_word(char32_t c);
 
 // True when `text` is one or more such characters (so never when it holds ASCII or ill-formed

@@ -89,7 +89,7 @@ std::string DocumentCache::text_range(const Xapian::Database& db, Xapian::docid 
     uint64_t key = block_key(docid, block);
     if (const Entry* cached = find(key)) return cached->block;
     missed = read_block(db, record, block);
-    // A view of `missed`, not of the entry: inserting may evict it at once when it is too big.
+    // A view of `missed`, not of an entry: a block bigger than the whole cache is never kept.
     insert({key, nullptr, missed, kEntryOverhead + missed.size()});
     return missed;
   });

@@ -64,8 +64,9 @@ class Highlighter {
   std::unordered_set<std::string> phrase_vocabulary_;              // every word of every phrase
   std::unordered_multimap<std::string, size_t> phrases_by_first_;  // first word -> phrase
   std::unordered_set<std::string> known_;
-  // Words already stemmed for this query: passages repeat their words, and this table stays
-  // small where the analyzer's stem cache holds every word it has seen.
+  // Words already stemmed for this query: passages repeat their words, and this table holds only
+  // the words of this query's passages (a whole document's for the document view), where the
+  // analyzer's stem cache holds every word it has seen.
   std::unordered_map<std::string, bool> stem_verdicts_;
   // First bytes of the query's stems, when the language's stemmer keeps a word's first letter:
   // a word starting otherwise cannot share a stem, and skips the stemmer.
