@@ -31,8 +31,8 @@ inline bool is_ascii(std::string_view text) {
 // status (tests compare the two). ICU costs most of the analysis of English text, and most text
 // is ASCII. Runs of only '_' and '@' are left out: they hold no word. `whole` says the word has
 // none of the characters ('_', '@', '.') where the analyzer may split a compound; a word with
-// one goes to its compound splitter, which decides ("3.14" stays whole there). Stops when emit returns
-// false (a snippet's analysis is done once its passage is).
+// one goes to its compound splitter, which decides ("3.14" stays whole there). Stops when emit
+// returns false (a snippet's analysis is done once its passage is).
 namespace detail {
 
 // ICU's root rules join '@' as they join letters ("doe@example"); it is no letter itself.
