@@ -26,13 +26,6 @@ inline bool is_ascii(std::string_view text) {
   return next_non_ascii(text, 0) == text.size();
 }
 
-// Calls emit(begin, end, has_letter, whole) for each word of text[begin, end), which must be ASCII,
-// in order: the spans with a letter or digit that ICU's word break iterator reports with a word
-// status (tests compare the two). ICU costs most of the analysis of English text, and most text
-// is ASCII. Runs of only '_' and '@' are left out: they hold no word. `whole` says the word has
-// none of the characters ('_', '@', '.') where the analyzer may split a compound; a word with
-// one goes to its compound splitter, which decides ("3.14" stays whole there). Stops when emit
-// returns false (a snippet's analysis is done once its passage is).
 namespace detail {
 
 // ICU's root rules join '@' as they join letters ("doe@example"); it is no letter itself.
@@ -66,6 +59,13 @@ inline bool letter_like(WordClass c) {
 
 }  // namespace detail
 
+// Calls emit(begin, end, has_letter, whole) for each word of text[begin, end), which must be ASCII,
+// in order: the spans with a letter or digit that ICU's word break iterator reports with a word
+// status (tests compare the two). ICU costs most of the analysis of English text, and most text
+// is ASCII. Runs of only '_' and '@' are left out: they hold no word. `whole` says the word has
+// none of the characters ('_', '@', '.') where the analyzer may split a compound; a word with
+// one goes to its compound splitter, which decides ("3.14" stays whole there). Stops when emit
+// returns false (a snippet's analysis is done once its passage is).
 template <typename Emit>
 void ascii_words(std::string_view text, uint32_t begin, uint32_t end, Emit&& emit) {
   using namespace detail;
