@@ -60,6 +60,7 @@ std::string read_text_range(const Xapian::Database& db, const DocumentRecord& re
 // for a reader that keeps blocks of its own.
 std::string text_range_from_blocks(const DocumentRecord& record, uint64_t begin, uint64_t end,
                                    const std::function<std::string_view(size_t)>& block);
+// One stored block of the text, whole (the last one may be shorter).
 std::string read_block(const Xapian::Database& db, const DocumentRecord& record, size_t block);
 std::string read_text(const Xapian::Database& db, const DocumentRecord& record);
 

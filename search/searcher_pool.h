@@ -21,9 +21,10 @@ class SearcherPool {
   static constexpr std::chrono::milliseconds kRefreshInterval{250};
 
   // `cache_bytes` bounds the shared cache of recent results (0: no cache);
-  // `document_cache_bytes` the searchers' caches of records and text blocks, all together.
-  SearcherPool(const std::string& db_path, size_t size, size_t cache_bytes = 0,
-               size_t document_cache_bytes = 2 * Searcher::kDefaultDocumentCacheBytes);
+  // `document_cache_bytes` the searchers' caches of records and text blocks, all together. The
+  // server's defaults for both are in server/config.h.
+  SearcherPool(const std::string& db_path, size_t size, size_t cache_bytes,
+               size_t document_cache_bytes);
 
   // Borrowed searcher, returned to the pool when the lease ends.
   class Lease {
