@@ -13,6 +13,13 @@
 namespace loupe::indexer {
 namespace {
 
+// B-tree block size of a new index (Xapian's default is 8 KB; an existing index keeps its own).
+// Xapian reads every block with pread into the cursor's own copy, so a search pays a copy from
+// the page cache per block it touches: with 16 KB blocks a search on the Python docs made 40
+// reads instead of 72, and measured 20-25% less CPU per query on both HTML corpora. Larger
+// blocks copy more than they save.
+constexpr unsigned kBlockSize = 16384;
+
 // A folder that holds files but no Xapian database is somebody's documents: writing an index
 // there would mix the two (and the walk would leave that folder out).
 bool foreign_folder(const std::filesystem::path& path) {
@@ -37,7 +44,7 @@ Xapian::WritableDatabase open_database(const std::filesystem::path& path) {
                         ": a folder with other files and no Loupe index; give a new or empty "
                         "folder for the index");
   try {
-    return Xapian::WritableDatabase(path.string(), Xapian::DB_CREATE_OR_OPEN);
+    return Xapian::WritableDatabase(path.string(), Xapian::DB_CREATE_OR_OPEN, kBlockSize);
   } catch (const Xapian::DatabaseLockError&) {
     // Xapian reports a lock it could not take; files this user may not write are the cause
     // more often than a second writer is.
