@@ -1,12 +1,16 @@
 #include "server/http_server.h"
 
+#include <linux/filter.h>
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <iterator>
 #include <optional>
+#include <thread>
 
 #include <xapian.h>
 
@@ -26,6 +30,10 @@ constexpr size_t kKeepAliveRequests = 10000;
 constexpr time_t kReadTimeoutSeconds = 3;
 constexpr size_t kInitialThreads = 8;
 constexpr int kListenBacklog = 4096;  // the kernel caps it at net.core.somaxconn
+// Stopping waits this long at most for queued connections to reach a worker (all workers may be
+// busy on keep-alive connections).
+constexpr auto kDrainLimit = std::chrono::seconds(1);
+constexpr auto kGrace = std::chrono::milliseconds(20);
 
 void log_request(const httplib::Request& req, int status, double ms) {
   if (status == -1) status = 200;  // cpp-httplib's "not set yet", which it sends as 200
@@ -49,8 +57,8 @@ HttpServer::HttpServer(const ServerConfig& config, search::SearcherPool& searche
       [this](const auto& req, auto& res, const auto&) { static_files_.serve(req, res); });
 
   size_t max_threads = static_cast<size_t>(config_.threads);
-  http_.new_task_queue = [max_threads] {
-    return new GrowingThreadPool(kInitialThreads, max_threads);
+  http_.new_task_queue = [this, max_threads] {
+    return new GrowingThreadPool(kInitialThreads, max_threads, &unstarted_connections_);
   };
   // Without TCP_NODELAY every keep-alive response waits for the client's delayed ACK (~40 ms).
   http_.set_tcp_nodelay(true);
@@ -152,8 +160,47 @@ void HttpServer::handle(const httplib::Request& req, httplib::Response& res) con
                   .count());
 }
 
-bool WideBacklogServer::widen_backlog(int backlog) {
+bool ListeningServer::widen_backlog(int backlog) {
   return ::listen(svr_sock_, backlog) == 0;
+}
+
+bool ListeningServer::refuse_new_connections() {
+  // A socket filter on the listening socket sees each segment from its TCP header on: it drops
+  // the SYNs of new connections and keeps the rest, so handshakes already answered complete.
+  constexpr uint32_t kTcpFlagsOffset = 13, kSyn = 0x02;
+  sock_filter drop_syns[] = {
+      BPF_STMT(BPF_LD | BPF_B | BPF_ABS, kTcpFlagsOffset),  // the flags byte
+      BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, kSyn, 0, 1),     // SYN set: next, else skip one
+      BPF_STMT(BPF_RET | BPF_K, 0),                         // keep none of it
+      BPF_STMT(BPF_RET | BPF_K, 0xFFFFFFFF),                // keep all of it
+  };
+  sock_fprog program{static_cast<unsigned short>(std::size(drop_syns)), drop_syns};
+  return ::setsockopt(svr_sock_, SOL_SOCKET, SO_ATTACH_FILTER, &program, sizeof program) == 0;
+}
+
+bool ListeningServer::has_unaccepted_connections() const {
+  pollfd listener{svr_sock_, POLLIN, 0};
+  return ::poll(&listener, 1, 0) > 0 && (listener.revents & POLLIN) != 0;
+}
+
+// Closing the listening socket resets the connections still in the kernel's queue, and a
+// cpp-httplib worker that takes a connection after the close drops it unread: clients that
+// had sent a request would see it cut off. So new connections are refused first, and the
+// socket closes once the accept loop and the workers have taken every connection made.
+void HttpServer::stop() {
+  // Without the filter, connections would keep coming while the queue drains.
+  if (http_.refuse_new_connections()) {
+    // Handshakes the kernel answered just before complete within a round trip.
+    std::this_thread::sleep_for(kGrace);
+    auto deadline = std::chrono::steady_clock::now() + kDrainLimit;
+    while ((http_.has_unaccepted_connections() || unstarted_connections_ > 0) &&
+           std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    // cpp-httplib's worker checks the listening socket just after it takes a connection: the
+    // last one taken passes that check before the socket goes.
+    std::this_thread::sleep_for(kGrace);
+  }
+  http_.stop();
 }
 
 int HttpServer::bind() {

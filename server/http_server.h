@@ -3,6 +3,7 @@
 
 #include <httplib.h>
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -13,12 +14,18 @@
 
 namespace loupe::server {
 
-// cpp-httplib 0.11 listens with a backlog of 5, compiled into Debian's library: a few dozen
-// clients connecting at once overflow it, and the kernel drops their SYNs (each waits a second
-// or more to retry). Listening again on the bound socket widens the queue.
-class WideBacklogServer : public httplib::Server {
+// cpp-httplib's server, with the control over its listening socket that 0.11 lacks.
+class ListeningServer : public httplib::Server {
  public:
+  // cpp-httplib 0.11 listens with a backlog of 5, compiled into Debian's library: a few dozen
+  // clients connecting at once overflow it, and the kernel drops their SYNs (each waits a
+  // second or more to retry). Listening again on the bound socket widens the queue.
   bool widen_backlog(int backlog);
+  // The kernel drops new connection attempts from now on (the clients see a refusal once the
+  // socket is closed); those it has already completed stay queued for accept().
+  bool refuse_new_connections();
+  // True while completed connections wait in the kernel's queue for accept().
+  bool has_unaccepted_connections() const;
 };
 
 class HttpServer {
@@ -29,8 +36,9 @@ class HttpServer {
   int bind();
   // Serves until stop(); requests in flight finish first.
   void run();
-  // Safe to call from another thread.
-  void stop() { http_.stop(); }
+  // Safe to call from another thread. Every connection already made gets its answer: see
+  // http_server.cpp.
+  void stop();
 
  private:
   void handle(const httplib::Request& req, httplib::Response& res) const;
@@ -39,7 +47,8 @@ class HttpServer {
   ServerConfig config_;
   Router router_;
   StaticFiles static_files_;
-  WideBacklogServer http_;
+  ListeningServer http_;
+  std::atomic<size_t> unstarted_connections_{0};  // accepted, not yet taken by a worker
 };
 
 }  // namespace loupe::server

@@ -2,8 +2,9 @@
 
 namespace loupe::server {
 
-GrowingThreadPool::GrowingThreadPool(size_t initial_threads, size_t max_threads)
-    : max_threads_(std::max<size_t>(max_threads, 1)) {
+GrowingThreadPool::GrowingThreadPool(size_t initial_threads, size_t max_threads,
+                                     std::atomic<size_t>* waiting)
+    : max_threads_(std::max<size_t>(max_threads, 1)), waiting_(waiting) {
   std::lock_guard lock(mutex_);
   for (size_t i = 0; i < std::min(initial_threads, max_threads_); ++i)
     threads_.emplace_back(&GrowingThreadPool::work, this);
@@ -17,6 +18,7 @@ void GrowingThreadPool::enqueue(std::function<void()> job) {
   {
     std::lock_guard lock(mutex_);
     jobs_.push_back(std::move(job));
+    if (waiting_ != nullptr) ++*waiting_;
     if (idle_ < jobs_.size() && threads_.size() < max_threads_)
       threads_.emplace_back(&GrowingThreadPool::work, this);
   }
@@ -46,6 +48,7 @@ void GrowingThreadPool::work() {
       if (jobs_.empty()) return;  // stopping, and nothing left to run
       job = std::move(jobs_.front());
       jobs_.pop_front();
+      if (waiting_ != nullptr) --*waiting_;
     }
     job();
   }

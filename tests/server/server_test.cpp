@@ -550,6 +550,72 @@ TEST_CASE("an empty or missing database is served as an empty index") {
   CHECK(r.body["total"] == 0);
 }
 
+namespace {
+
+enum class Outcome { kRefused, kAnswered, kCutOff };
+
+// One request on a new connection, read to the end: refused (or no connection within the
+// timeout), answered with a whole 200 response, or cut off after the connection was made.
+Outcome exchange(int port, const std::string& request) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  timeval connect_timeout{0, 300 * 1000};
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &connect_timeout, sizeof connect_timeout);
+  timeval read_timeout{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &read_timeout, sizeof read_timeout);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return Outcome::kRefused;
+  }
+  std::string reply;
+  if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
+      static_cast<ssize_t>(request.size())) {
+    char buf[16384];
+    for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;)
+      reply.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  size_t head_end = reply.find("\r\n\r\n");
+  std::smatch length;
+  std::string head = reply.substr(0, head_end);
+  bool whole = head_end != std::string::npos && reply.rfind("HTTP/1.1 200 ", 0) == 0 &&
+               std::regex_search(head, length, std::regex("Content-Length: ([0-9]+)")) &&
+               reply.size() == head_end + 4 + std::stoul(length[1]);
+  return whole ? Outcome::kAnswered : Outcome::kCutOff;
+}
+
+}  // namespace
+
+// Stopping races the accept loop and the workers, so several rounds are run.
+TEST_CASE("SIGTERM while clients keep connecting: every connection made gets its answer") {
+  const std::string request =
+      "GET /api/search?q=the HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  for (int round = 0; round < 4; ++round) {
+    CAPTURE(round);
+    ServerProcess s(corpus().db());
+    std::atomic<bool> stopped{false};
+    std::atomic<int> answered{0}, cut_off{0};
+    std::vector<std::thread> clients;
+    for (int i = 0; i < 8; ++i)
+      clients.emplace_back([&] {
+        while (!stopped) {
+          Outcome outcome = exchange(s.port(), request);
+          if (outcome == Outcome::kAnswered) ++answered;
+          if (outcome == Outcome::kCutOff) ++cut_off;
+        }
+      });
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    CHECK(s.stop() == 0);
+    stopped = true;
+    for (std::thread& t : clients) t.join();
+    CHECK(answered > 0);
+    CHECK(cut_off == 0);
+  }
+}
+
 TEST_CASE("SIGTERM stops the server cleanly; every request was logged") {
   ServerProcess s(corpus().db(), {"--web", corpus().web().string()});
   CHECK(get(search_path("karpathy"), {}, s.port()).status == 200);
