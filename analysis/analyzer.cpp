@@ -50,6 +50,33 @@ size_t hyphen_length(std::string_view text, size_t at) {
   return 0;
 }
 
+// A word directly followed by one to three '+' or by one '#', and then by no word character,
+// keeps them: "C++", "C#", "g++", "Notepad++" name something the bare letters do not. Xapian's
+// term generator does the same. Returns the suffix's length, or 0.
+size_t symbol_suffix_length(std::string_view text, size_t at) {
+  constexpr size_t kMaxPluses = 3;
+  size_t length = 0;
+  if (at < text.size() && text[at] == '#') {
+    length = 1;
+  } else {
+    while (at + length < text.size() && text[at + length] == '+') ++length;
+    if (length > kMaxPluses) return 0;
+  }
+  size_t next = at + length;
+  if (length == 0 || next == text.size()) return length;
+  auto byte = static_cast<unsigned char>(text[next]);
+  if (byte < 0x80) {
+    bool word_char = (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') ||
+                     (byte >= '0' && byte <= '9') || byte == '_' || byte == '+' || byte == '#';
+    return word_char ? 0 : length;
+  }
+  auto i = static_cast<int32_t>(next);
+  UChar32 c;
+  U8_NEXT(text.data(), i, static_cast<int32_t>(text.size()), c);
+  bool word_char = c >= 0 && (u_isalnum(c) || u_charType(c) == U_NON_SPACING_MARK);
+  return word_char ? 0 : length;
+}
+
 // ICU keeps "example.com", "a:b", "snake_case" and "doe@example" as one word; searchers expect
 // each part to be found on its own, so split there; the parts stay one group (a compound). A dot
 // or colon between two digits stays ("3.14").
@@ -364,6 +391,13 @@ bool Analyzer::add_word(std::string_view text, uint32_t start, uint32_t end, boo
     im.pieces.push_back({start, end, letters && !is_ascii_digit(text[start])});
   else
     split_word(text, start, end, letters, im.pieces);
+  // Only after a word of letters: "10+" is a number, written loosely.
+  if (!im.pieces.empty() && im.pieces.back().end == end && im.pieces.back().stemmable) {
+    if (size_t suffix = symbol_suffix_length(text, end)) {
+      im.pieces.back().end += static_cast<uint32_t>(suffix);
+      im.pieces.back().stemmable = false;  // "c++" is a name; its stem would be the same term
+    }
+  }
   return true;
 }
 

@@ -72,6 +72,13 @@ TEST_CASE("analysis yields normalised terms with positions") {
       // Compounds the dictionary keeps whole are findable by their parts.
       {"東京タワーに行きたい", "0:東京 0:東京タワー* 1:タワー 1:東京タワー* 2:に 3:行き 4:たい"},
       {"一石二鳥", "0:一石 0:一石二鳥* 1:二鳥 1:一石二鳥*"},
+      // A word of letters keeps a '+', "++" or '#' that ends it: languages and tools.
+      {"C++ and C# or F#, g++-12", "0:c++ 1:and 2:c# 3:or 4:f# 5:g++ 5:g++12* 6:12 6:g++12*"},
+      {"Notepad++. (C++)", "0:notepad++ 1:c++"},
+      {"C++11 C#x C## x++++ a+b", "0:c 1:11 2:c 3:x 4:c 5:x 6:a 7:b"},
+      {"C++é C++\u00b7", "0:c 1:e 2:c++"},
+      {"10+ years, 1+1=2", "0:10 1:years 2:1 3:1 4:2"},
+      {"Ｃ＋＋ über++", "0:c 1:uber++"},  // only ASCII signs: NFKC comes after segmentation
       // Emoji and symbols are not words.
       {"launch 🚀 day 🎉!", "0:launch 1:day"},
       // Invalid UTF-8 never breaks analysis.

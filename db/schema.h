@@ -58,7 +58,10 @@ enum ValueSlot : unsigned {
 // Database-wide metadata.
 inline constexpr std::string_view kLanguageKey =
     "loupe:language";  // stemming language of the index
+// The version of what the indexer writes, analysis included: a database of another version has
+// every document analysed again by the next run, changed or not.
+//   1: the first; 2: words keep a '+', "++" or '#' that ends them ("c++", "c#").
 inline constexpr std::string_view kFormatKey = "loupe:format";
-inline constexpr std::string_view kFormatVersion = "1";
+inline constexpr std::string_view kFormatVersion = "2";
 
 }  // namespace loupe::db

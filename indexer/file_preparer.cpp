@@ -58,7 +58,7 @@ PreparedFile prepare_file(FileJob job, DocumentBuilder& builder, std::string& bu
   record.modified = file.modified_ns / 1000000000;
   record.hash = hash_hex(buffer);
   const std::optional<StoredDocument>& previous = out.job.previous;
-  if (previous && previous->record.hash == record.hash) {
+  if (previous && !out.job.reanalyse && previous->record.hash == record.hash) {
     out.outcome = PreparedFile::Outcome::kTouched;
     return out;
   }

@@ -20,6 +20,7 @@ struct FileJob {
   std::string root;                        // the canonical root, for the root term
   std::optional<StoredDocument> previous;  // this id's document in the index, if any
   bool moved = false;                      // `previous` was indexed from another root
+  bool reanalyse = false;                  // analyse the text even when its bytes are the same
 };
 
 struct PreparedFile {

@@ -67,7 +67,7 @@ class Run {
     bool moved = previous && in_root.count(previous->docid) == 0;
     if (moved && taken_elsewhere(file, *previous, root)) return false;
     // Size and time first: a run over unchanged files reads no file at all.
-    if (previous && previous->record.size == file.size &&
+    if (previous && !writer_.reanalyse_all() && previous->record.size == file.size &&
         previous->record.modified_ns == file.modified_ns) {
       // The same file under another spelling of its root, or a root that moved: no new text.
       if (moved || previous->record.path != file.path.string())
@@ -78,8 +78,8 @@ class Run {
     // Started on the first file to read: a run with nothing to do pays for no threads.
     if (!workers_) workers_.emplace(worker_states(writer_.language()));
     while (workers_->pending() >= in_flight_) apply(workers_->next());
-    workers_->submit([job = FileJob{file, *format, root, std::move(previous), moved}](
-                         WorkerState& state) mutable {
+    workers_->submit([job = FileJob{file, *format, root, std::move(previous), moved,
+                                    writer_.reanalyse_all()}](WorkerState& state) mutable {
       return prepare_file(std::move(job), state.builder, state.buffer);
     });
     return true;
@@ -346,6 +346,9 @@ RunResult run_index(const IndexOptions& options, Progress& progress,
     total += r.files.size();
   }
 
+  if (writer->reanalyse_all())
+    progress.note(options.db.string() +
+                  ": written by another version of loupe-index; every file is analysed again");
   Run run(*writer, progress, stats);
   size_t done = 0;
   std::unordered_map<std::string, std::string> claimed;  // id -> the root that indexed it

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "db/document_record.h"
+#include "db/schema.h"
 #include "db/text_store.h"
 #include "indexer/index_run.h"
 #include "tests/support/test_support.h"
@@ -162,6 +163,33 @@ TEST_CASE("a second run applies only the changes") {
   CHECK(has_term(db, "d.txt", "otters"));
   // The removed document's text went with it.
   CHECK(db.get_metadata(loupe::db::block_key("c.html", 0)).empty());
+}
+
+TEST_CASE("a database of an older format has every file analysed again by the next run") {
+  TempDir tmp;
+  fs::path docs = tmp / "docs";
+  write_file(docs / "a.txt", "Notes on C++ templates\n");
+  write_file(docs / "b.txt", "Vitamin C\n");
+  CHECK(index(tmp / "db", {docs.string()}).stats.added == 2);
+  {
+    // As a version-1 indexer left it: "c" where "c++" is now a word of its own.
+    Xapian::WritableDatabase db((tmp / "db").string());
+    db.set_metadata(std::string(loupe::db::kFormatKey), "1");
+    Xapian::Document doc = db.get_document(*db.postlist_begin("Qa.txt"));
+    doc.remove_term("c++");
+    doc.add_posting("c", 2);
+    db.replace_document(*db.postlist_begin("Qa.txt"), doc);
+    db.commit();
+  }
+  Outcome again = index(tmp / "db", {docs.string()});
+  CHECK(again.stats.updated == 2);
+  CHECK(again.stats.unchanged == 0);
+  Xapian::Database db((tmp / "db").string());
+  CHECK(db.get_metadata(std::string(loupe::db::kFormatKey)) == loupe::db::kFormatVersion);
+  CHECK(has_term(db, "a.txt", "c++"));
+  CHECK_FALSE(has_term(db, "a.txt", "c"));
+  // Then runs skip unchanged files again.
+  CHECK(index(tmp / "db", {docs.string()}).stats.unchanged == 2);
 }
 
 TEST_CASE("the same id under two roots: the first root keeps it, run after run") {

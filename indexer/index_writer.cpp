@@ -82,8 +82,9 @@ IndexWriter::IndexWriter(const std::filesystem::path& db_path, const std::string
                         "; use that language, or a new database for " + language_);
   if (language_.empty()) language_ = !stored.empty() ? stored : "english";
   // Metadata to write at commit: a new database's, or an older format's.
-  changed_ =
-      stored != language_ || db_.get_metadata(std::string(db::kFormatKey)) != db::kFormatVersion;
+  bool other_format = db_.get_metadata(std::string(db::kFormatKey)) != db::kFormatVersion;
+  changed_ = stored != language_ || other_format;
+  reanalyse_all_ = other_format && db_.get_doccount() > 0;
   db_.begin_transaction(/*flushed=*/true);
   in_transaction_ = true;
 }

@@ -59,6 +59,9 @@ class IndexWriter {
   void cancel();
 
   const std::string& language() const { return language_; }
+  // The database holds documents written by another format version (see db/schema.h): every
+  // file is to be analysed again, changed or not.
+  bool reanalyse_all() const { return reanalyse_all_; }
 
  private:
   std::filesystem::path path_;
@@ -66,6 +69,7 @@ class IndexWriter {
   Xapian::WritableDatabase db_;
   bool in_transaction_ = false;
   bool changed_ = false;
+  bool reanalyse_all_ = false;
 };
 
 }  // namespace loupe::indexer

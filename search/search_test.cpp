@@ -118,6 +118,27 @@ TEST_CASE("words match through the indexer's analysis") {
   }
 }
 
+TEST_CASE("C++, C# and g++ are words of their own, found and marked whole") {
+  IndexedFolder folder([](const std::filesystem::path& docs) {
+    write_file(docs / "compilers.txt",
+               "Compilers\nThe g++ compiler builds C++ code; C# needs another one.\n");
+    write_file(docs / "vitamins.txt", "Vitamins\nOranges hold vitamin C, as do lemons.\n");
+  });
+  const Row rows[] = {
+      {"c++", "compilers.txt"},          {"C#", "compilers.txt"}, {"g++", "compilers.txt"},
+      {"\"c++ code\"", "compilers.txt"}, {"c", "vitamins.txt"},   {"vitamin c", "vitamins.txt"},
+      {"c#++", "vitamins.txt"},  // no suffix of either kind: the letter alone
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.query);
+    CHECK(ids(folder.searcher().search(row.query, 1, 10)) == row.expected);
+  }
+  auto results = folder.searcher().search("c++ OR c#", 1, 10);
+  REQUIRE(results.hits.size() == 1);
+  CHECK(results.hits[0].snippet.find("<mark>C++</mark> code; <mark>C#</mark> needs") !=
+        std::string::npos);
+}
+
 TEST_CASE("query syntax: phrases, boolean operators, prefixes, fields") {
   const Row rows[] = {
       {"\"emperor penguin\"", "d.md"},
