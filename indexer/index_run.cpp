@@ -198,7 +198,7 @@ class Run {
     return true;
   }
 
-  void apply(PreparedFile prepared) {
+  void apply(const PreparedFile& prepared) {
     const FileJob& job = prepared.job;
     stats_.bytes_read += prepared.bytes_read;
     switch (prepared.outcome) {
