@@ -392,7 +392,9 @@ bool Analyzer::add_word(std::string_view text, uint32_t start, uint32_t end, boo
   else
     split_word(text, start, end, letters, im.pieces);
   // Only after a word of letters: "10+" is a number, written loosely.
-  if (!im.pieces.empty() && im.pieces.back().end == end && im.pieces.back().stemmable) {
+  bool signs_follow = end < text.size() && (text[end] == '+' || text[end] == '#');
+  if (signs_follow && !im.pieces.empty() && im.pieces.back().end == end &&
+      im.pieces.back().stemmable) {
     if (size_t suffix = symbol_suffix_length(text, end)) {
       im.pieces.back().end += static_cast<uint32_t>(suffix);
       im.pieces.back().stemmable = false;  // "c++" is a name; its stem would be the same term
