@@ -171,8 +171,9 @@ struct AnalysedWord {
 
 class Parser {
  public:
-  Parser(std::string_view query, analysis::Analyzer& analyzer, const Xapian::Database& db)
-      : lexemes_(lex(query)), analyzer_(analyzer), db_(db) {}
+  Parser(std::string_view query, analysis::Analyzer& analyzer, const Xapian::Database& db,
+         TermExpansions& expansions)
+      : lexemes_(lex(query)), analyzer_(analyzer), db_(db), expansions_(expansions) {}
 
   ParsedQuery parse() {
     Built top = parse_sequence(/*top=*/true, /*negated=*/false);
@@ -385,10 +386,12 @@ class Parser {
   // completions (Xapian's NEAR takes terms, or an OR of terms, only).
   Xapian::Query positional_query(const Positional& p) {
     std::string exact = p.prefix + p.term;
-    if (p.wildcard) return any_term(frequent_completions(db_, exact, kMaxWildcardExpansion), exact);
+    if (p.wildcard)
+      return any_term(expansions_.frequent_completions(db_, exact, kMaxWildcardExpansion), exact);
     std::string stem = p.stemmable ? analyzer_.stem(p.term) : std::string();
     if (stem.empty()) return Xapian::Query(exact);
-    std::vector<std::string> forms = words_with_stem(db_, analyzer_, p.prefix, stem, kMaxNearForms);
+    std::vector<std::string> forms =
+        expansions_.words_with_stem(db_, analyzer_, p.prefix, stem, kMaxNearForms);
     if (std::find(forms.begin(), forms.end(), exact) == forms.end()) forms.push_back(exact);
     return any_term(forms, exact);
   }
@@ -514,7 +517,7 @@ class Parser {
     // "e-ma*": the phrase of the parts, the last one any of its completions. Each completion
     // makes a phrase to mark, so that "e-mail" is marked and "mattered" is not.
     std::vector<std::string> completions =
-        frequent_completions(db_, prefix + last, kMaxWildcardExpansion);
+        expansions_.frequent_completions(db_, prefix + last, kMaxWildcardExpansion);
     std::vector<Xapian::Query> subs;
     for (size_t i = 0; i + 1 < w.parts.size(); ++i) subs.emplace_back(prefix + w.parts[i]);
     subs.push_back(any_term(completions, prefix + last));
@@ -547,6 +550,7 @@ class Parser {
   size_t pos_ = 0;
   analysis::Analyzer& analyzer_;
   const Xapian::Database& db_;
+  TermExpansions& expansions_;
   QueryTerms terms_;
   std::set<std::string> standalone_;    // words searched on their own
   std::set<std::string> phrase_words_;  // words searched inside a phrase
@@ -557,8 +561,8 @@ class Parser {
 }  // namespace
 
 ParsedQuery parse_query(std::string_view query, analysis::Analyzer& analyzer,
-                        const Xapian::Database& db) {
-  return Parser(query, analyzer, db).parse();
+                        const Xapian::Database& db, TermExpansions& expansions) {
+  return Parser(query, analyzer, db, expansions).parse();
 }
 
 }  // namespace loupe::search

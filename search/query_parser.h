@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "analysis/analyzer.h"
+#include "search/term_expansion.h"
 
 namespace loupe::search {
 
@@ -38,8 +39,8 @@ struct ParsedQuery {
 
 // Never throws on user input: unbalanced quotes and parentheses or stray operators are read
 // leniently. The analyzer must be the one the index was built with (same language); `db` gives
-// the words behind a wildcard or a stem where a phrase or NEAR needs them.
+// the words behind a wildcard or a stem where a phrase or NEAR needs them, through `expansions`.
 ParsedQuery parse_query(std::string_view query, analysis::Analyzer& analyzer,
-                        const Xapian::Database& db);
+                        const Xapian::Database& db, TermExpansions& expansions);
 
 }  // namespace loupe::search

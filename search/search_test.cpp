@@ -525,6 +525,42 @@ TEST_CASE("a searcher opened before the index exists finds documents once it doe
   CHECK(ids(searcher.search("arrival", 1, 10)) == "x.txt");
 }
 
+TEST_CASE("an index that appears later is searched in its own language") {
+  TempDir tmp;
+  Searcher searcher((tmp / "db").string());
+  CHECK(searcher.search("chanter", 1, 10).hits.empty());
+  write_file(tmp / "docs/x.txt", "Les enfants chantaient doucement.\n");
+  loupe::indexer::Progress quiet(stderr, false);
+  loupe::indexer::IndexStats stats;
+  loupe::indexer::run_index(
+      {tmp / "db", "french", {(tmp / "docs").string()}}, quiet, [] { return false; }, stats);
+  searcher.refresh(std::chrono::milliseconds(0));
+  // French stems "chanter" and "chantaient" alike; English does not.
+  CHECK(ids(searcher.search("chanter", 1, 10)) == "x.txt");
+}
+
+TEST_CASE("the words of a stem are read again after a re-index") {
+  TempDir tmp;
+  std::string filler;
+  for (int i = 0; filler.size() < 3000; ++i)
+    filler += "plain filler words " + std::to_string(i) + ". ";
+  write_file(tmp / "docs/a.txt", "Alpha\nThey were running.\n");
+  index_folder((tmp / "docs").string(), tmp / "db");
+  Searcher searcher((tmp / "db").string());
+  CHECK(ids(searcher.search("run", 1, 10)) == "a.txt");
+  // A form of the stem the index did not hold before, far into a text: the snippet finds it only
+  // through the stem's words as the index holds them now.
+  write_file(tmp / "docs/b.txt", "Bravo\n" + filler + "She runs daily.\n");
+  index_folder((tmp / "docs").string(), tmp / "db");
+  searcher.refresh(std::chrono::milliseconds(0));
+  auto results = searcher.search("run", 1, 10);
+  REQUIRE(results.hits.size() == 2);
+  for (const auto& hit : results.hits) {
+    CAPTURE(hit.id);
+    CHECK(hit.snippet.find("<mark>run") != std::string::npos);
+  }
+}
+
 TEST_CASE("the document cache changes no answer, and a re-index shows through it") {
   Searcher uncached((fixture().dir() / "db").string(), 0);
   Searcher& cached = fixture().searcher();

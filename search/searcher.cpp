@@ -19,7 +19,7 @@ constexpr int kRetries = 3;
 Searcher::Searcher(std::string db_path, size_t document_cache_bytes)
     : path_(std::move(db_path)), documents_(document_cache_bytes) {
   open();
-  sync_language();
+  database_changed();
 }
 
 void Searcher::open() {
@@ -36,6 +36,13 @@ void Searcher::open() {
     db_ = Xapian::Database();
     opened_ = false;
   }
+}
+
+// What was read from the database before it was opened, or moved to another revision, is gone
+// with it.
+void Searcher::database_changed() {
+  expansions_.clear();
+  sync_language();
 }
 
 // Queries must be analysed in the language the index was stemmed in.
@@ -58,12 +65,13 @@ void Searcher::refresh(std::chrono::milliseconds interval) {
   try {
     if (!opened_) {
       open();
+      if (opened_) database_changed();
     } else if (db_.reopen()) {
-      sync_language();
+      database_changed();
     }
   } catch (const Xapian::Error&) {
     open();
-    sync_language();
+    database_changed();
   }
 }
 
@@ -77,7 +85,7 @@ auto Searcher::with_retry(F&& f) -> decltype(f()) {
     } catch (const Xapian::DatabaseModifiedError&) {
       if (attempt == kRetries) throw;
       db_.reopen();
-      sync_language();
+      database_changed();
     }
   }
 }
@@ -112,7 +120,7 @@ std::vector<Hit> Searcher::hits(const std::vector<Xapian::MSet>& sets, const Que
   documents_.use(db_);
   std::vector<std::shared_ptr<const db::DocumentRecord>> records = documents_.records(db_, docids);
   Highlighter highlighter(terms, *analyzer_);
-  SnippetPlan plan = plan_snippets(db_, highlighter);
+  SnippetPlan plan = plan_snippets(db_, highlighter, expansions_);
   std::vector<HitPositions> positions = read_positions(db_, plan, docids);
   std::vector<Hit> out;
   for (size_t i = 0; i < ranked.size(); ++i) {
@@ -137,7 +145,7 @@ std::vector<Hit> Searcher::hits(const std::vector<Xapian::MSet>& sets, const Que
 SearchResults Searcher::search(const std::string& query, unsigned page, unsigned per_page) {
   return with_retry([&] {
     SearchResults results;
-    ParsedQuery parsed = parse_query(query, *analyzer_, db_);
+    ParsedQuery parsed = parse_query(query, *analyzer_, db_, expansions_);
     if (parsed.strict.empty() || !opened_) return results;
     Xapian::doccount offset = (page - 1) * per_page;
 
@@ -184,7 +192,7 @@ std::optional<DocumentView> Searcher::document(const std::string& id, const std:
     DocumentView view;
     view.text = db::read_text(db_, record);
     if (!query.empty()) {
-      ParsedQuery parsed = parse_query(query, *analyzer_, db_);
+      ParsedQuery parsed = parse_query(query, *analyzer_, db_, expansions_);
       Highlighter highlighter(parsed.terms, *analyzer_);
       view.html = highlighter.mark_all(view.text, &view.matches);
     }

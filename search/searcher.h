@@ -12,6 +12,7 @@
 #include "analysis/analyzer.h"
 #include "db/document_cache.h"
 #include "search/query_parser.h"
+#include "search/term_expansion.h"
 
 namespace loupe::search {
 
@@ -62,6 +63,7 @@ class Searcher {
 
  private:
   void open();
+  void database_changed();
   void sync_language();
   std::vector<Hit> hits(const std::vector<Xapian::MSet>& sets, const QueryTerms& terms);
   uint64_t exact_count(const Xapian::Query& query, const std::optional<Xapian::MSet>& ranked);
@@ -74,6 +76,7 @@ class Searcher {
   std::string language_;
   std::unique_ptr<analysis::Analyzer> analyzer_;
   db::DocumentCache documents_;
+  TermExpansions expansions_;
   std::chrono::steady_clock::time_point last_refresh_{};
 };
 

@@ -93,7 +93,8 @@ uint32_t best_window(std::vector<Match>& matches, unsigned concepts) {
 
 }  // namespace
 
-SnippetPlan plan_snippets(const Xapian::Database& db, Highlighter& highlighter) {
+SnippetPlan plan_snippets(const Xapian::Database& db, Highlighter& highlighter,
+                          TermExpansions& expansions) {
   SnippetPlan plan;
   std::map<std::string, unsigned> concept_ids;
   std::map<std::string, bool> added;
@@ -123,7 +124,8 @@ SnippetPlan plan_snippets(const Xapian::Database& db, Highlighter& highlighter) 
   // share the stem: Snowball stems begin with all but the last letter or so of the word.
   for (const std::string& stem : terms.stems) {
     unsigned id = concept_of("Z" + stem);
-    for (const std::string& word : words_with_stem(db, analyzer, "", stem, kMaxExpansions)) {
+    for (const std::string& word :
+         expansions.words_with_stem(db, analyzer, "", stem, kMaxExpansions)) {
       add(word, id);
       highlighter.add_known_match(word);
     }
@@ -131,7 +133,8 @@ SnippetPlan plan_snippets(const Xapian::Database& db, Highlighter& highlighter) 
   // A wildcard's most frequent completions: the ones its query mostly matched.
   for (const std::string& prefix : terms.prefixes) {
     unsigned id = concept_of("*" + prefix);
-    for (const std::string& word : frequent_completions(db, prefix, kMaxWildcardCompletions))
+    for (const std::string& word :
+         expansions.frequent_completions(db, prefix, kMaxWildcardCompletions))
       add(word, id);
   }
   plan.concepts = static_cast<unsigned>(concept_ids.size());

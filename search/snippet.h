@@ -9,6 +9,7 @@
 
 #include "db/document_record.h"
 #include "search/highlighter.h"
+#include "search/term_expansion.h"
 
 namespace loupe::search {
 
@@ -35,7 +36,8 @@ struct SnippetPlan {
   unsigned concepts = 0;
 };
 
-SnippetPlan plan_snippets(const Xapian::Database& db, Highlighter& highlighter);
+SnippetPlan plan_snippets(const Xapian::Database& db, Highlighter& highlighter,
+                          TermExpansions& expansions);
 
 // Where the plan's words are in one hit: one list per word of SnippetPlan::words.
 using HitPositions = std::vector<std::vector<uint32_t>>;

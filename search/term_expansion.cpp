@@ -8,6 +8,8 @@ namespace {
 // Terms of one stem or prefix read from the term list, at most: a bound on the cost of a query
 // word like "a*" in a large index.
 constexpr size_t kMaxScannedTerms = 2000;
+// Answers kept per searcher: a few thousand query words, at most 64 words each.
+constexpr size_t kMaxRemembered = 2048;
 
 }  // namespace
 
@@ -40,6 +42,31 @@ std::vector<std::string> frequent_completions(const Xapian::Database& db, const 
   std::vector<std::string> out;
   for (size_t i = 0; i < keep; ++i) out.push_back(std::move(completions[i].second));
   return out;
+}
+
+template <typename Read>
+const std::vector<std::string>& TermExpansions::remembered(std::string key, Read&& read) {
+  auto found = entries_.find(key);
+  if (found != entries_.end()) return found->second;
+  if (entries_.size() >= kMaxRemembered) entries_.clear();
+  return entries_.emplace(std::move(key), read()).first->second;
+}
+
+const std::vector<std::string>& TermExpansions::words_with_stem(const Xapian::Database& db,
+                                                                analysis::Analyzer& analyzer,
+                                                                const std::string& prefix,
+                                                                const std::string& stem,
+                                                                size_t max) {
+  std::string key = "S" + prefix + '\0' + stem + '\0' + std::to_string(max);
+  return remembered(std::move(key),
+                    [&] { return search::words_with_stem(db, analyzer, prefix, stem, max); });
+}
+
+const std::vector<std::string>& TermExpansions::frequent_completions(const Xapian::Database& db,
+                                                                     const std::string& start,
+                                                                     size_t max) {
+  std::string key = "C" + start + '\0' + std::to_string(max);
+  return remembered(std::move(key), [&] { return search::frequent_completions(db, start, max); });
 }
 
 Xapian::Query any_term(const std::vector<std::string>& terms, const std::string& fallback) {
