@@ -58,8 +58,8 @@ enum ValueSlot : unsigned {
 // Database-wide metadata.
 inline constexpr std::string_view kLanguageKey =
     "loupe:language";  // stemming language of the index
-// The version of what the indexer writes, analysis included: a database of another version has
-// every document analysed again by the next run, changed or not.
+// The version of what the indexer writes, analysis included: in a database of another version,
+// runs analyse every file again, changed or not, until every document has been written anew.
 //   1: the first; 2: words keep a '+', "++" or '#' that ends them ("c++", "c#").
 inline constexpr std::string_view kFormatKey = "loupe:format";
 inline constexpr std::string_view kFormatVersion = "2";

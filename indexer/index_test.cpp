@@ -192,6 +192,27 @@ TEST_CASE("a database of an older format has every file analysed again by the ne
   CHECK(index(tmp / "db", {docs.string()}).stats.unchanged == 2);
 }
 
+TEST_CASE("an older database indexed from two roots moves to the new format once both are run") {
+  TempDir tmp;
+  write_file(tmp / "a/x.txt", "Notes on C++\n");
+  write_file(tmp / "b/y.txt", "More on C#\n");
+  CHECK(index(tmp / "db", {(tmp / "a").string(), (tmp / "b").string()}).stats.added == 2);
+  auto format = [&] {
+    return Xapian::Database((tmp / "db").string()).get_metadata(std::string(loupe::db::kFormatKey));
+  };
+  {
+    Xapian::WritableDatabase db((tmp / "db").string());
+    db.set_metadata(std::string(loupe::db::kFormatKey), "1");
+    db.commit();
+  }
+  // Root b's document is still as the older version wrote it.
+  CHECK(index(tmp / "db", {(tmp / "a").string()}).stats.updated == 1);
+  CHECK(format() == "1");
+  Outcome both = index(tmp / "db", {(tmp / "a").string(), (tmp / "b").string()});
+  CHECK(both.stats.updated == 2);
+  CHECK(format() == loupe::db::kFormatVersion);
+}
+
 TEST_CASE("the same id under two roots: the first root keeps it, run after run") {
   TempDir tmp;
   write_file(tmp / "a/x.md", "# From A\n\napples\n");

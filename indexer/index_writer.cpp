@@ -150,6 +150,7 @@ void IndexWriter::put(const Xapian::Document& doc, const db::DocumentRecord& rec
                       const std::string& text, const std::optional<StoredDocument>& previous) {
   // The caller looked the id up already: no second lookup by term.
   changed_ = true;
+  ++written_;
   if (previous)
     db_.replace_document(previous->docid, doc);
   else
@@ -190,7 +191,10 @@ void IndexWriter::commit() {
     return;
   }
   db_.set_metadata(std::string(db::kLanguageKey), language_);
-  db_.set_metadata(std::string(db::kFormatKey), std::string(db::kFormatVersion));
+  // A run over some of the database's roots leaves the others' documents in the older format:
+  // the version moves on once every document is written anew.
+  if (!reanalyse_all_ || written_ >= db_.get_doccount())
+    db_.set_metadata(std::string(db::kFormatKey), std::string(db::kFormatVersion));
   db_.commit_transaction();
   in_transaction_ = false;
 }

@@ -70,6 +70,7 @@ class IndexWriter {
   bool in_transaction_ = false;
   bool changed_ = false;
   bool reanalyse_all_ = false;
+  Xapian::doccount written_ = 0;  // documents put this run
 };
 
 }  // namespace loupe::indexer
