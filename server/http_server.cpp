@@ -31,9 +31,8 @@ constexpr size_t kKeepAliveRequests = 10000;
 constexpr time_t kReadTimeoutSeconds = 3;
 constexpr size_t kInitialThreads = 8;
 constexpr int kListenBacklog = 4096;  // the kernel caps it at net.core.somaxconn
-// Stopping waits this long at most for queued connections to reach a worker (all workers may be
-// busy on keep-alive connections).
-constexpr auto kDrainLimit = std::chrono::seconds(1);
+// Stopping waits this long at most for the connections already made to be answered and closed.
+constexpr auto kDrainLimit = std::chrono::milliseconds(500);
 constexpr auto kGrace = std::chrono::milliseconds(20);
 
 void log_request(const httplib::Request& req, int status, double ms) {
@@ -59,7 +58,7 @@ HttpServer::HttpServer(const ServerConfig& config, search::SearcherPool& searche
 
   size_t max_threads = static_cast<size_t>(config_.threads);
   http_.new_task_queue = [this, max_threads] {
-    return new GrowingThreadPool(kInitialThreads, max_threads, &unstarted_connections_);
+    return new GrowingThreadPool(kInitialThreads, max_threads, &open_connections_);
   };
   // Without TCP_NODELAY every keep-alive response waits for the client's delayed ACK (~40 ms).
   http_.set_tcp_nodelay(true);
@@ -187,19 +186,20 @@ bool ListeningServer::has_unaccepted_connections() const {
 // Closing the listening socket resets the connections still in the kernel's queue, and a
 // cpp-httplib worker that takes a connection after the close drops it unread: clients that
 // had sent a request would see it cut off. So new connections are refused first, and the
-// socket closes once the accept loop and the workers have taken every connection made.
+// socket closes once every connection made is answered and closed, or after kDrainLimit (an
+// idle keep-alive connection then ends after its next answer, as cpp-httplib ends them).
 void HttpServer::stop() {
-  // Without the filter, connections would keep coming while the queue drains.
+  // Without the filter, connections would keep coming while the others drain.
   if (http_.refuse_new_connections()) {
-    // Handshakes the kernel answered just before complete within a round trip.
-    std::this_thread::sleep_for(kGrace);
     auto deadline = std::chrono::steady_clock::now() + kDrainLimit;
-    while ((http_.has_unaccepted_connections() || unstarted_connections_ > 0) &&
-           std::chrono::steady_clock::now() < deadline)
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    // cpp-httplib's worker checks the listening socket just after it takes a connection: the
-    // last one taken passes that check before the socket goes.
-    std::this_thread::sleep_for(kGrace);
+    // Quiet twice, a grace apart: handshakes the kernel answered just before the filter complete
+    // within a round trip, and the accept loop hands a connection to the pool just after
+    // accept() returns it.
+    for (int quiet = 0; quiet < 2 && std::chrono::steady_clock::now() < deadline;) {
+      std::this_thread::sleep_for(kGrace);
+      bool idle = !http_.has_unaccepted_connections() && open_connections_ == 0;
+      quiet = idle ? quiet + 1 : 0;
+    }
   }
   http_.stop();
 }

@@ -48,7 +48,7 @@ class HttpServer {
   Router router_;
   StaticFiles static_files_;
   ListeningServer http_;
-  std::atomic<size_t> unstarted_connections_{0};  // accepted, not yet taken by a worker
+  std::atomic<size_t> open_connections_{0};  // accepted and not yet closed
 };
 
 }  // namespace loupe::server

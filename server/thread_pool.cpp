@@ -3,8 +3,8 @@
 namespace loupe::server {
 
 GrowingThreadPool::GrowingThreadPool(size_t initial_threads, size_t max_threads,
-                                     std::atomic<size_t>* waiting)
-    : max_threads_(std::max<size_t>(max_threads, 1)), waiting_(waiting) {
+                                     std::atomic<size_t>* unfinished)
+    : max_threads_(std::max<size_t>(max_threads, 1)), unfinished_(unfinished) {
   std::lock_guard lock(mutex_);
   for (size_t i = 0; i < std::min(initial_threads, max_threads_); ++i)
     threads_.emplace_back(&GrowingThreadPool::work, this);
@@ -18,7 +18,7 @@ void GrowingThreadPool::enqueue(std::function<void()> job) {
   {
     std::lock_guard lock(mutex_);
     jobs_.push_back(std::move(job));
-    if (waiting_ != nullptr) ++*waiting_;
+    if (unfinished_ != nullptr) ++*unfinished_;
     if (idle_ < jobs_.size() && threads_.size() < max_threads_)
       threads_.emplace_back(&GrowingThreadPool::work, this);
   }
@@ -48,9 +48,9 @@ void GrowingThreadPool::work() {
       if (jobs_.empty()) return;  // stopping, and nothing left to run
       job = std::move(jobs_.front());
       jobs_.pop_front();
-      if (waiting_ != nullptr) --*waiting_;
     }
     job();
+    if (unfinished_ != nullptr) --*unfinished_;
   }
 }
 

@@ -15,12 +15,13 @@ namespace loupe::server {
 
 // cpp-httplib keeps a worker on each keep-alive connection for as long as it stays open, so with a
 // fixed pool a few idle clients starve new ones. This pool starts a worker whenever none is free,
-// up to `max_threads`; workers stay for later connections. `waiting`, when given, counts the jobs
-// no worker has taken yet (it must outlive the pool).
+// up to `max_threads`; workers stay for later connections. `unfinished`, when given, counts the
+// jobs enqueued and not yet done: for cpp-httplib, the connections still open (it must outlive
+// the pool).
 class GrowingThreadPool : public httplib::TaskQueue {
  public:
   GrowingThreadPool(size_t initial_threads, size_t max_threads,
-                    std::atomic<size_t>* waiting = nullptr);
+                    std::atomic<size_t>* unfinished = nullptr);
   ~GrowingThreadPool() override;
   GrowingThreadPool(const GrowingThreadPool&) = delete;
   GrowingThreadPool& operator=(const GrowingThreadPool&) = delete;
@@ -38,7 +39,7 @@ class GrowingThreadPool : public httplib::TaskQueue {
   std::vector<std::thread> threads_;
   size_t idle_ = 0;
   size_t max_threads_;
-  std::atomic<size_t>* waiting_;
+  std::atomic<size_t>* unfinished_;
   bool stopping_ = false;
 };
 
