@@ -329,6 +329,7 @@ sleep 1
 check_stop docs
 touch "$WORK/stopq.stop"; wait "$QPID"
 nok=$(grep -c '^200 0$' "$WORK/stopq"); ncut=$(grep -Ec ' (18|52|55|56)$' "$WORK/stopq")
+say "     status and curl exit of the queries while stopping: $(sort "$WORK/stopq" | uniq -c | tr -s ' \n' ' ')"
 check "docs: queries while stopping: $nok answered, $ncut cut off" eval '[ "$nok" -gt 0 ] && [ "$ncut" = 0 ]'
 
 # Changes while it is down; then a new container on the same volume.
