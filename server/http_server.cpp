@@ -21,8 +21,8 @@
 namespace loupe::server {
 namespace {
 
-constexpr size_t kMaxBodyBytes =
-    size_t{64} * 1024;  // the API takes no bodies; the page posts nothing
+// The API takes no bodies; the page posts nothing.
+constexpr size_t kMaxBodyBytes = size_t{64} * 1024;
 // Stopping waits for idle keep-alive connections to time out (cpp-httplib 0.11 cannot wake
 // them), so this bounds how long SIGTERM takes; a client reconnects cheaply after it.
 constexpr time_t kKeepAliveSeconds = 2;

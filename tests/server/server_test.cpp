@@ -320,15 +320,24 @@ namespace {
 
 // Sends `request` on a new connection and returns the status line of the answer, or "" when
 // none came within the timeout.
-std::string raw_status_line(int port, const std::string& request, int timeout_ms) {
+// A new connection to the server on loopback, or -1 when none is made within the timeout.
+int connect_loopback(int port, timeval timeout = {5, 0}) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);  // bounds connect()
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) return fd;
+  ::close(fd);
+  return -1;
+}
+
+std::string raw_status_line(int port, const std::string& request, int timeout_ms) {
+  int fd = connect_loopback(port);
+  if (fd < 0) return "";
   std::string reply;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::send(fd, request.data(), request.size(), MSG_NOSIGNAL) >= 0) {
+  if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) >= 0) {
     timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
     ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     char buf[4096];
@@ -557,19 +566,10 @@ enum class Outcome { kRefused, kAnswered, kCutOff };
 // One request on a new connection, read to the end: refused (or no connection within the
 // timeout), answered with a whole 200 response, or cut off after the connection was made.
 Outcome exchange(int port, const std::string& request) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  timeval connect_timeout{0, 300 * 1000};
-  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &connect_timeout, sizeof connect_timeout);
+  int fd = connect_loopback(port, {0, 300 * 1000});
+  if (fd < 0) return Outcome::kRefused;
   timeval read_timeout{5, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &read_timeout, sizeof read_timeout);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return Outcome::kRefused;
-  }
   std::string reply;
   if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
       static_cast<ssize_t>(request.size())) {
