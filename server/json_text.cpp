@@ -1,0 +1,138 @@
+#include "server/json_text.h"
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+
+#include "analysis/utf8.h"
+
+namespace loupe::server {
+namespace {
+
+// Bytes a JSON string cannot hold as they are; every other byte (UTF-8 included) is copied.
+constexpr std::array<bool, 256> kNeedsEscape = [] {
+  std::array<bool, 256> table{};
+  for (size_t c = 0; c < 0x20; ++c) table[c] = true;
+  table['"'] = table['\\'] = true;
+  return table;
+}();
+
+void append_escape(std::string& out, unsigned char c) {
+  switch (c) {
+    case '"':
+      out += "\\\"";
+      return;
+    case '\\':
+      out += "\\\\";
+      return;
+    case '\b':
+      out += "\\b";
+      return;
+    case '\f':
+      out += "\\f";
+      return;
+    case '\n':
+      out += "\\n";
+      return;
+    case '\r':
+      out += "\\r";
+      return;
+    case '\t':
+      out += "\\t";
+      return;
+    default: {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    }
+  }
+}
+
+// True when none of the eight bytes needs an escape: none below 0x20, no quote, no backslash.
+// (x - 0x20 in each byte) & ~x has a byte's top bit set when some byte is below 0x20; equality
+// is a zero byte of x ^ the character.
+bool plain_chunk(uint64_t x) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  auto has_zero = [](uint64_t v) { return ((v - kOnes) & ~v & kHigh) != 0; };
+  bool control = ((x - 0x20 * kOnes) & ~x & kHigh) != 0;
+  return !control && !has_zero(x ^ ('"' * kOnes)) && !has_zero(x ^ ('\\' * kOnes));
+}
+
+// `text` is valid UTF-8: runs of bytes that need no escape are appended whole, found eight bytes
+// at a time (snippets and documents are long runs of them).
+void append_valid(std::string& out, std::string_view text) {
+  out += '"';
+  size_t from = 0;
+  for (size_t i = 0; i < text.size();) {
+    if (i + 8 <= text.size()) {
+      uint64_t chunk;
+      std::memcpy(&chunk, text.data() + i, 8);
+      if (plain_chunk(chunk)) {
+        i += 8;
+        continue;
+      }
+    }
+    auto c = static_cast<unsigned char>(text[i]);
+    if (kNeedsEscape[c]) {
+      out.append(text, from, i - from);
+      append_escape(out, c);
+      from = i + 1;
+    }
+    ++i;
+  }
+  out.append(text, from, std::string_view::npos);
+  out += '"';
+}
+
+void append_value(std::string& out, const nlohmann::json& value) {
+  switch (value.type()) {
+    case nlohmann::json::value_t::object: {
+      out += '{';
+      bool first = true;
+      for (auto it = value.begin(); it != value.end(); ++it) {
+        if (!first) out += ',';
+        first = false;
+        append_json_string(out, it.key());
+        out += ':';
+        append_value(out, it.value());
+      }
+      out += '}';
+      return;
+    }
+    case nlohmann::json::value_t::array: {
+      out += '[';
+      bool first = true;
+      for (const nlohmann::json& element : value) {
+        if (!first) out += ',';
+        first = false;
+        append_value(out, element);
+      }
+      out += ']';
+      return;
+    }
+    case nlohmann::json::value_t::string:
+      append_json_string(out, value.get_ref<const std::string&>());
+      return;
+    default:
+      // Numbers, booleans and null: few and short, and nlohmann's number formatting is kept.
+      out += value.dump();
+  }
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view text) {
+  if (analysis::is_valid_utf8(text))
+    append_valid(out, text);
+  else
+    append_valid(out, analysis::repair_utf8(text));
+}
+
+std::string to_json_text(const nlohmann::json& body) {
+  std::string out;
+  append_value(out, body);
+  return out;
+}
+
+}  // namespace loupe::server
