@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "analysis/utf8.h"
+#include "server/json_text.h"
 #include "server/responses.h"
 
 namespace loupe::server {
@@ -65,22 +66,29 @@ void search(search::SearcherPool& pool, const httplib::Request& req, httplib::Re
   double took_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
 
-  json hits = json::array();
+  // Written straight out: this is the response sent most often, and the fields keep the order
+  // the API documents.
+  JsonWriter out;
+  out.begin_object()
+      .field("query", *q)
+      .field("total", results->total)
+      .field("page", *page)
+      .field("per_page", *per_page)
+      .field("took_ms", round_to(took_ms, 1e3))
+      .key("hits")
+      .begin_array();
   for (const search::Hit& hit : results->hits) {
-    hits.push_back({{"id", hit.id},
-                    {"title", hit.title},
-                    {"title_html", hit.title_html},
-                    {"path", hit.path},
-                    {"score", round_to(hit.score, 1e4)},
-                    {"snippet", hit.snippet}});
+    out.begin_object()
+        .field("id", hit.id)
+        .field("title", hit.title)
+        .field("title_html", hit.title_html)
+        .field("path", hit.path)
+        .field("score", round_to(hit.score, 1e4))
+        .field("snippet", hit.snippet)
+        .end_object();
   }
-  send_json(res, 200,
-            {{"query", *q},
-             {"total", results->total},
-             {"page", *page},
-             {"per_page", *per_page},
-             {"took_ms", round_to(took_ms, 1e3)},
-             {"hits", std::move(hits)}});
+  out.end_array().end_object();
+  send_json_text(res, 200, out.take());
 }
 
 void document(search::SearcherPool& pool, const httplib::Request& req, httplib::Response& res,

@@ -129,6 +129,58 @@ void append_json_string(std::string& out, std::string_view text) {
     append_valid(out, analysis::repair_utf8(text));
 }
 
+void JsonWriter::separate() {
+  if (need_comma_) out_ += ',';
+}
+
+JsonWriter& JsonWriter::begin_object() {
+  separate();
+  out_ += '{';
+  need_comma_ = false;
+  return *this;
+}
+
+JsonWriter& JsonWriter::end_object() {
+  out_ += '}';
+  need_comma_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::begin_array() {
+  separate();
+  out_ += '[';
+  need_comma_ = false;
+  return *this;
+}
+
+JsonWriter& JsonWriter::end_array() {
+  out_ += ']';
+  need_comma_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::key(std::string_view name) {
+  separate();
+  append_json_string(out_, name);
+  out_ += ':';
+  need_comma_ = false;
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(std::string_view text) {
+  separate();
+  append_json_string(out_, text);
+  need_comma_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(const nlohmann::json& scalar) {
+  separate();
+  append_value(out_, scalar);
+  need_comma_ = true;
+  return *this;
+}
+
 std::string to_json_text(const nlohmann::json& body) {
   std::string out;
   append_value(out, body);

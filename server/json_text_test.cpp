@@ -82,3 +82,38 @@ TEST_CASE("escapes are found wherever they fall in a long string") {
     REQUIRE(to_json_text(text) == nlohmann_text(text));
   }
 }
+
+TEST_CASE("the writer places commas and keys as JSON needs") {
+  using loupe::server::JsonWriter;
+  struct Row {
+    std::string text;
+    std::string expected;
+  };
+  const Row rows[] = {
+      {JsonWriter().begin_object().end_object().take(), "{}"},
+      {JsonWriter().begin_array().end_array().take(), "[]"},
+      {JsonWriter().begin_object().field("a", 1).field("b", "x").end_object().take(),
+       R"({"a":1,"b":"x"})"},
+      {JsonWriter()
+           .begin_object()
+           .field("score", 0.4915)
+           .key("hits")
+           .begin_array()
+           .begin_object()
+           .field("id", std::string("a\"b"))
+           .end_object()
+           .begin_object()
+           .end_object()
+           .end_array()
+           .field("ok", true)
+           .end_object()
+           .take(),
+       R"({"score":0.4915,"hits":[{"id":"a\"b"},{}],"ok":true})"},
+      {JsonWriter().begin_array().value("x").value(2u).value(json()).end_array().take(),
+       R"(["x",2,null])"},
+  };
+  for (const Row& row : rows) {
+    CHECK(row.text == row.expected);
+    CHECK_NOTHROW(json::parse(row.text));
+  }
+}
