@@ -11,8 +11,6 @@
 namespace loupe::server {
 namespace {
 
-using nlohmann::json;
-
 // A positive integer parameter in [1, max], `fallback` when absent; nullopt after sending a 400.
 std::optional<unsigned> integer_param(const httplib::Request& req, httplib::Response& res,
                                       const char* name, unsigned fallback, unsigned max) {
@@ -100,14 +98,19 @@ void document(search::SearcherPool& pool, const httplib::Request& req, httplib::
     send_error(res, Error::kNotFound, "no document with id " + id);
     return;
   }
-  json body = {{"id", view->id},     {"title", view->title}, {"path", view->path},
-               {"type", view->type}, {"size", view->size},   {"modified", view->modified},
-               {"text", view->text}};
-  if (view->html) {
-    body["html"] = *view->html;
-    body["matches"] = view->matches;
-  }
-  send_json(res, 200, body);
+  // Written straight out: the text (and its marked copy) can be megabytes.
+  JsonWriter out;
+  out.begin_object()
+      .field("id", view->id)
+      .field("title", view->title)
+      .field("path", view->path)
+      .field("type", view->type)
+      .field("size", view->size)
+      .field("modified", view->modified)
+      .field("text", view->text);
+  if (view->html) out.field("html", *view->html).field("matches", view->matches);
+  out.end_object();
+  send_json_text(res, 200, out.take());
 }
 
 }  // namespace
