@@ -35,9 +35,28 @@ constexpr int kListenBacklog = 4096;  // the kernel caps it at net.core.somaxcon
 constexpr auto kDrainLimit = std::chrono::milliseconds(500);
 constexpr auto kGrace = std::chrono::milliseconds(20);
 
+// The decoded path, with control characters percent-encoded again: a path may hold a line break
+// (file names can), which must not start a line of its own in the log.
+std::string loggable(const std::string& path) {
+  std::string out;
+  for (char c : path) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && byte != 0x7F) {
+      out += c;
+      continue;
+    }
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    out += '%';
+    out += kHex[byte >> 4];
+    out += kHex[byte & 0xF];
+  }
+  return out;
+}
+
 void log_request(const httplib::Request& req, int status, double ms) {
   if (status == -1) status = 200;  // cpp-httplib's "not set yet", which it sends as 200
-  std::fprintf(stderr, "%s %s %d %.2fms\n", req.method.c_str(), req.path.c_str(), status, ms);
+  std::fprintf(stderr, "%s %s %d %.2fms\n", loggable(req.method).c_str(),
+               loggable(req.path).c_str(), status, ms);
 }
 
 // Compares in time that depends on the lengths only, not on how much of the key was right.
@@ -96,10 +115,13 @@ HttpServer::HttpServer(const ServerConfig& config, search::SearcherPool& searche
   });
 
   auto handler = [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); };
+  // Every path, a decoded newline in it too ("a%0Ab.txt" is a file name): '.' matches no line
+  // terminator, and a path cpp-httplib matches to no handler gets its own plain 404.
+  const char* every_path = "[^]*";
   for (auto add : {&httplib::Server::Get, &httplib::Server::Put, &httplib::Server::Patch,
                    &httplib::Server::Delete, &httplib::Server::Options})
-    (http_.*add)(".*", handler);
-  http_.Post(".*", httplib::Server::Handler(handler));
+    (http_.*add)(every_path, handler);
+  http_.Post(every_path, httplib::Server::Handler(handler));
 
   // Without a handler, cpp-httplib 0.11 sends the exception's text to the client in a header.
   http_.set_exception_handler([](const httplib::Request& req, httplib::Response& res,

@@ -41,6 +41,8 @@ class Corpus {
         "<p>Before &lt;script&gt;alert('pwned')&lt;/script&gt; after onerror=alert(2) text</p>");
     write_file(dir_ / "fixtures/sub/deep.md",
                "# Deep Note\n\nA note about lighthouses in a nested folder.\n");
+    // File names may hold any byte but '/' and NUL: a line break too.
+    write_file(dir_ / "fixtures/line\nbreak.txt", "Notes on marmalade.\n");
     write_file(dir_ / "web/index.html", "<!doctype html><title>Loupe</title>");
     write_file(dir_ / "web/app.js", "console.log('ok');");
     write_file(dir_ / "secret.txt", "root:top-secret");
@@ -267,13 +269,22 @@ TEST_CASE("documents by id, with every match marked on request") {
   CHECK(raw_slash.status == 200);
   CHECK_FALSE(raw_slash.body.contains("html"));
   check_error(get("/api/documents/no-such-doc.txt"), 404, "not_found");
+  // An id with a line break opens like any other, from the id its hit gave.
+  Reply hit = get(search_path("marmalade"));
+  REQUIRE(hit.body["hits"].size() == 1);
+  std::string id = hit.body["hits"][0]["id"];
+  CHECK(id == "line\nbreak.txt");
+  Reply odd = get("/api/documents/" + httplib::detail::encode_query_param(id) + "?q=marmalade");
+  CHECK(odd.status == 200);
+  CHECK(odd.body["html"].get<std::string>().find("<mark>marmalade</mark>") != std::string::npos);
+  check_error(get("/api/documents/no%0Dsuch"), 404, "not_found");
 }
 
 TEST_CASE("health reports the document count") {
   Reply r = get("/api/health");
   CHECK(r.status == 200);
   CHECK(r.body["status"] == "ok");
-  CHECK(r.body["documents"] == 8);
+  CHECK(r.body["documents"] == 9);
   CHECK(r.body["api_key_required"] == false);
 }
 
@@ -545,7 +556,7 @@ TEST_CASE("with an API key, /api/ needs it and /api/health does not") {
 TEST_CASE("flags win over environment variables") {
   TempDir tmp;
   ServerProcess s(corpus().db(), {}, {"LOUPE_DB=" + (tmp / "elsewhere").string(), "LOUPE_PORT=1"});
-  CHECK(get("/api/health", {}, s.port()).body["documents"] == 8);
+  CHECK(get("/api/health", {}, s.port()).body["documents"] == 9);
 }
 
 TEST_CASE("an empty or missing database is served as an empty index") {
@@ -620,10 +631,15 @@ TEST_CASE("SIGTERM stops the server cleanly; every request was logged") {
   ServerProcess s(corpus().db(), {"--web", corpus().web().string()});
   CHECK(get(search_path("karpathy"), {}, s.port()).status == 200);
   CHECK(get("/", {}, s.port()).status == 200);
+  CHECK(get("/api/documents/forged%0AGET%20/admin%20200%200.01ms", {}, s.port()).status == 404);
   auto started = std::chrono::steady_clock::now();
   CHECK(s.stop() == 0);
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(3));
   CHECK(std::regex_search(s.log(), std::regex(R"(GET /api/search 200 [0-9.]+ms)")));
   CHECK(std::regex_search(s.log(), std::regex(R"(GET / 200 [0-9.]+ms)")));
+  // A line break in a path is logged encoded, on the request's own line.
+  CHECK(s.log().find("GET /api/documents/forged%0AGET /admin 200 0.01ms 404 ") !=
+        std::string::npos);
+  CHECK(s.log().find("\nGET /admin") == std::string::npos);
   CHECK(s.log().find("stopped") != std::string::npos);
 }
