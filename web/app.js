@@ -8,6 +8,7 @@
   // A typed search left on screen this long was read: the next one gets its own history entry.
   const SETTLED_MS = 1500;
   const MAX_PAGE = 10000; // the API's limit
+  const MAX_QUERY_BYTES = 1024; // the API's limit, checked here too: a URL that long is refused whole
   const TIMEOUT_MS = 15000;
   const KEY_STORE = 'loupe.apiKey';
 
@@ -102,6 +103,12 @@
     if (doc) p.set('doc', doc);
     const s = p.toString();
     return location.pathname + (s ? '?' + s : '');
+  }
+  // Where the results were scrolled, kept in the history entry being left (another page, a
+  // document, a reload), so that Back or the reload returns there.
+  function rememberScroll() {
+    if (view !== 'results') return;
+    history.replaceState(Object.assign({}, history.state, { loupe: true, scroll: window.scrollY }), '');
   }
   function setUrl(state, mode, extra) {
     const url = urlFor(state);
@@ -279,13 +286,17 @@
       onclick: (e) => {
         if (!plainClick(e)) return;
         e.preventDefault();
+        rememberScroll();
         setUrl({ q, page }, 'push');
         runSearch(q, page, { focus: 'summary' });
       } });
   }
 
+  // The last page a search can show: the API pages no further than MAX_PAGE.
+  const lastPageOf = (total) => Math.min(MAX_PAGE, Math.max(1, Math.ceil(total / PER_PAGE)));
+
   function renderPager(q, page, total) {
-    const last = Math.max(1, Math.ceil(total / PER_PAGE));
+    const last = lastPageOf(total);
     el.pager.replaceChildren();
     if (last <= 1) { el.pager.hidden = true; return; }
     const list = h('ul');
@@ -312,7 +323,7 @@
     const tookText = took == null ? '' : took < 0.1 ? ' in under 0.1 ms'
       : ` in ${took < 10 ? took.toFixed(1).replace(/\.0$/, '') : Math.round(took)} ms`;
     shown = { q, page };
-    document.title = `${q} – Loupe`;
+    document.title = `${plain(q)} – Loupe`;
     if (total === 0) {
       el.summary.textContent = `No documents matched${tookText}.`;
       setMessage(el.message, 'empty', `No results for “${q}”.`,
@@ -339,7 +350,7 @@
     });
     el.results.start = first;
     renderPager(q, page, total);
-    const lastPage = Math.max(1, Math.ceil(total / PER_PAGE));
+    const lastPage = lastPageOf(total);
     shownSummary = `${plural(total, 'result', 'results')} for ${q}` + (lastPage > 1 ? `, page ${page} of ${lastPage}.` : '.');
     announce(shownSummary);
   }
@@ -355,8 +366,17 @@
     inflight = null;
     setView('results');
     if (!q) { showHint(); return; }
+    const bytes = new TextEncoder().encode(q).length;
+    if (bytes > MAX_QUERY_BYTES) {
+      clearResults();
+      shown = null;
+      document.title = `${plain(q)} – Loupe`;
+      // The server's own words for it (a URL this long may be refused before the API sees it).
+      showError(el.message, new ApiError('rejected', `the query is ${bytes} bytes; the limit is ${MAX_QUERY_BYTES}`, 400, 'query_too_long'));
+      return;
+    }
     if (shown && shown.q === q && shown.page === page && !opts.force) {
-      document.title = `${q} – Loupe`;
+      document.title = `${plain(q)} – Loupe`;
       announce(shownSummary);
       afterRender(opts);
       return;
@@ -368,7 +388,7 @@
     try {
       const data = await api(searchPath(q, page), ctl.signal);
       if (my !== seq) return; // a newer search started: ignore this answer
-      const last = Math.max(1, Math.ceil((data.total | 0) / PER_PAGE));
+      const last = lastPageOf(data.total | 0);
       if (page > last) {
         // A page past the end (an old link, a shrunken index): show the last one instead.
         setUrl({ q, page: last }, 'replace', history.state);
@@ -381,7 +401,7 @@
       if (my !== seq || e.kind === 'aborted') return;
       clearResults();
       shown = null;
-      document.title = `${q} – Loupe`;
+      document.title = `${plain(q)} – Loupe`;
       showError(el.message, e, () => runSearch(q, page, { force: true, focus: 'summary' }));
     } finally {
       if (my === seq) {
@@ -423,9 +443,10 @@
     const st = readUrl();
     const q = shown ? shown.q : st.q;
     const page = shown ? shown.page : st.page;
-    // Remember where the list was scrolled, and settle this entry so typing later pushes a new
-    // one. Its URL stays: it may already be a newer search or page than the list on screen.
-    history.replaceState({ loupe: true, scroll: window.scrollY }, '', location.pathname + location.search);
+    // Settle this entry so typing later pushes a new one. Its URL stays: it may already be a
+    // newer search or page than the list on screen.
+    history.replaceState({ loupe: true }, '', location.pathname + location.search);
+    rememberScroll();
     setUrl({ q, page, doc: id }, 'push', { fromResults: true });
     await showDoc(id, q, page, { focus: true });
   }
@@ -511,7 +532,10 @@
   // SETTLED_MS (read, not typed through) keeps its entry and the next search pushes a new one.
   let debounce = null;
   let lastTyped = 0;
-  function onTyping() {
+  function onTyping(e) {
+    // Text still being composed in an input method (kana before its kanji) is not a query yet:
+    // compositionend brings the committed text.
+    if (e && e.isComposing) return;
     lastInput = Date.now();
     clearTimeout(debounce);
     debounce = setTimeout(() => {
@@ -534,13 +558,15 @@
   }
 
   el.q.addEventListener('input', onTyping);
+  el.q.addEventListener('compositionend', () => onTyping());
   el.form.addEventListener('submit', (e) => {
     e.preventDefault();
     clearTimeout(debounce);
     const q = el.q.value.trim();
     const st = readUrl();
     setUrl({ q, page: 1 }, inBurst() && !st.doc ? 'replace' : 'push');
-    runSearch(q, 1);
+    // Submitting asks again, even for the results on screen: the index may have changed.
+    runSearch(q, 1, { force: true });
   });
   el.home.addEventListener('click', (e) => {
     if (!plainClick(e)) return;
@@ -595,6 +621,13 @@
 
   // ---------- start ----------
   if ('scrollRestoration' in history) history.scrollRestoration = 'manual';
+  // Kept as the list is scrolled, for a reload: an entry changed while the page unloads is not
+  // kept.
+  let scrollSave = null;
+  window.addEventListener('scroll', () => {
+    clearTimeout(scrollSave);
+    scrollSave = setTimeout(rememberScroll, 200);
+  }, { passive: true });
   route({});
   if (!readUrl().doc) el.q.focus();
   fetch(apiUrl('api/health'), { cache: 'no-store' })

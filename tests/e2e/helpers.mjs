@@ -48,10 +48,11 @@ export function foreignRequests(log, origin = ORIGIN) {
 }
 
 // Closes a page opened by openPage() and checks what every test must hold: nothing fetched
-// from another origin, no uncaught script error, no dialog.
-export async function closeChecked({ log, context }) {
+// from another origin (`origin`: set by a test that started a server of its own), no uncaught
+// script error, no dialog.
+export async function closeChecked({ log, context, origin }) {
   await context.close();
-  assert.deepEqual(foreignRequests(log), [], 'no request leaves the server origin');
+  assert.deepEqual(foreignRequests(log, origin ? new URL(origin).origin : ORIGIN), [], 'no request leaves the server origin');
   assert.deepEqual(log.pageErrors, [], 'no uncaught script errors');
   assert.deepEqual(log.dialogs, [], 'no dialogs');
 }
@@ -67,6 +68,17 @@ export async function marksIn(page, selector) {
   return page.$$eval(`${selector} mark`, (ms) => ms.map((m) => m.textContent.toLowerCase()));
 }
 
+// Runs loupe-index over `folder` into `db`; rejects with its output when it fails.
+export function indexFolder(db, folder) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(BUILD_DIR, 'loupe-index'), ['--db', db, folder], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { out += d; });
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`loupe-index exited ${code}: ${out}`))));
+  });
+}
+
 export async function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
@@ -79,12 +91,13 @@ export async function freePort() {
   });
 }
 
-// Start another loupe-server on the test index (for example with LOUPE_API_KEY set).
-export async function startServer(env = {}) {
-  if (!BUILD_DIR || !DB || !WEB) throw new Error('LOUPE_BUILD_DIR, LOUPE_DB and LOUPE_WEB are needed to start a server');
+// Start another loupe-server on the test index (for example with LOUPE_API_KEY set), or on
+// another database.
+export async function startServer(env = {}, db = DB) {
+  if (!BUILD_DIR || !db || !WEB) throw new Error('LOUPE_BUILD_DIR, LOUPE_DB and LOUPE_WEB are needed to start a server');
   const port = await freePort();
   const child = spawn(path.join(BUILD_DIR, 'loupe-server'),
-    ['--db', DB, '--port', String(port), '--bind', '127.0.0.1', '--web', WEB],
+    ['--db', db, '--port', String(port), '--bind', '127.0.0.1', '--web', WEB],
     { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
