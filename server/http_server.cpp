@@ -141,19 +141,30 @@ HttpServer::HttpServer(const ServerConfig& config, search::SearcherPool& searche
   });
   // Errors cpp-httplib answers itself (malformed request, body or URI too long) get the API's
   // shape.
-  http_.set_error_handler(
-      httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
-        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-        Error error = res.status == 413   ? Error::kPayloadTooLarge
-                      : res.status == 414 ? Error::kUriTooLong
-                      : res.status == 404 ? Error::kNotFound
-                                          : Error::kBadRequest;
-        int status = res.status;
-        send_error(res, error, "request rejected");
-        res.status = status;
-        log_request(req, status, 0);
-        return httplib::Server::HandlerResponse::Handled;
-      }));
+  http_.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req,
+                                                                  httplib::Response& res) {
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    int status = res.status;
+    switch (status) {
+      case 413:
+        send_error(res, Error::kPayloadTooLarge, "the request is too large");
+        break;
+      case 414:
+        send_error(res, Error::kUriTooLong,
+                   "the request line is over " + std::to_string(CPPHTTPLIB_REQUEST_URI_MAX_LENGTH) +
+                       " bytes (a query may have at most " + std::to_string(kMaxQueryBytes) +
+                       " bytes)");
+        break;
+      case 404:
+        send_error(res, Error::kNotFound, "no such path");
+        break;
+      default:
+        send_error(res, Error::kBadRequest, "a malformed HTTP request, or an unknown method");
+    }
+    res.status = status;
+    log_request(req, status, 0);
+    return httplib::Server::HandlerResponse::Handled;
+  }));
 }
 
 bool HttpServer::authorized(const httplib::Request& req) const {
