@@ -220,21 +220,13 @@ class Parser {
         advance();  // an operator with nothing on its left
         continue;
       }
-      char modifier = lx.modifier;
-      bool excluded = modifier == '-';
-      if (lx.kind == Kind::kNot) {
-        excluded = true;
-        advance();
-        if (peek().kind == Kind::kEnd) break;
-      }
-      Built item = parse_or(negated != excluded);
+      char modifier = lx.kind == Kind::kNot ? 0 : lx.modifier;
+      Built item = parse_or(negated);
       if (item.empty()) continue;
-      if (item.filter_field && !excluded)
-        filters[*item.filter_field].push_back(item.strict);
-      else if (item.only_excluded && !excluded)
+      if (item.only_excluded)
         must_not.push_back(same(*item.only_excluded));
-      else if (excluded)
-        must_not.push_back(std::move(item));
+      else if (item.filter_field)
+        filters[*item.filter_field].push_back(item.strict);
       else if (modifier == '+')
         must.push_back(std::move(item));
       else
@@ -308,22 +300,50 @@ class Parser {
   }
 
   Built parse_and(bool negated) {
-    Built left = parse_near(negated);
+    Built left = parse_unary(negated);
     while (peek().kind == Kind::kAnd) {
       advance();
-      if (peek().kind == Kind::kNot) {
-        advance();
-        Built right = parse_near(!negated);
-        if (right.empty()) continue;
-        if (left.empty()) left = same(Xapian::Query::MatchAll);
-        left = Built{Xapian::Query(Xapian::Query::OP_AND_NOT, left.strict, right.strict),
-                     Xapian::Query(Xapian::Query::OP_AND_NOT, left.loose, right.strict),
-                     std::nullopt, std::nullopt};
-      } else {
-        left = join(Xapian::Query::OP_AND, left, parse_near(negated));
-      }
+      left = conjoin(left, parse_unary(negated));
     }
     return left;
+  }
+
+  // "NOT x" and "-x" exclude what x finds, and bind tighter than AND ("NOT a AND b" is b
+  // without a, as in Xapian's parser); x may be alternatives ("a NOT b OR c": a without either).
+  // A group is excluded wherever it matches: "-(a b)" leaves out documents with a or b.
+  Built parse_unary(bool negated) {
+    bool excluded = peek().kind == Kind::kNot || peek().modifier == '-';
+    if (!excluded) return parse_near(negated);
+    if (peek().kind == Kind::kNot) advance();
+    Built item = parse_near(!negated);
+    while (!item.empty() && peek().kind == Kind::kOr) {
+      advance();
+      item = join(Xapian::Query::OP_OR, item, parse_near(!negated));
+    }
+    if (item.empty()) return item;
+    Built out = same(Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll, item.loose));
+    out.only_excluded = item.loose;
+    return out;
+  }
+
+  // "a AND b" where either side may be an exclusion: the other side without it.
+  static Built conjoin(const Built& a, const Built& b) {
+    if (a.empty()) return b;
+    if (b.empty()) return a;
+    if (a.only_excluded && b.only_excluded) {
+      Xapian::Query either(Xapian::Query::OP_OR, *a.only_excluded, *b.only_excluded);
+      Built out = same(Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll, either));
+      out.only_excluded = either;
+      return out;
+    }
+    if (a.only_excluded || b.only_excluded) {
+      const Built& kept = a.only_excluded ? b : a;
+      const Xapian::Query& gone = a.only_excluded ? *a.only_excluded : *b.only_excluded;
+      return Built{Xapian::Query(Xapian::Query::OP_AND_NOT, kept.strict, gone),
+                   Xapian::Query(Xapian::Query::OP_AND_NOT, kept.loose, gone), std::nullopt,
+                   std::nullopt};
+    }
+    return join(Xapian::Query::OP_AND, a, b);
   }
 
   // "a NEAR b NEAR/5 c": the words within a window of each other, in any order (a chain spans
