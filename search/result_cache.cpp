@@ -2,10 +2,10 @@
 
 namespace loupe::search {
 
-std::string ResultCache::key(uint64_t revision, const std::string& query, unsigned page,
-                             unsigned per_page) {
-  return std::to_string(revision) + '/' + std::to_string(page) + '/' + std::to_string(per_page) +
-         '/' + query;
+std::string ResultCache::key(const std::string& index, uint64_t revision, const std::string& query,
+                             unsigned page, unsigned per_page) {
+  return index + '/' + std::to_string(revision) + '/' + std::to_string(page) + '/' +
+         std::to_string(per_page) + '/' + query;
 }
 
 size_t ResultCache::size_of(const std::string& key, const SearchResults& results) {

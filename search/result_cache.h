@@ -12,14 +12,15 @@
 
 namespace loupe::search {
 
-// Least recently used first out, bounded in bytes. Entries name the index revision they were
-// computed on, so a re-index makes them unreachable at once (and the LRU order drops them).
+// Least recently used first out, bounded in bytes. Entries name the index (its UUID: an index
+// built anew starts its revisions again) and the revision they were computed on, so a re-index
+// makes them unreachable at once (and the LRU order drops them).
 class ResultCache {
  public:
   explicit ResultCache(size_t max_bytes) : max_bytes_(max_bytes) {}
 
-  static std::string key(uint64_t revision, const std::string& query, unsigned page,
-                         unsigned per_page);
+  static std::string key(const std::string& index, uint64_t revision, const std::string& query,
+                         unsigned page, unsigned per_page);
   std::shared_ptr<const SearchResults> find(const std::string& key);
   void insert(const std::string& key, std::shared_ptr<const SearchResults> results);
   bool enabled() const { return max_bytes_ > 0; }

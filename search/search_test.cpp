@@ -11,6 +11,7 @@
 #include "search/highlighter.h"
 #include "search/result_cache.h"
 #include "search/searcher.h"
+#include "search/searcher_pool.h"
 #include "search/snippet.h"
 #include "tests/support/test_support.h"
 
@@ -542,6 +543,29 @@ TEST_CASE("a searcher opened before the index exists finds documents once it doe
   CHECK(ids(searcher.search("arrival", 1, 10)) == "x.txt");
 }
 
+TEST_CASE("an index deleted and built again in its place is searched, at the same revision") {
+  TempDir tmp;
+  write_file(tmp / "a/one.txt", "Apple\napple pie recipe\n");
+  write_file(tmp / "b/two.txt", "Banana\nbanana bread recipe\n");
+  index_folder((tmp / "a").string(), tmp / "db");
+  loupe::search::SearcherPool pool((tmp / "db").string(), 1, 1 << 20, 1 << 20);
+  CHECK(ids(*pool.search("recipe", 1, 10)) == "one.txt");
+  uint64_t revision = pool.acquire()->revision();
+  std::filesystem::remove_all(tmp / "db");
+  index_folder((tmp / "b").string(), tmp / "db");
+  pool.acquire()->refresh(std::chrono::milliseconds(0));
+  {
+    auto searcher = pool.acquire();
+    CHECK(searcher->revision() == revision);  // the case reopen() alone misses
+    CHECK(searcher->document_count() == 1);
+    CHECK_FALSE(searcher->document("one.txt", ""));
+    CHECK(searcher->document("two.txt", ""));
+  }
+  // Nor does the result cache answer from the index that is gone.
+  CHECK(ids(*pool.search("recipe", 1, 10)) == "two.txt");
+  CHECK(ids(*pool.search("banana", 1, 10)) == "two.txt");
+}
+
 TEST_CASE("an index that appears later is searched in its own language") {
   TempDir tmp;
   Searcher searcher((tmp / "db").string());
@@ -627,25 +651,26 @@ TEST_CASE("the result cache keeps recent results within its size, keyed by revis
     return std::shared_ptr<const SearchResults>(r);
   };
   ResultCache cache(20000);
-  cache.insert(ResultCache::key(7, "q", 1, 10), results(1000));
-  CHECK(cache.find(ResultCache::key(7, "q", 1, 10)));
-  CHECK_FALSE(cache.find(ResultCache::key(8, "q", 1, 10)));  // a new revision of the index
-  CHECK_FALSE(cache.find(ResultCache::key(7, "q", 2, 10)));
-  CHECK_FALSE(cache.find(ResultCache::key(7, "q", 1, 20)));
-  CHECK(ResultCache::key(7, "a/1", 1, 10) != ResultCache::key(7, "a", 11, 10));
+  cache.insert(ResultCache::key("u", 7, "q", 1, 10), results(1000));
+  CHECK(cache.find(ResultCache::key("u", 7, "q", 1, 10)));
+  CHECK_FALSE(cache.find(ResultCache::key("u", 8, "q", 1, 10)));  // a new revision of the index
+  CHECK_FALSE(cache.find(ResultCache::key("v", 7, "q", 1, 10)));  // an index built anew
+  CHECK_FALSE(cache.find(ResultCache::key("u", 7, "q", 2, 10)));
+  CHECK_FALSE(cache.find(ResultCache::key("u", 7, "q", 1, 20)));
+  CHECK(ResultCache::key("u", 7, "a/1", 1, 10) != ResultCache::key("u", 7, "a", 11, 10));
   // Filling it drops the least recently used first.
-  cache.insert(ResultCache::key(7, "old", 1, 10), results(1000));
+  cache.insert(ResultCache::key("u", 7, "old", 1, 10), results(1000));
   for (int i = 0; i < 40; ++i) {
-    cache.find(ResultCache::key(7, "q", 1, 10));  // keeps "q" in use
-    cache.insert(ResultCache::key(7, "filler" + std::to_string(i), 1, 10), results(1000));
+    cache.find(ResultCache::key("u", 7, "q", 1, 10));  // keeps "q" in use
+    cache.insert(ResultCache::key("u", 7, "filler" + std::to_string(i), 1, 10), results(1000));
   }
-  CHECK(cache.find(ResultCache::key(7, "q", 1, 10)));
-  CHECK_FALSE(cache.find(ResultCache::key(7, "old", 1, 10)));
-  CHECK_FALSE(cache.find(ResultCache::key(7, "filler0", 1, 10)));
-  CHECK(cache.find(ResultCache::key(7, "filler39", 1, 10)));
+  CHECK(cache.find(ResultCache::key("u", 7, "q", 1, 10)));
+  CHECK_FALSE(cache.find(ResultCache::key("u", 7, "old", 1, 10)));
+  CHECK_FALSE(cache.find(ResultCache::key("u", 7, "filler0", 1, 10)));
+  CHECK(cache.find(ResultCache::key("u", 7, "filler39", 1, 10)));
   ResultCache off(0);
-  off.insert(ResultCache::key(1, "q", 1, 10), results(10));
-  CHECK_FALSE(off.find(ResultCache::key(1, "q", 1, 10)));
+  off.insert(ResultCache::key("u", 1, "q", 1, 10), results(10));
+  CHECK_FALSE(off.find(ResultCache::key("u", 1, "q", 1, 10)));
 }
 
 TEST_CASE("HTML escaping and one-line flattening of passages") {

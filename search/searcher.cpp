@@ -1,5 +1,7 @@
 #include "search/searcher.h"
 
+#include <sys/stat.h>
+
 #include <cstdio>
 
 #include "db/document_record.h"
@@ -23,6 +25,7 @@ Searcher::Searcher(std::string db_path, size_t document_cache_bytes)
 }
 
 void Searcher::open() {
+  stamp_ = version_file_stamp();  // before opening: a commit in between shows at the next check
   try {
     db_ = Xapian::Database(path_);
     opened_ = true;
@@ -41,8 +44,34 @@ void Searcher::open() {
 // What was read from the database before it was opened, or moved to another revision, is gone
 // with it.
 void Searcher::database_changed() {
+  index_id_ = opened_ ? db_.get_uuid() : std::string();
   expansions_.clear();
   sync_language();
+}
+
+Searcher::FileStamp Searcher::version_file_stamp() const {
+  struct stat st {};
+  // Glass keeps its version file as "iamglass"; a failed stat (no index yet) reads as zeros.
+  if (::stat((path_ + "/iamglass").c_str(), &st) != 0) return {};
+  return {static_cast<uint64_t>(st.st_ino), static_cast<uint64_t>(st.st_size),
+          static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
+}
+
+// True, with the new index open, when the folder now holds another index than the one open (it
+// was deleted and built again): reopen() sees only later revisions of the same one.
+bool Searcher::replaced_on_disk() {
+  FileStamp now = version_file_stamp();
+  if (now == stamp_) return false;
+  stamp_ = now;
+  try {
+    Xapian::Database fresh(path_);
+    if (fresh.get_uuid() == index_id_) return false;
+    db_ = fresh;
+    opened_ = true;
+    return true;
+  } catch (const Xapian::Error&) {
+    return false;  // half written: the next check sees it whole
+  }
 }
 
 // Queries must be analysed in the language the index was stemmed in.
@@ -66,7 +95,7 @@ void Searcher::refresh(std::chrono::milliseconds interval) {
     if (!opened_) {
       open();
       if (opened_) database_changed();
-    } else if (db_.reopen()) {
+    } else if (db_.reopen() || replaced_on_disk()) {
       database_changed();
     }
   } catch (const Xapian::Error&) {

@@ -60,9 +60,13 @@ class Searcher {
   uint64_t document_count();
   // The index revision this searcher reads (0 before the index exists).
   uint64_t revision() const { return opened_ ? db_.get_revision() : 0; }
+  // Which index that is: its UUID (empty before the index exists). An index deleted and built
+  // again has another, and counts its revisions from the start.
+  const std::string& index_id() const { return index_id_; }
 
  private:
   void open();
+  bool replaced_on_disk();
   void database_changed();
   void sync_language();
   std::vector<Hit> hits(const std::vector<Xapian::MSet>& sets, const QueryTerms& terms);
@@ -73,6 +77,16 @@ class Searcher {
   std::string path_;
   Xapian::Database db_;
   bool opened_ = false;
+  std::string index_id_;
+  // The version file as last seen (inode, size, modification time): it changes with every
+  // commit, and with an index built anew in the same place, which reopen() cannot see.
+  struct FileStamp {
+    uint64_t inode = 0, size = 0;
+    int64_t mtime_ns = 0;
+    bool operator==(const FileStamp&) const = default;
+  };
+  FileStamp stamp_;
+  FileStamp version_file_stamp() const;
   std::string language_;
   std::unique_ptr<analysis::Analyzer> analyzer_;
   db::DocumentCache documents_;

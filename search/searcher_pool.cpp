@@ -49,7 +49,8 @@ SearcherPool::Lease SearcherPool::acquire() {
 std::shared_ptr<const SearchResults> SearcherPool::search(const std::string& query, unsigned page,
                                                           unsigned per_page) {
   Lease searcher = acquire();
-  std::string key = ResultCache::key(searcher->revision(), query, page, per_page);
+  std::string key =
+      ResultCache::key(searcher->index_id(), searcher->revision(), query, page, per_page);
   if (auto cached = cache_.find(key)) return cached;
   auto results = std::make_shared<const SearchResults>(searcher->search(query, page, per_page));
   cache_.insert(key, results);
