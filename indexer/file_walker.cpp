@@ -30,6 +30,19 @@ std::string join_id(const std::string& scope, const std::string& relative) {
   return scope.empty() ? relative : scope + "/" + relative;
 }
 
+// A symlinked file is read only when what it points at lies inside the walked folder: a link to
+// /etc/passwd in a shared folder must not put that file in the index (omindex and Recoll do not
+// follow links by default either).
+bool links_inside(const fs::directory_entry& entry, const fs::path& folder) {
+  std::error_code ec;
+  if (!entry.is_symlink(ec)) return true;
+  fs::path target = fs::canonical(entry.path(), ec);
+  if (ec) return true;  // dangling: stat_file finds no file there
+  const std::string& t = target.native();
+  const std::string& f = folder.native();
+  return t.size() > f.size() && t.compare(0, f.size(), f) == 0 && t[f.size()] == '/';
+}
+
 bool is_hidden(const fs::path& path) {
   std::string name = path.filename().string();
   return !name.empty() && name[0] == '.';
@@ -72,6 +85,9 @@ std::vector<SourceFile> list_files(
           folders.push_back(entry.path());
         continue;
       }
+      // Inside the indexed folder the ids are relative to: walking "docs/sub" alone keeps what
+      // walking "docs" keeps.
+      if (!links_inside(entry, root.id_base.empty() ? root.canonical : root.id_base)) continue;
       SourceFile file;
       file.path = entry.path();
       file.id = join_id(root.scope, entry.path().lexically_relative(root.given).generic_string());

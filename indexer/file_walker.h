@@ -33,8 +33,9 @@ bool in_scope(const std::string& id, const std::string& scope);
 
 // Every regular file under `root` (or the root itself), sorted by id. Hidden files and folders
 // and `exclude` (the database itself) are left out; symlinked folders are not followed, so a link
-// loop cannot trap the walk. A folder that cannot be listed or a file that cannot be looked at
-// goes to `on_error` with the id (or scope) it would have had, and the walk goes on.
+// loop cannot trap the walk, and a symlinked file only when it points inside the root. A folder
+// that cannot be listed or a file that cannot be looked at goes to `on_error` with the id (or
+// scope) it would have had, and the walk goes on.
 std::vector<SourceFile> list_files(
     const Root& root, const std::filesystem::path& exclude,
     const std::function<void(const std::string& id, const std::string& message)>& on_error);

@@ -334,6 +334,27 @@ TEST_CASE("roots in any order, moved, nested or given in part keep one document 
   CHECK(nested.stats.added + nested.stats.removed + nested.stats.skipped == 0);
 }
 
+TEST_CASE("a symlinked file is indexed only when it points inside the folder") {
+  TempDir tmp;
+  fs::path docs = tmp / "docs";
+  write_file(tmp / "outside/secret.txt", "root password hunter2\n");
+  write_file(docs / "notes/plan.txt", "The launch plan\n");
+  fs::create_symlink(tmp / "outside/secret.txt", docs / "secret.txt");
+  fs::create_symlink(docs / "notes/plan.txt", docs / "plan-link.txt");
+  fs::create_symlink(fs::path("notes") / "plan.txt", docs / "relative-link.txt");
+  fs::create_symlink(docs / "missing.txt", docs / "dangling.txt");
+  Outcome run = index(tmp / "db", {docs.string()});
+  CHECK(run.result == loupe::indexer::RunResult::kDone);
+  Xapian::Database db((tmp / "db").string());
+  CHECK_FALSE(find_record(db, "secret.txt"));
+  CHECK(find_record(db, "notes/plan.txt"));
+  CHECK(find_record(db, "plan-link.txt"));
+  CHECK(find_record(db, "relative-link.txt"));
+  CHECK(db.get_doccount() == 3);
+  // The file itself, given as a root, is indexed as asked.
+  CHECK(index(tmp / "db2", {(tmp / "outside/secret.txt").string()}).stats.added == 1);
+}
+
 TEST_CASE("binary files are skipped, broken UTF-8 is indexed") {
   TempDir tmp;
   fs::path docs = tmp / "docs";
