@@ -106,11 +106,14 @@
   }
   // Where the results were scrolled, kept in the history entry being left (another page, a
   // document, a reload), so that Back or the reload returns there.
+  let scrollSave = null; // a pending save while the list scrolls
   function rememberScroll() {
+    clearTimeout(scrollSave);
     if (view !== 'results') return;
     history.replaceState(Object.assign({}, history.state, { loupe: true, scroll: window.scrollY }), '');
   }
   function setUrl(state, mode, extra) {
+    clearTimeout(scrollSave); // a save still pending belongs to the entry being left
     const url = urlFor(state);
     routed = url;
     const data = Object.assign({ loupe: true }, extra || {});
@@ -623,7 +626,6 @@
   if ('scrollRestoration' in history) history.scrollRestoration = 'manual';
   // Kept as the list is scrolled, for a reload: an entry changed while the page unloads is not
   // kept.
-  let scrollSave = null;
   window.addEventListener('scroll', () => {
     clearTimeout(scrollSave);
     scrollSave = setTimeout(rememberScroll, 200);
