@@ -38,9 +38,7 @@ bool links_inside(const fs::directory_entry& entry, const fs::path& folder) {
   if (!entry.is_symlink(ec)) return true;
   fs::path target = fs::canonical(entry.path(), ec);
   if (ec) return true;  // dangling: stat_file finds no file there
-  const std::string& t = target.native();
-  const std::string& f = folder.native();
-  return t.size() > f.size() && t.compare(0, f.size(), f) == 0 && t[f.size()] == '/';
+  return inside(target, folder);
 }
 
 bool is_hidden(const fs::path& path) {
@@ -49,6 +47,12 @@ bool is_hidden(const fs::path& path) {
 }
 
 }  // namespace
+
+bool inside(const fs::path& path, const fs::path& folder) {
+  const std::string& p = path.native();
+  const std::string& f = folder.native();
+  return p.size() > f.size() && p.compare(0, f.size(), f) == 0 && p[f.size()] == '/';
+}
 
 bool in_scope(const std::string& id, const std::string& scope) {
   return scope.empty() || id == scope ||
@@ -87,7 +91,7 @@ std::vector<SourceFile> list_files(
       }
       // Inside the indexed folder the ids are relative to: walking "docs/sub" alone keeps what
       // walking "docs" keeps.
-      if (!links_inside(entry, root.id_base.empty() ? root.canonical : root.id_base)) continue;
+      if (!links_inside(entry, root.id_folder())) continue;
       SourceFile file;
       file.path = entry.path();
       file.id = join_id(root.scope, entry.path().lexically_relative(root.given).generic_string());

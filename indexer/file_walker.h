@@ -26,7 +26,13 @@ struct Root {
   // within it ("sub"), and only ids under it are this walk's.
   std::filesystem::path id_base;
   std::string scope;
+
+  // The folder this root's ids are relative to: the root's own, or the indexed one holding it.
+  const std::filesystem::path& id_folder() const { return id_base.empty() ? canonical : id_base; }
 };
+
+// Whether `path` lies under `folder` (both canonical); a folder is not inside itself.
+bool inside(const std::filesystem::path& path, const std::filesystem::path& folder);
 
 // Whether `id` is `scope` itself or lies under it ("sub" holds "sub" and "sub/a.txt").
 bool in_scope(const std::string& id, const std::string& scope);

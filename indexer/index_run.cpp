@@ -244,16 +244,8 @@ struct RootFiles {
   bool complete = true;                 // it could read the root itself
 
   // The root whose id space this walk is in: its own, or the indexed folder holding it.
-  std::string key() const {
-    return (root.id_base.empty() ? root.canonical : root.id_base).string();
-  }
+  std::string key() const { return root.id_folder().string(); }
 };
-
-bool inside(const fs::path& path, const fs::path& folder) {
-  const std::string& p = path.native();
-  const std::string& f = folder.native();
-  return p.size() > f.size() && p.compare(0, f.size(), f) == 0 && p[f.size()] == '/';
-}
 
 // Paths given together that lie inside another given folder are walked with it.
 void drop_nested(std::vector<RootFiles>& roots, Progress& progress) {

@@ -220,14 +220,14 @@ class Parser {
         advance();  // an operator with nothing on its left
         continue;
       }
-      char modifier = lx.kind == Kind::kNot ? 0 : lx.modifier;
+      bool required = lx.modifier == '+';
       Built item = parse_or(negated);
       if (item.empty()) continue;
       if (item.only_excluded)
         must_not.push_back(same(*item.only_excluded));
       else if (item.filter_field)
         filters[*item.filter_field].push_back(item.strict);
-      else if (modifier == '+')
+      else if (required)
         must.push_back(std::move(item));
       else
         should.push_back(std::move(item));

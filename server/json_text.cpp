@@ -85,41 +85,6 @@ void append_valid(std::string& out, std::string_view text) {
   out += '"';
 }
 
-void append_value(std::string& out, const nlohmann::json& value) {
-  switch (value.type()) {
-    case nlohmann::json::value_t::object: {
-      out += '{';
-      bool first = true;
-      for (auto it = value.begin(); it != value.end(); ++it) {
-        if (!first) out += ',';
-        first = false;
-        append_json_string(out, it.key());
-        out += ':';
-        append_value(out, it.value());
-      }
-      out += '}';
-      return;
-    }
-    case nlohmann::json::value_t::array: {
-      out += '[';
-      bool first = true;
-      for (const nlohmann::json& element : value) {
-        if (!first) out += ',';
-        first = false;
-        append_value(out, element);
-      }
-      out += ']';
-      return;
-    }
-    case nlohmann::json::value_t::string:
-      append_json_string(out, value.get_ref<const std::string&>());
-      return;
-    default:
-      // Numbers, booleans and null: few and short, and nlohmann's number formatting is kept.
-      out += value.dump();
-  }
-}
-
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
@@ -133,28 +98,15 @@ void JsonWriter::separate() {
   if (need_comma_) out_ += ',';
 }
 
-JsonWriter& JsonWriter::begin_object() {
+JsonWriter& JsonWriter::open(char bracket) {
   separate();
-  out_ += '{';
+  out_ += bracket;
   need_comma_ = false;
   return *this;
 }
 
-JsonWriter& JsonWriter::end_object() {
-  out_ += '}';
-  need_comma_ = true;
-  return *this;
-}
-
-JsonWriter& JsonWriter::begin_array() {
-  separate();
-  out_ += '[';
-  need_comma_ = false;
-  return *this;
-}
-
-JsonWriter& JsonWriter::end_array() {
-  out_ += ']';
+JsonWriter& JsonWriter::close(char bracket) {
+  out_ += bracket;
   need_comma_ = true;
   return *this;
 }
@@ -174,17 +126,29 @@ JsonWriter& JsonWriter::value(std::string_view text) {
   return *this;
 }
 
-JsonWriter& JsonWriter::value(const nlohmann::json& scalar) {
-  separate();
-  append_value(out_, scalar);
-  need_comma_ = true;
-  return *this;
+JsonWriter& JsonWriter::value(const nlohmann::json& json) {
+  switch (json.type()) {
+    case nlohmann::json::value_t::object:
+      begin_object();
+      for (auto it = json.begin(); it != json.end(); ++it) key(it.key()).value(it.value());
+      return end_object();
+    case nlohmann::json::value_t::array:
+      begin_array();
+      for (const nlohmann::json& element : json) value(element);
+      return end_array();
+    case nlohmann::json::value_t::string:
+      return value(std::string_view(json.get_ref<const std::string&>()));
+    default:
+      // Numbers, booleans and null: few and short, and nlohmann's number formatting is kept.
+      separate();
+      out_ += json.dump();
+      need_comma_ = true;
+      return *this;
+  }
 }
 
 std::string to_json_text(const nlohmann::json& body) {
-  std::string out;
-  append_value(out, body);
-  return out;
+  return JsonWriter().value(body).take();
 }
 
 }  // namespace loupe::server

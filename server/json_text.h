@@ -23,16 +23,16 @@ void append_json_string(std::string& out, std::string_view text);
 // Commas are placed as values come; keys come in the order they are written.
 class JsonWriter {
  public:
-  JsonWriter& begin_object();
-  JsonWriter& end_object();
-  JsonWriter& begin_array();
-  JsonWriter& end_array();
+  JsonWriter& begin_object() { return open('{'); }
+  JsonWriter& end_object() { return close('}'); }
+  JsonWriter& begin_array() { return open('['); }
+  JsonWriter& end_array() { return close(']'); }
   JsonWriter& key(std::string_view name);
   JsonWriter& value(std::string_view text);
   JsonWriter& value(const char* text) { return value(std::string_view(text)); }
   JsonWriter& value(const std::string& text) { return value(std::string_view(text)); }
-  // Numbers and booleans as nlohmann writes them (0.4915, not 0.49150000000000005).
-  JsonWriter& value(const nlohmann::json& scalar);
+  // Any nlohmann value; numbers as nlohmann writes them (0.4915, not 0.49150000000000005).
+  JsonWriter& value(const nlohmann::json& json);
   template <typename T>
   JsonWriter& field(std::string_view name, const T& v) {
     key(name);
@@ -43,6 +43,8 @@ class JsonWriter {
 
  private:
   void separate();
+  JsonWriter& open(char bracket);
+  JsonWriter& close(char bracket);
 
   std::string out_;
   bool need_comma_ = false;

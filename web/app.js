@@ -446,10 +446,9 @@
     const st = readUrl();
     const q = shown ? shown.q : st.q;
     const page = shown ? shown.page : st.page;
-    // Settle this entry so typing later pushes a new one. Its URL stays: it may already be a
-    // newer search or page than the list on screen.
-    history.replaceState({ loupe: true }, '', location.pathname + location.search);
-    rememberScroll();
+    // Remember where the list was scrolled, and settle this entry so typing later pushes a new
+    // one. Its URL stays: it may already be a newer search or page than the list on screen.
+    history.replaceState({ loupe: true, scroll: window.scrollY }, '', location.pathname + location.search);
     setUrl({ q, page, doc: id }, 'push', { fromResults: true });
     await showDoc(id, q, page, { focus: true });
   }
