@@ -60,8 +60,9 @@ inline constexpr std::string_view kLanguageKey =
     "loupe:language";  // stemming language of the index
 // The version of what the indexer writes, analysis included: in a database of another version,
 // runs analyse every file again, changed or not, until every document has been written anew.
-//   1: the first; 2: words keep a '+', "++" or '#' that ends them ("c++", "c#").
+//   1: the first; 2: words keep a '+', "++" or '#' that ends them ("c++", "c#"); 3: HTML
+//   site furniture (<nav>; roles navigation, search, banner, contentinfo) is left out of the text.
 inline constexpr std::string_view kFormatKey = "loupe:format";
-inline constexpr std::string_view kFormatVersion = "2";
+inline constexpr std::string_view kFormatVersion = "3";
 
 }  // namespace loupe::db

@@ -22,10 +22,12 @@ bool is_one_of(std::string_view name, const std::array<std::string_view, N>& nam
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-// Elements whose content a browser does not show as text.
+// Elements whose content a browser does not show as text, and <nav>: a site's menus, repeated
+// on every page, would make every page match the words of every other page's title (Read the
+// Docs' search leaves navigation out for the same reason).
 bool is_invisible(std::string_view name) {
-  static constexpr std::array<std::string_view, 8> kNames = {
-      "template", "iframe", "object", "canvas", "svg", "math", "select", "head"};
+  static constexpr std::array<std::string_view, 9> kNames = {
+      "template", "iframe", "object", "canvas", "svg", "math", "select", "head", "nav"};
   return is_one_of(name, kNames);
 }
 
@@ -64,6 +66,30 @@ bool is_space(char c) {
 }
 char lower(char c) {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool equals_lower(std::string_view text, std::string_view lower_case) {
+  return text.size() == lower_case.size() &&
+         std::equal(text.begin(), text.end(), lower_case.begin(),
+                    [](char a, char b) { return lower(a) == b; });
+}
+
+// ARIA landmarks of the same site-wide furniture, which themes (Sphinx, MkDocs) mark with a role
+// rather than a <nav>: menus, breadcrumbs and "previous / next" links, search boxes, the site's
+// banner and its copyright footer ("contentinfo"). Page content (main, complementary) stays.
+bool is_furniture_role(std::string_view value) {
+  static constexpr std::array<std::string_view, 4> kRoles = {"navigation", "search", "banner",
+                                                             "contentinfo"};
+  for (size_t at = 0; at < value.size();) {
+    while (at < value.size() && is_space(value[at])) ++at;
+    size_t end = at;
+    while (end < value.size() && !is_space(value[end])) ++end;
+    std::string role;
+    for (size_t k = at; k < end; ++k) role += lower(value[k]);
+    if (is_one_of(std::string_view(role), kRoles)) return true;
+    at = end;
+  }
+  return false;
 }
 
 // What a reader sees: text with white space collapsed as a browser renders it, line breaks
@@ -249,7 +275,8 @@ class HtmlScanner {
     if (self_closing && (name == "svg" || name == "math")) out_.end(name);
   }
 
-  // Reads attributes up to the tag's '>' (quoted values may hold '>'); notes `hidden`.
+  // Reads attributes up to the tag's '>' (quoted values may hold '>'); notes `hidden`, and a
+  // role that marks page furniture, which is left out the same way.
   size_t attributes(size_t i, bool& hidden, bool& self_closing) {
     while (i < in_.size() && in_[i] != '>') {
       if (is_space(in_[i]) || in_[i] == '/') {
@@ -261,20 +288,25 @@ class HtmlScanner {
       while (i < in_.size() && !is_space(in_[i]) && in_[i] != '>' && in_[i] != '=' && in_[i] != '/')
         ++i;
       std::string_view attr = in_.substr(name_start, i - name_start);
-      if (attr.size() == 6 && std::equal(attr.begin(), attr.end(), "hidden",
-                                         [](char a, char b) { return lower(a) == b; }))
-        hidden = true;
+      if (equals_lower(attr, "hidden")) hidden = true;
       self_closing = false;
       while (i < in_.size() && is_space(in_[i])) ++i;
       if (i < in_.size() && in_[i] == '=') {
         ++i;
         while (i < in_.size() && is_space(in_[i])) ++i;
+        size_t value_start = i, value_end;
         if (i < in_.size() && (in_[i] == '"' || in_[i] == '\'')) {
           size_t close = in_.find(in_[i], i + 1);
+          value_start = i + 1;
+          value_end = close == std::string_view::npos ? in_.size() : close;
           i = close == std::string_view::npos ? in_.size() : close + 1;
         } else {
           while (i < in_.size() && !is_space(in_[i]) && in_[i] != '>') ++i;
+          value_end = i;
         }
+        if (equals_lower(attr, "role") &&
+            is_furniture_role(in_.substr(value_start, value_end - value_start)))
+          hidden = true;
       }
     }
     return i < in_.size() ? i + 1 : i;

@@ -144,8 +144,19 @@ TEST_CASE("HTML: visible text and the title, never scripts or styles") {
       {"1 < 2 and 3 <> 4 </ >", "1 < 2 and 3 <> 4", "1 < 2 and 3 <> 4"},
       {"<TITLE>Upper</TITLE><DIV>case</DIV>", "Upper", "case"},
       // No <title>: the first heading of the highest level there is, not the navigation.
-      {"<nav>Home About</nav><h3>Minor</h3><h2>Second <b>level</b></h2><h2>Later</h2>",
-       "Second level", "Home About\nMinor\nSecond level\nLater"},
+      {"<nav>Home <h1>About</h1></nav><h3>Minor</h3><h2>Second <b>level</b></h2><h2>Later</h2>",
+       "Second level", "Minor\nSecond level\nLater"},
+      // Menus and search boxes, as <nav> or by their ARIA role, are not the page's text.
+      {"<div class=\"sphinxsidebar\" role=\"navigation\"><p>Table of <b>contents</b></p></div>"
+       "<div role=\"main\"><p>Body</p></div><form ROLE='Search'>Quick search</form>",
+       "Body", "Body"},
+      {"<div role=navigation>menu</div><p role=\"note  NAVIGATION\">links</p><p "
+       "role=\"navigational\">kept</p><p role=\"\">also</p><aside role=complementary>see "
+       "also</aside>",
+       "kept", "kept\nalso\nsee also"},
+      {"<div role=\"banner\">Site name</div><article><header><h1>Post</h1></header><p>Text</p>"
+       "<footer>Article footer</footer></article><div role=\"contentinfo\">&copy; Us</div>",
+       "Post", "Post\nText\nArticle footer"},
       {"<textarea>typed <b>text</b></textarea>", "typed <b>text</b>", "typed <b>text</b>"},
   };
   for (const HtmlRow& row : rows) {
