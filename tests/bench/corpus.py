@@ -20,6 +20,7 @@ Sub-commands:
 """
 import http.client
 import html
+import html.parser
 import json
 import os
 import random
@@ -44,8 +45,6 @@ would you your yours may must shall one two use used using see new get set also
 near and or not
 """.split())
 
-RE_SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.S | re.I)
-RE_COMMENT = re.compile(r"<!--.*?-->", re.S)
 RE_TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.S | re.I)
 RE_TAG = re.compile(r"<[^>]*>", re.S)
 RE_WS = re.compile(r"\s+")
@@ -53,13 +52,62 @@ RE_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 RE_WORD = re.compile(r"[a-z]+")
 
 
+class PageText(html.parser.HTMLParser):
+    """The text a page's reader came for, as loupe-index reads it: no scripts, styles or hidden
+    elements, and no site furniture (<nav>, ARIA roles navigation, search, banner, contentinfo),
+    so that queries come from the pages' content and Sphinx indexes the same text as Loupe."""
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+            "source", "track", "wbr"}
+    SKIPPED = {"head", "script", "style", "template", "nav", "svg", "math", "select", "noscript"}
+    FURNITURE = {"navigation", "search", "banner", "contentinfo"}
+    # Other elements separate words; these run into their neighbours ("<b>x</b>y" is "xy").
+    INLINE = {"a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "dfn", "em", "font",
+              "i", "kbd", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub",
+              "sup", "time", "tt", "u", "var"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.open = []  # (tag, skips)
+        self.depth = 0
+        self.parts = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.INLINE:
+            self.parts.append(" ")
+        if tag in self.VOID:
+            return
+        names = dict(attrs)
+        roles = (names.get("role") or "").lower().split()
+        skips = tag in self.SKIPPED or "hidden" in names or any(r in self.FURNITURE for r in roles)
+        self.open.append((tag, skips))
+        self.depth += skips
+
+    def handle_startendtag(self, tag, attrs):
+        pass
+
+    def handle_endtag(self, tag):
+        if tag not in self.INLINE:
+            self.parts.append(" ")
+        if not any(t == tag for t, _ in self.open):
+            return
+        while self.open:
+            t, skips = self.open.pop()
+            self.depth -= skips
+            if t == tag:
+                break
+
+    def handle_data(self, data):
+        if self.depth == 0:
+            self.parts.append(data)
+
+
 def html_to_text(raw):
     m = RE_TITLE.search(raw)
     title = RE_WS.sub(" ", html.unescape(RE_TAG.sub("", m.group(1)))).strip() if m else ""
-    body = RE_COMMENT.sub(" ", raw)
-    body = RE_SCRIPT.sub(" ", body)
-    body = RE_TAG.sub(" ", body)
-    body = RE_WS.sub(" ", html.unescape(body)).strip()
+    page = PageText()
+    page.feed(raw)
+    page.close()
+    body = RE_WS.sub(" ", "".join(page.parts)).strip()
     return title, body
 
 
