@@ -245,7 +245,12 @@ class Parser {
     for (const auto& [field, values] : filters)
       fields.push_back(combine(Xapian::Query::OP_OR, values));
     Xapian::Query all = combine(Xapian::Query::OP_AND, fields);
-    if (out.strict.empty()) return same(all);
+    if (out.strict.empty()) {
+      // A group of filters only ("type:(html md)") is still a filter where it stands.
+      Built only = same(all);
+      only.filter_field = filters.begin()->first;
+      return only;
+    }
     out.strict = Xapian::Query(Xapian::Query::OP_FILTER, out.strict, all);
     out.loose = Xapian::Query(Xapian::Query::OP_FILTER, out.loose, all);
     out.positional.reset();
@@ -377,7 +382,11 @@ class Parser {
     switch (lx.kind) {
       case Kind::kOpen: {
         advance();
+        // "title:(a b)": the field applies to every word of the group that names none itself.
+        const db::FieldInfo* outer = group_field_;
+        if (lx.field != nullptr) group_field_ = lx.field;
         Built inner = parse_sequence(/*top=*/false, negated);
+        group_field_ = outer;
         if (peek().kind == Kind::kClose) advance();
         return inner;
       }
@@ -475,14 +484,15 @@ class Parser {
   // A word or phrase as the user wrote it; a compound ("e-mail") matches written apart, joined
   // or hyphenated, and CJK text without spaces becomes the phrase of its words.
   Built word(const Lexeme& lx, bool negated, bool phrase) {
-    std::string prefix = lx.field ? std::string(lx.field->prefix) : std::string();
-    if (lx.field && lx.field->boolean) {
+    const db::FieldInfo* field = lx.field != nullptr ? lx.field : group_field_;
+    std::string prefix = field ? std::string(field->prefix) : std::string();
+    if (field && field->boolean) {
       if (lx.text.empty()) return Built{};
       Xapian::Query filter(
           Xapian::Query::OP_SCALE_WEIGHT,
-          Xapian::Query(db::boolean_term(lx.field->field, analysis::ascii_lower(lx.text))), 0.0);
+          Xapian::Query(db::boolean_term(field->field, analysis::ascii_lower(lx.text))), 0.0);
       Built out = same(filter);
-      out.filter_field = lx.field->field;
+      out.filter_field = field->field;
       return out;
     }
     AnalysedWord w = analyse(lx.text);
@@ -576,6 +586,7 @@ class Parser {
   std::set<std::string> phrase_words_;  // words searched inside a phrase
   bool tiered_ = false;
   bool positional_ = false;
+  const db::FieldInfo* group_field_ = nullptr;  // the field of the group being read, if any
 };
 
 }  // namespace

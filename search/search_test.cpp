@@ -149,6 +149,13 @@ TEST_CASE("query syntax: phrases, boolean operators, prefixes, fields") {
       {"+walrus penguin", "e.html"},
       {"title:penguins", "d.md"},
       {"title:walrus", "e.html"},
+      // A field before a group applies to each of its words.
+      {"title:(arctic OR cold)", ""},
+      {"title:(penguins antarctica)", "d.md"},
+      {"penguin -title:(facts)", "d.md"},
+      {"title:(walrus \"emperor penguin\")", "e.html"},
+      {"walrus (type:markdown)", ""},
+      {"penguin type:(html markdown)", "d.md e.html"},
       {"emperor NEAR largest", "d.md"},
       {"cold NEAR/1 largest", ""},
       {"(walrus OR email) AND etiquette", "b.txt"},
