@@ -182,24 +182,48 @@ class Parser {
     out.loose = top.loose;
     out.tiered = tiered_;
     out.positional = positional_;
-    // A phrase's word that a word of its own also matches (the same, by stem or by prefix) is
-    // marked wherever it is.
-    for (const std::string& t : phrase_words_) {
-      bool alone =
-          standalone_.count(t) != 0 ||
-          std::any_of(terms_.prefixes.begin(), terms_.prefixes.end(),
-                      [&](const std::string& p) { return t.compare(0, p.size(), p) == 0; });
-      if (!alone && !terms_.stems.empty()) {
-        std::string stem = analyzer_.stem(t);
-        alone = !stem.empty() && terms_.stems.count(stem) != 0;
-      }
-      if (!alone) terms_.phrase_only.insert(t);
-    }
-    out.terms = std::move(terms_);
+    out.terms = finish(std::move(text_));
+    out.title_terms = finish(std::move(title_));
+    out.fielded_words = fielded_words_;
     return out;
   }
 
  private:
+  // The words to mark in one place (the text, or the title), as the query's words are read.
+  struct Marked {
+    QueryTerms terms;
+    std::set<std::string> standalone;    // words searched on their own
+    std::set<std::string> phrase_words;  // words searched inside a phrase
+  };
+
+  // A phrase's word that a word of its own also matches (the same, by stem or by prefix) is
+  // marked wherever it is.
+  QueryTerms finish(Marked marked) {
+    QueryTerms& terms = marked.terms;
+    for (const std::string& t : marked.phrase_words) {
+      bool alone =
+          marked.standalone.count(t) != 0 ||
+          std::any_of(terms.prefixes.begin(), terms.prefixes.end(),
+                      [&](const std::string& p) { return t.compare(0, p.size(), p) == 0; });
+      if (!alone && !terms.stems.empty()) {
+        std::string stem = analyzer_.stem(t);
+        alone = !stem.empty() && terms.stems.count(stem) != 0;
+      }
+      if (!alone) terms.phrase_only.insert(t);
+    }
+    return std::move(terms);
+  }
+
+  // A word of the text is marked in the text and in titles; a "title:" word only in titles.
+  template <typename Add>
+  void mark(const std::string& prefix, Add&& add) {
+    if (prefix.empty())
+      add(text_);
+    else
+      fielded_words_ = true;
+    add(title_);
+  }
+
   const Lexeme& peek() const { return lexemes_[pos_]; }
   void advance() {
     if (pos_ + 1 < lexemes_.size()) ++pos_;
@@ -452,13 +476,15 @@ class Parser {
   Xapian::Query term_query(const std::string& prefix, const std::string& term, bool stemmable,
                            bool exact, bool negated) {
     if (!negated) {
-      terms_.exact.insert(term);
-      standalone_.insert(term);
+      mark(prefix, [&](Marked& m) {
+        m.terms.exact.insert(term);
+        m.standalone.insert(term);
+      });
     }
     if (!exact && stemmable) {
       std::string stem = analyzer_.stem(term);
       if (!stem.empty()) {
-        if (!negated) terms_.stems.insert(stem);
+        if (!negated) mark(prefix, [&](Marked& m) { m.terms.stems.insert(stem); });
         return Xapian::Query(std::string(db::kStemPrefix) + prefix + stem);
       }
     }
@@ -470,12 +496,14 @@ class Parser {
     std::vector<Xapian::Query> subs;
     for (const std::string& t : terms) {
       if (!negated) {
-        terms_.exact.insert(t);
-        phrase_words_.insert(t);
+        mark(prefix, [&](Marked& m) {
+          m.terms.exact.insert(t);
+          m.phrase_words.insert(t);
+        });
       }
       subs.emplace_back(prefix + t);
     }
-    if (!negated) terms_.phrases.push_back(terms);
+    if (!negated) mark(prefix, [&](Marked& m) { m.terms.phrases.push_back(terms); });
     positional_ = true;
     return Xapian::Query(Xapian::Query::OP_PHRASE, subs.begin(), subs.end(),
                          static_cast<Xapian::termcount>(subs.size()));
@@ -536,7 +564,8 @@ class Parser {
 
   Built wildcard(const std::string& prefix, const AnalysedWord& w, bool negated) {
     const std::string& last = w.parts.back();
-    if (!negated && w.parts.size() == 1) terms_.prefixes.push_back(last);
+    if (!negated && w.parts.size() == 1)
+      mark(prefix, [&](Marked& m) { m.terms.prefixes.push_back(last); });
     Xapian::Query expansion(Xapian::Query::OP_WILDCARD, prefix + last, kMaxWildcardExpansion,
                             Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
     if (w.parts.size() == 1) {
@@ -559,7 +588,7 @@ class Parser {
     std::optional<Xapian::Query> joined;
     if (compound != w.compounds.end() && compound->second.second + 1 == w.parts.size()) {
       const std::string& start = compound->second.first;
-      if (!negated) terms_.prefixes.push_back(start);
+      if (!negated) mark(prefix, [&](Marked& m) { m.terms.prefixes.push_back(start); });
       joined = Xapian::Query(Xapian::Query::OP_WILDCARD, prefix + start, kMaxWildcardExpansion,
                              Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
     }
@@ -567,9 +596,11 @@ class Parser {
       std::vector<std::string> phrase(w.parts.begin(), w.parts.end() - 1);
       for (size_t i = 0; i < completions.size(); ++i) {
         phrase.push_back(completions[i].substr(prefix.size()));
-        terms_.exact.insert(phrase.begin(), phrase.end());
-        phrase_words_.insert(phrase.begin(), phrase.end());
-        terms_.phrases.push_back(phrase);
+        mark(prefix, [&](Marked& m) {
+          m.terms.exact.insert(phrase.begin(), phrase.end());
+          m.phrase_words.insert(phrase.begin(), phrase.end());
+          m.terms.phrases.push_back(phrase);
+        });
         phrase.pop_back();
       }
     }
@@ -581,9 +612,9 @@ class Parser {
   analysis::Analyzer& analyzer_;
   const Xapian::Database& db_;
   TermExpansions& expansions_;
-  QueryTerms terms_;
-  std::set<std::string> standalone_;    // words searched on their own
-  std::set<std::string> phrase_words_;  // words searched inside a phrase
+  Marked text_;   // the words to mark in the text
+  Marked title_;  // and in titles: those, and the words of "title:"
+  bool fielded_words_ = false;
   bool tiered_ = false;
   bool positional_ = false;
   const db::FieldInfo* group_field_ = nullptr;  // the field of the group being read, if any

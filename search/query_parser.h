@@ -34,7 +34,12 @@ struct ParsedQuery {
   bool tiered = false;
   // A phrase or NEAR: matching checks word positions, by far the costliest part of a match.
   bool positional = false;
-  QueryTerms terms;  // the positive words (not the ones after NOT or -)
+  // The positive words (not the ones after NOT or -) to mark in a document's text; a word
+  // searched in a field ("title:word") is marked only there, in `title_terms`, which also has
+  // every word of `terms`.
+  QueryTerms terms;
+  QueryTerms title_terms;
+  bool fielded_words = false;  // title_terms has words of its own
 };
 
 // Never throws on user input: unbalanced quotes and parentheses or stray operators are read

@@ -453,6 +453,54 @@ TEST_CASE("snippets mark the words as written, escaped") {
   CHECK(excluded.hits[0].snippet.find("<mark>walrus") == std::string::npos);
 }
 
+TEST_CASE("a word searched in the title is marked in the title, not in the text") {
+  struct FieldRow {
+    std::string query;
+    std::string id;
+    std::string title_html;
+    std::vector<std::string> marked;    // in the snippet
+    std::vector<std::string> unmarked;  // nowhere in the snippet
+    size_t view_matches;                // marks in the document view
+  };
+  const FieldRow rows[] = {
+      {"walrus", "e.html", "<mark>Walrus</mark> facts", {"<mark>walrus</mark> lives"}, {}, 1},
+      {"title:walrus", "e.html", "<mark>Walrus</mark> facts", {}, {"<mark>"}, 0},
+      {"title:walrus penguins",
+       "e.html",
+       "<mark>Walrus</mark> facts",
+       {"<mark>penguins</mark>"},
+       {"<mark>walrus"},
+       1},
+      {"title:\"walrus facts\"",
+       "e.html",
+       "<mark>Walrus</mark> <mark>facts</mark>",
+       {},
+       {"<mark>"},
+       0},
+      {"title:(penguins antarctica)",
+       "d.md",
+       "<mark>Penguins</mark> of <mark>Antarctica</mark>",
+       {},
+       {"<mark>"},
+       0},
+      {"title:pengu*", "d.md", "<mark>Penguins</mark> of Antarctica", {}, {"<mark>"}, 0},
+  };
+  for (const FieldRow& row : rows) {
+    CAPTURE(row.query);
+    auto results = fixture().searcher().search(row.query, 1, 10);
+    REQUIRE(!results.hits.empty());
+    CHECK(results.hits[0].id == row.id);
+    CHECK(results.hits[0].title_html == row.title_html);
+    const std::string& snippet = results.hits[0].snippet;
+    CAPTURE(snippet);
+    for (const std::string& mark : row.marked) CHECK(snippet.find(mark) != std::string::npos);
+    for (const std::string& mark : row.unmarked) CHECK(snippet.find(mark) == std::string::npos);
+    auto view = fixture().searcher().document(row.id, row.query);
+    REQUIRE(view.has_value());
+    CHECK(view->matches == row.view_matches);
+  }
+}
+
 TEST_CASE("a snippet from a long document is a short passage around the match") {
   TempDir tmp;
   std::string filler;

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <cstdio>
+#include <optional>
 
 #include "db/document_record.h"
 #include "db/schema.h"
@@ -137,7 +138,7 @@ uint64_t Searcher::document_count() {
 }
 
 // The page's hits in rank order, with their snippets and marked titles.
-std::vector<Hit> Searcher::hits(const std::vector<Xapian::MSet>& sets, const QueryTerms& terms) {
+std::vector<Hit> Searcher::hits(const std::vector<Xapian::MSet>& sets, const ParsedQuery& parsed) {
   std::vector<Xapian::MSetIterator> ranked;
   std::vector<Xapian::docid> docids;
   for (const Xapian::MSet& set : sets) {
@@ -148,7 +149,10 @@ std::vector<Hit> Searcher::hits(const std::vector<Xapian::MSet>& sets, const Que
   }
   documents_.use(db_);
   std::vector<std::shared_ptr<const db::DocumentRecord>> records = documents_.records(db_, docids);
-  Highlighter highlighter(terms, *analyzer_);
+  Highlighter highlighter(parsed.terms, *analyzer_);
+  std::optional<Highlighter> fielded;
+  if (parsed.fielded_words) fielded.emplace(parsed.title_terms, *analyzer_);
+  Highlighter& title_highlighter = fielded ? *fielded : highlighter;
   SnippetPlan plan = plan_snippets(db_, highlighter, expansions_);
   std::vector<HitPositions> positions = read_positions(db_, plan, docids);
   std::vector<Hit> out;
@@ -161,7 +165,7 @@ std::vector<Hit> Searcher::hits(const std::vector<Xapian::MSet>& sets, const Que
     Hit hit;
     hit.score = ranked[i].get_weight();
     hit.snippet = make_snippet(record, read_text, plan, positions[i], highlighter);
-    std::vector<MarkedToken> title_tokens = highlighter.tokens(record.title, 0);
+    std::vector<MarkedToken> title_tokens = title_highlighter.tokens(record.title, 0);
     hit.title_html = Highlighter::render(record.title, 0, record.title.size(), title_tokens, true);
     hit.id = record.id;
     hit.title = record.title;
@@ -206,7 +210,7 @@ SearchResults Searcher::search(const std::string& query, unsigned page, unsigned
       sets.push_back(second);
     }
 
-    results.hits = hits(sets, parsed.terms);
+    results.hits = hits(sets, parsed);
     return results;
   });
 }

@@ -69,7 +69,7 @@ class Searcher {
   bool replaced_on_disk();
   void database_changed();
   void sync_language();
-  std::vector<Hit> hits(const std::vector<Xapian::MSet>& sets, const QueryTerms& terms);
+  std::vector<Hit> hits(const std::vector<Xapian::MSet>& sets, const ParsedQuery& parsed);
   uint64_t exact_count(const Xapian::Query& query, const std::optional<Xapian::MSet>& ranked);
   template <typename F>
   auto with_retry(F&& f) -> decltype(f());
