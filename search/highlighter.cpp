@@ -129,7 +129,28 @@ std::vector<MarkedToken> Highlighter::tokens(std::string_view text, uint32_t fir
       },
       window);
   if (phrases) keep_phrase_matches(out, phrase_words);
+  mark_whole_compounds(out);
   return out;
+}
+
+// "e-mail" found as its parts (the phrase "e-mail address") is one match, as it is when found
+// joined ("email"): marked whole, not as "e" and "mail" apart.
+void Highlighter::mark_whole_compounds(std::vector<MarkedToken>& tokens) {
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    MarkedToken& joined = tokens[i];
+    if (!joined.joined || joined.match) continue;
+    // Its parts are next to it: the first just before it, the others after.
+    size_t from = i;
+    while (from > 0 && tokens[from - 1].begin >= joined.begin) --from;
+    bool every_part = true;
+    size_t parts = 0;
+    for (size_t k = from; k < tokens.size() && tokens[k].begin < joined.end && every_part; ++k) {
+      if (tokens[k].joined || tokens[k].end > joined.end) continue;
+      every_part = tokens[k].match;
+      ++parts;
+    }
+    joined.match = every_part && parts > 1;
+  }
 }
 
 // A word searched only as part of a phrase ("the" in "the ferret") is a match only where the

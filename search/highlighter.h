@@ -58,6 +58,7 @@ class Highlighter {
   // Position -> (token index, term) of the passage's words that phrases hold.
   using PhraseWords = std::multimap<uint32_t, std::pair<size_t, std::string>>;
   void keep_phrase_matches(std::vector<MarkedToken>& tokens, const PhraseWords& words) const;
+  static void mark_whole_compounds(std::vector<MarkedToken>& tokens);
 
   const QueryTerms& terms_;
   analysis::Analyzer& analyzer_;

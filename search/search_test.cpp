@@ -426,6 +426,10 @@ TEST_CASE("snippets mark the words as written, escaped") {
       {"resume", "a.txt", {"<mark>r\xC3\xA9sum\xC3\xA9</mark>"}},
       {"running", "a.txt", {"<mark>Running</mark>", "<mark>runs</mark>"}},
       {"email", "b.txt", {"<mark>e-mail</mark>"}},
+      // A compound found as its parts is marked whole; one part alone is marked alone.
+      {"\"an e-mail to\"", "b.txt", {"<mark>an</mark> <mark>e-mail</mark> <mark>to</mark>"}},
+      {"\"e mail\"", "b.txt", {"<mark>e-mail</mark>"}},
+      {"indexing", "b.txt", {"re-<mark>indexing</mark>"}},
       {"naive", "c.txt", {"<mark>na\xC3\xAFve</mark>"}},
       {"dont OR don't", "c.txt", {"<mark>don\xE2\x80\x99t</mark>"}},
       {"pengu*", "d.md", {"<mark>Penguins</mark>", "<mark>penguin</mark>"}},
