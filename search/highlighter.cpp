@@ -77,6 +77,10 @@ Highlighter::Highlighter(const QueryTerms& terms, analysis::Analyzer& analyzer)
     phrase_vocabulary_.insert(terms.phrases[i].begin(), terms.phrases[i].end());
     phrases_by_first_.emplace(terms.phrases[i].front(), i);
   }
+  for (size_t n = 0; n < terms.nears.size(); ++n)
+    for (size_t k = 0; k < terms.nears[n].forms.size(); ++k)
+      for (const std::string& form : terms.nears[n].forms[k])
+        near_forms_.emplace(form, std::pair(n, k));
   for (const std::string& stem : terms.stems)
     if (!stem.empty()) stem_initials_.set(static_cast<unsigned char>(stem[0]));
   for (const std::string& term : known_) note_initial(term);
@@ -119,18 +123,63 @@ std::vector<MarkedToken> Highlighter::tokens(std::string_view text, uint32_t fir
   // check where the phrases really are.
   PhraseWords phrase_words;
   bool phrases = !terms_.phrase_only.empty();
+  NearWords near_words(terms_.nears.size());
   analyzer_.analyze(
       text, first_position,
       [&](const analysis::Token& t) {
         bool match = matches(t.term, t.stemmable);
         if (phrases && match && phrase_vocabulary_.count(t.term) != 0)
           phrase_words.emplace(t.position, std::make_pair(out.size(), t.term));
+        if (!near_forms_.empty()) {
+          auto [from, to] = near_forms_.equal_range(t.term);
+          for (auto it = from; it != to; ++it)
+            near_words[it->second.first].push_back(
+                {out.size(), NearOccurrence{t.position, it->second.second}});
+        }
         out.push_back({t.begin, t.end, t.position, t.joined, match});
       },
       window);
   if (phrases) keep_phrase_matches(out, phrase_words);
+  if (!near_forms_.empty()) mark_near_matches(out, near_words, terms_);
   mark_whole_compounds(out);
   return out;
+}
+
+std::vector<bool> near_matches(const std::vector<NearOccurrence>& occurrences, size_t operands,
+                               uint32_t window) {
+  std::vector<bool> out(occurrences.size(), false);
+  std::vector<size_t> in_window(operands, 0);
+  size_t present = 0, lo = 0, marked_to = 0;
+  for (size_t hi = 0; hi < occurrences.size(); ++hi) {
+    if (in_window[occurrences[hi].operand]++ == 0) ++present;
+    while (lo < hi && occurrences[hi].position - occurrences[lo].position >= window) {
+      if (--in_window[occurrences[lo].operand] == 0) --present;
+      ++lo;
+    }
+    // Every occurrence in the window is within reach of one of each other operand in it.
+    if (present == operands) {
+      for (size_t k = std::max(lo, marked_to); k <= hi; ++k) out[k] = true;
+      marked_to = hi + 1;
+    }
+  }
+  return out;
+}
+
+// A word of a NEAR is marked only where the whole NEAR matches, not wherever it appears.
+void Highlighter::mark_near_matches(std::vector<MarkedToken>& tokens, NearWords& words,
+                                    const QueryTerms& terms) {
+  for (size_t n = 0; n < words.size(); ++n) {
+    std::vector<std::pair<size_t, NearOccurrence>>& found = words[n];
+    std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+      return a.second.position < b.second.position;
+    });
+    std::vector<NearOccurrence> occurrences;
+    for (const auto& [token, occurrence] : found) occurrences.push_back(occurrence);
+    std::vector<bool> near =
+        near_matches(occurrences, terms.nears[n].forms.size(), terms.nears[n].window);
+    for (size_t i = 0; i < found.size(); ++i)
+      if (near[i]) tokens[found[i].first].match = true;
+  }
 }
 
 // "e-mail" found as its parts (the phrase "e-mail address") is one match, as it is when found

@@ -23,6 +23,17 @@ struct MarkedToken {
   bool match;
 };
 
+// One occurrence of a word of a NEAR operand.
+struct NearOccurrence {
+  uint32_t position;
+  size_t operand;
+};
+
+// Which of `occurrences` (sorted by position) a NEAR match is made of: those in a window of
+// `window` positions that holds every one of the `operands`.
+std::vector<bool> near_matches(const std::vector<NearOccurrence>& occurrences, size_t operands,
+                               uint32_t window);
+
 // HTML-escapes text for element content and attribute values alike.
 void append_escaped(std::string& out, std::string_view text);
 std::string escape_html(std::string_view text);
@@ -59,11 +70,17 @@ class Highlighter {
   using PhraseWords = std::multimap<uint32_t, std::pair<size_t, std::string>>;
   void keep_phrase_matches(std::vector<MarkedToken>& tokens, const PhraseWords& words) const;
   static void mark_whole_compounds(std::vector<MarkedToken>& tokens);
+  // Token index and occurrence of each word of a NEAR operand, by NEAR (index in terms().nears).
+  using NearWords = std::vector<std::vector<std::pair<size_t, NearOccurrence>>>;
+  static void mark_near_matches(std::vector<MarkedToken>& tokens, NearWords& words,
+                                const QueryTerms& terms);
 
   const QueryTerms& terms_;
   analysis::Analyzer& analyzer_;
   std::unordered_set<std::string> phrase_vocabulary_;              // every word of every phrase
   std::unordered_multimap<std::string, size_t> phrases_by_first_;  // first word -> phrase
+  // A NEAR operand's word -> (NEAR, operand).
+  std::unordered_multimap<std::string, std::pair<size_t, size_t>> near_forms_;
   std::unordered_set<std::string> known_;
   // Words already stemmed for this query: passages repeat their words, and this table holds only
   // the words of this query's passages (a whole document's for the document view), where the

@@ -379,24 +379,46 @@ class Parser {
   // the sum of its windows). An operand that is not a single word (a phrase, a group) has no one
   // position, so it joins by AND instead.
   Built parse_near(bool negated) {
+    // A chain's words are marked only where they are near each other: what they would mark on
+    // their own is taken back once the chain is read.
+    bool chain_ahead = pos_ + 1 < lexemes_.size() && lexemes_[pos_ + 1].kind == Kind::kNear;
+    std::optional<std::pair<Marked, Marked>> before;
+    if (chain_ahead && !negated) before.emplace(text_, title_);
     Built left = parse_primary(negated);
     std::vector<Xapian::Query> chain;
+    std::vector<std::vector<std::string>> operands;  // each operand's written forms, unprefixed
+    std::string near_prefix;  // marked in titles only when a word of the chain is a title's
+    auto add_operand = [&](const Positional& p) {
+      std::vector<std::string> forms = positional_forms(p);
+      chain.push_back(any_term(forms, p.prefix + p.term));
+      for (std::string& form : forms) form.erase(0, p.prefix.size());
+      operands.push_back(std::move(forms));
+      if (near_prefix.empty()) near_prefix = p.prefix;
+    };
     std::optional<Positional> first = left.positional;
+    bool only_words = true;
     unsigned span = 0;
     while (peek().kind == Kind::kNear) {
       unsigned window = peek().window;
       advance();
       Built right = parse_primary(negated);
       if (first && right.positional) {
-        if (chain.empty()) chain.push_back(positional_query(*first));
-        chain.push_back(positional_query(*right.positional));
+        if (chain.empty()) add_operand(*first);
+        add_operand(*right.positional);
         span += window;
         left = same(Xapian::Query(Xapian::Query::OP_NEAR, chain.begin(), chain.end(), span + 1));
         positional_ = true;
       } else {
         first.reset();
+        only_words = false;
         left = join(Xapian::Query::OP_AND, left, right);
       }
+    }
+    if (before && only_words && operands.size() > 1) {
+      text_ = std::move(before->first);
+      title_ = std::move(before->second);
+      QueryTerms::Near near{std::move(operands), span + 1};
+      mark(near_prefix, [&](Marked& m) { m.terms.nears.push_back(near); });
     }
     return left;
   }
@@ -437,16 +459,18 @@ class Parser {
 
   // The written forms that put a word at a position: a stem's words, a wildcard's most frequent
   // completions (Xapian's NEAR takes terms, or an OR of terms, only).
-  Xapian::Query positional_query(const Positional& p) {
+  std::vector<std::string> positional_forms(const Positional& p) {
     std::string exact = p.prefix + p.term;
-    if (p.wildcard)
-      return any_term(expansions_.frequent_completions(db_, exact, kMaxWildcardExpansion), exact);
-    std::string stem = p.stemmable ? analyzer_.stem(p.term) : std::string();
-    if (stem.empty()) return Xapian::Query(exact);
-    std::vector<std::string> forms =
-        expansions_.words_with_stem(db_, analyzer_, p.prefix, stem, kMaxNearForms);
-    if (std::find(forms.begin(), forms.end(), exact) == forms.end()) forms.push_back(exact);
-    return any_term(forms, exact);
+    std::vector<std::string> forms;
+    if (p.wildcard) {
+      forms = expansions_.frequent_completions(db_, exact, kMaxWildcardExpansion);
+    } else {
+      std::string stem = p.stemmable ? analyzer_.stem(p.term) : std::string();
+      if (!stem.empty())
+        forms = expansions_.words_with_stem(db_, analyzer_, p.prefix, stem, kMaxNearForms);
+      if (std::find(forms.begin(), forms.end(), exact) == forms.end()) forms.push_back(exact);
+    }
+    return forms;
   }
 
   AnalysedWord analyse(const std::string& text) {

@@ -4,6 +4,7 @@
 
 #include <xapian.h>
 
+#include <cstdint>
 #include <set>
 #include <string>
 #include <string_view>
@@ -23,7 +24,14 @@ struct QueryTerms {
   // in a text only where the whole phrase is.
   std::vector<std::vector<std::string>> phrases;
   std::set<std::string> phrase_only;
-  bool empty() const { return exact.empty() && stems.empty() && prefixes.empty(); }
+  // Words joined by NEAR ("a NEAR/3 b"): each operand's written forms (the indexed words the
+  // match looked for), marked only where every operand is, within `window` positions.
+  struct Near {
+    std::vector<std::vector<std::string>> forms;
+    uint32_t window = 0;
+  };
+  std::vector<Near> nears;
+  bool empty() const { return exact.empty() && stems.empty() && prefixes.empty() && nears.empty(); }
 };
 
 struct ParsedQuery {

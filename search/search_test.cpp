@@ -213,6 +213,10 @@ IndexedFolder& operators() {
     write_file(docs / "n5.txt", "Opening\nThe new descriptor of a file is here. " + filler +
                                     "Later we close the file quickly.\n");
     write_file(docs / "n6.txt", "Mat\nA dog sat on the mat.\n");
+    std::string pebbles;
+    for (int i = 0; i < 30; ++i) pebbles += "pebble" + std::to_string(i) + " ";
+    write_file(docs / "n8.txt", "Otters\nAn otter swims in the river. " + pebbles +
+                                    "Another otter sleeps alone. The river otter is shy.\n");
     write_file(docs / "n7.txt",
                "Idiom\n\xE4\xB8\x80\xE7\x9F\xB3\xE4\xBA\x8C\xE9\xB3\xA5\n");  // 一石二鳥
   });
@@ -318,6 +322,54 @@ TEST_CASE("words searched as part of a phrase are marked only where the phrase i
     CAPTURE(snippet);
     for (const std::string& mark : row.marked) CHECK(snippet.find(mark) != std::string::npos);
     for (const std::string& mark : row.unmarked) CHECK(snippet.find(mark) == std::string::npos);
+  }
+}
+
+TEST_CASE("words of a NEAR are marked only where they are near each other") {
+  struct NearRow {
+    std::string query;
+    std::vector<std::string> marked;    // in the document view
+    std::vector<std::string> unmarked;  // nowhere in it
+    size_t marks;
+  };
+  const NearRow rows[] = {
+      {"otter NEAR/2 river",
+       {"<mark>river</mark> <mark>otter</mark> is shy"},
+       {"<mark>otter</mark> swims", "the <mark>river</mark>.", "Another <mark>otter"},
+       2},
+      {"river NEAR/2 otters",  // any form of the word, either order
+       {"<mark>river</mark> <mark>otter</mark>"},
+       {"<mark>Otters", "<mark>otter</mark> swims"},
+       2},
+      // A word also searched on its own is marked everywhere; its partner only where near.
+      {"otter NEAR/2 river otter",
+       {"<mark>otter</mark> swims", "Another <mark>otter</mark>",
+        "<mark>river</mark> <mark>otter</mark>"},
+       {"the <mark>river</mark>."},
+       5},
+      {"otter NEAR/2 river NEAR/3 shy",
+       {"<mark>river</mark> <mark>otter</mark> is <mark>shy</mark>"},
+       {"<mark>otter</mark> swims"},
+       3},
+      {"ott* NEAR/1 river",
+       {"<mark>river</mark> <mark>otter</mark>"},
+       {"<mark>otter</mark> swims"},
+       2},
+  };
+  for (const NearRow& row : rows) {
+    CAPTURE(row.query);
+    auto results = operators().searcher().search(row.query, 1, 10);
+    REQUIRE(results.hits.size() == 1);
+    CHECK(results.hits[0].id == "n8.txt");
+    CAPTURE(results.hits[0].snippet);
+    CHECK(results.hits[0].snippet.find(row.marked.back()) != std::string::npos);
+    auto view = operators().searcher().document("n8.txt", row.query);
+    REQUIRE(view.has_value());
+    REQUIRE(view->html.has_value());
+    CAPTURE(*view->html);
+    for (const std::string& mark : row.marked) CHECK(view->html->find(mark) != std::string::npos);
+    for (const std::string& mark : row.unmarked) CHECK(view->html->find(mark) == std::string::npos);
+    CHECK(view->matches == row.marks);
   }
 }
 

@@ -115,6 +115,15 @@ SnippetPlan plan_snippets(const Xapian::Database& db, Highlighter& highlighter,
     for (const std::string& w : terms.phrases[i]) key += w + " ";
     planned_phrases.emplace_back(terms.phrases[i], concept_of(key));
   }
+  std::vector<std::pair<const QueryTerms::Near*, unsigned>> planned_nears;
+  for (size_t i = 0; i < terms.nears.size() && i < kMaxPlannedPhrases; ++i) {
+    std::string key = "~";
+    for (const std::vector<std::string>& forms : terms.nears[i].forms) {
+      for (const std::string& form : forms) key += form + ",";
+      key += ";";
+    }
+    planned_nears.emplace_back(&terms.nears[i], concept_of(key));
+  }
   for (const std::string& term : terms.exact) {
     if (terms.phrase_only.count(term) != 0) continue;
     std::string stem = analyzer.stem(term);
@@ -142,6 +151,9 @@ SnippetPlan plan_snippets(const Xapian::Database& db, Highlighter& highlighter,
   for (const auto& [term, id] : planned_terms) plan.words.push_back(term);
   for (const auto& [words, id] : planned_phrases)
     plan.words.insert(plan.words.end(), words.begin(), words.end());
+  for (const auto& [near, id] : planned_nears)
+    for (const std::vector<std::string>& forms : near->forms)
+      plan.words.insert(plan.words.end(), forms.begin(), forms.end());
   std::sort(plan.words.begin(), plan.words.end());
   plan.words.erase(std::unique(plan.words.begin(), plan.words.end()), plan.words.end());
   auto index_of = [&](const std::string& word) {
@@ -153,6 +165,14 @@ SnippetPlan plan_snippets(const Xapian::Database& db, Highlighter& highlighter,
     SnippetPlan::Phrase phrase{{}, id};
     for (const std::string& w : words) phrase.words.push_back(index_of(w));
     plan.phrases.push_back(std::move(phrase));
+  }
+  for (const auto& [near, id] : planned_nears) {
+    SnippetPlan::Near planned{{}, near->window, id};
+    for (const std::vector<std::string>& forms : near->forms) {
+      planned.operands.emplace_back();
+      for (const std::string& form : forms) planned.operands.back().push_back(index_of(form));
+    }
+    plan.nears.push_back(std::move(planned));
   }
   return plan;
 }
@@ -278,6 +298,18 @@ std::string make_snippet(const db::DocumentRecord& record, const TextReader& rea
       }
       if (whole) matches.push_back({p, phrase.concept_id});
     }
+  }
+  for (const SnippetPlan::Near& near : plan.nears) {
+    std::vector<NearOccurrence> occurrences;
+    for (size_t k = 0; k < near.operands.size(); ++k)
+      for (size_t word : near.operands[k])
+        for (uint32_t p : positions[word]) occurrences.push_back({p, k});
+    std::stable_sort(
+        occurrences.begin(), occurrences.end(),
+        [](const NearOccurrence& a, const NearOccurrence& b) { return a.position < b.position; });
+    std::vector<bool> in_match = near_matches(occurrences, near.operands.size(), near.window);
+    for (size_t i = 0; i < occurrences.size(); ++i)
+      if (in_match[i]) matches.push_back({occurrences[i].position, near.concept_id});
   }
   uint32_t target =
       matches.empty() ? record.checkpoint_positions.front() : best_window(matches, plan.concepts);

@@ -33,6 +33,13 @@ struct SnippetPlan {
     unsigned concept_id;
   };
   std::vector<Phrase> phrases;
+  // Words of a NEAR place it where all its operands are close together.
+  struct Near {
+    std::vector<std::vector<size_t>> operands;  // each operand's words, as indexes in `words`
+    uint32_t window;
+    unsigned concept_id;
+  };
+  std::vector<Near> nears;
   unsigned concepts = 0;
 };
 
