@@ -53,6 +53,20 @@ std::string loggable(const std::string& path) {
   return out;
 }
 
+// The path of a request target in absolute form ("http://host/api/search"), which HTTP/1.1
+// servers must accept (RFC 9112, 3.2.2: clients send it through proxies); nullopt for the usual
+// origin form ("/api/search"). The authority is not checked: the Host header is not either.
+std::optional<std::string> absolute_form_path(const std::string& target) {
+  if (target.empty() || target[0] == '/') return std::nullopt;
+  size_t scheme_end = target.find("://");
+  if (scheme_end == std::string::npos) return std::nullopt;
+  std::string scheme = target.substr(0, scheme_end);
+  for (char& c : scheme) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  if (scheme != "http" && scheme != "https") return std::nullopt;
+  size_t path = target.find('/', scheme_end + 3);
+  return path == std::string::npos ? std::string("/") : target.substr(path);
+}
+
 void log_request(const httplib::Request& req, int status, double ms) {
   if (status == -1) status = 200;  // cpp-httplib's "not set yet", which it sends as 200
   std::fprintf(stderr, "%s %s %d %.2fms\n", loggable(req.method).c_str(),
@@ -179,8 +193,15 @@ bool HttpServer::authorized(const httplib::Request& req) const {
   return bearer && same_secret(header.substr(scheme.size()), config_.api_key);
 }
 
-void HttpServer::handle(const httplib::Request& req, httplib::Response& res) const {
+void HttpServer::handle(const httplib::Request& request, httplib::Response& res) const {
   auto started = std::chrono::steady_clock::now();
+  // Routed, authorised and logged by its path alone, as if it had come in origin form.
+  std::optional<httplib::Request> origin_form;
+  if (std::optional<std::string> path = absolute_form_path(request.path)) {
+    origin_form.emplace(request);
+    origin_form->path = std::move(*path);
+  }
+  const httplib::Request& req = origin_form ? *origin_form : request;
   if (!authorized(req)) {
     res.set_header("WWW-Authenticate", "Bearer");
     send_error(res, Error::kUnauthorized,

@@ -383,6 +383,25 @@ TEST_CASE("other methods and request bodies are refused before a body is read") 
   }
 }
 
+TEST_CASE("a request target in absolute form is served as its path") {
+  struct Row {
+    std::string target;
+    std::string status_line;
+  };
+  const Row rows[] = {
+      {"http://x/api/health", "HTTP/1.1 200 OK"},
+      {"HTTP://x:8080/api/search?q=the", "HTTP/1.1 200 OK"},
+      {"https://x/api/search", "HTTP/1.1 400 Bad Request"},  // no q: the API's own answer
+      {"http://x/api/nothing-here", "HTTP/1.1 404 Not Found"},
+      {"ftp://x/api/health", "HTTP/1.1 404 Not Found"},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.target);
+    CHECK(raw_status_line(server().port(), "GET " + row.target + " HTTP/1.1\r\nHost: x\r\n\r\n",
+                          1000) == row.status_line);
+  }
+}
+
 TEST_CASE("a second server cannot share a port that is in use") {
   auto second = run_command({"/usr/bin/timeout", "5", loupe::testing::server_program(), "--db",
                              corpus().db().string(), "--port", std::to_string(server().port())});
@@ -551,6 +570,9 @@ TEST_CASE("with an API key, /api/ needs it and /api/health does not") {
   Reply health = get("/api/health", {}, keyed.port());
   CHECK(health.status == 200);
   CHECK(health.body["api_key_required"] == true);
+  // A target in absolute form is the same path, and needs the key the same way.
+  CHECK(raw_status_line(keyed.port(), "GET http://x/api/search?q=a HTTP/1.1\r\nHost: x\r\n\r\n",
+                        1000) == "HTTP/1.1 401 Unauthorized");
 }
 
 TEST_CASE("flags win over environment variables") {
