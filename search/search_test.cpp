@@ -373,6 +373,30 @@ TEST_CASE("words of a NEAR are marked only where they are near each other") {
   }
 }
 
+TEST_CASE("a document whose file name is not UTF-8 is found and opened by the id a hit gives") {
+  static IndexedFolder folder([](const std::filesystem::path& docs) {
+    write_file(docs / "caf\xE9 50%.txt", "Menu\nA croissant and a coffee.\n");  // Latin-1 name
+    // Looks escaped, and is a name as it is.
+    write_file(docs / "caf%E9.txt", "Decoy\nA croissant, named like an escaped id.\n");
+    write_file(docs / "plain.txt", "Plain\nAnother croissant here.\n");
+  });
+  for (const char* words : {"coffee", "named", "here"}) {
+    CAPTURE(words);
+    auto results = folder.searcher().search(words, 1, 10);
+    REQUIRE(results.hits.size() == 1);
+    const std::string& id = results.hits[0].id;
+    CAPTURE(id);
+    CHECK(loupe::analysis::is_valid_utf8(id));  // JSON carries it unchanged
+    auto view = folder.searcher().document(id, "");
+    REQUIRE(view.has_value());
+    CHECK(view->text.find(words) != std::string::npos);
+    CHECK(view->id == id);
+  }
+  CHECK(ids(folder.searcher().search("coffee", 1, 10)) == "caf%E9 50%25.txt");
+  CHECK(ids(folder.searcher().search("named", 1, 10)) == "caf%E9.txt");
+  CHECK_FALSE(folder.searcher().document("caf\xEF\xBF\xBD 50%.txt", "").has_value());
+}
+
 TEST_CASE("documents with every word come first, title matches rank higher") {
   // Both words: e.html; one word only: d.md, even though it says "penguin" three times.
   CHECK(ids(fixture().searcher().search("penguins walrus", 1, 10)) == "e.html d.md");

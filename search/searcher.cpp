@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <optional>
 
+#include "db/document_id.h"
 #include "db/document_record.h"
 #include "db/schema.h"
 #include "db/text_store.h"
@@ -167,7 +168,7 @@ std::vector<Hit> Searcher::hits(const std::vector<Xapian::MSet>& sets, const Par
     hit.snippet = make_snippet(record, read_text, plan, positions[i], highlighter);
     std::vector<MarkedToken> title_tokens = title_highlighter.tokens(record.title, 0);
     hit.title_html = Highlighter::render(record.title, 0, record.title.size(), title_tokens, true);
-    hit.id = record.id;
+    hit.id = db::public_id(record.id);
     hit.title = record.title;
     hit.path = record.path;
     out.push_back(std::move(hit));
@@ -215,13 +216,25 @@ SearchResults Searcher::search(const std::string& query, unsigned page, unsigned
   });
 }
 
+// By the id as stored, or as public_id wrote it for a file name that is not UTF-8.
+std::optional<Xapian::docid> Searcher::find_document(const std::string& id) {
+  auto lookup = [&](const std::string& stored) -> std::optional<Xapian::docid> {
+    std::string term = db::boolean_term(db::Field::kId, stored);
+    Xapian::PostingIterator it = db_.postlist_begin(term);
+    if (it == db_.postlist_end(term)) return std::nullopt;
+    return *it;
+  };
+  if (std::optional<Xapian::docid> found = lookup(id)) return found;
+  std::optional<std::string> escaped = db::stored_id(id);
+  return escaped ? lookup(*escaped) : std::nullopt;
+}
+
 std::optional<DocumentView> Searcher::document(const std::string& id, const std::string& query) {
   return with_retry([&]() -> std::optional<DocumentView> {
     if (!opened_) return std::nullopt;
-    std::string term = db::boolean_term(db::Field::kId, id);
-    Xapian::PostingIterator it = db_.postlist_begin(term);
-    if (it == db_.postlist_end(term)) return std::nullopt;
-    db::DocumentRecord record = db::load_record(db_.get_document(*it));
+    std::optional<Xapian::docid> docid = find_document(id);
+    if (!docid) return std::nullopt;
+    db::DocumentRecord record = db::load_record(db_.get_document(*docid));
     DocumentView view;
     view.text = db::read_text(db_, record);
     if (!query.empty()) {
@@ -229,7 +242,7 @@ std::optional<DocumentView> Searcher::document(const std::string& id, const std:
       Highlighter highlighter(parsed.terms, *analyzer_);
       view.html = highlighter.mark_all(view.text, &view.matches);
     }
-    view.id = std::move(record.id);
+    view.id = db::public_id(record.id);
     view.title = std::move(record.title);
     view.path = std::move(record.path);
     view.type = std::move(record.type);

@@ -17,7 +17,7 @@
 namespace loupe::search {
 
 struct Hit {
-  std::string id;
+  std::string id;  // as clients see it: db::public_id
   std::string title;
   std::string path;
   double score = 0;
@@ -31,7 +31,7 @@ struct SearchResults {
 };
 
 struct DocumentView {
-  std::string id;
+  std::string id;  // as clients see it: db::public_id
   std::string title;
   std::string path;
   std::string type;
@@ -56,6 +56,7 @@ class Searcher {
 
   // `page` from 1. Documents with every word of the query come before those with only some.
   SearchResults search(const std::string& query, unsigned page, unsigned per_page);
+  // `id` as a hit gives it (see db/document_id.h).
   std::optional<DocumentView> document(const std::string& id, const std::string& query);
   uint64_t document_count();
   // The index revision this searcher reads (0 before the index exists).
@@ -71,6 +72,7 @@ class Searcher {
   void sync_language();
   std::vector<Hit> hits(const std::vector<Xapian::MSet>& sets, const ParsedQuery& parsed);
   uint64_t exact_count(const Xapian::Query& query, const std::optional<Xapian::MSet>& ranked);
+  std::optional<Xapian::docid> find_document(const std::string& id);
   template <typename F>
   auto with_retry(F&& f) -> decltype(f());
 

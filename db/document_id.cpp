@@ -1,0 +1,70 @@
+#include "db/document_id.h"
+
+#include "analysis/utf8.h"
+
+namespace loupe::db {
+namespace {
+
+// Bytes in the UTF-8 sequence that `lead` starts: 1 for ASCII, 0 for a byte that starts none.
+size_t sequence_length(unsigned char lead) {
+  if (lead < 0x80) return 1;
+  if (lead >= 0xC2 && lead <= 0xDF) return 2;
+  if (lead >= 0xE0 && lead <= 0xEF) return 3;
+  if (lead >= 0xF0 && lead <= 0xF4) return 4;
+  return 0;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::string public_id(std::string_view stored) {
+  if (analysis::is_valid_utf8(stored)) return std::string(stored);
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (size_t i = 0; i < stored.size();) {
+    auto byte = static_cast<unsigned char>(stored[i]);
+    size_t length = sequence_length(byte);
+    if (length > 1 && i + length <= stored.size() &&
+        analysis::is_valid_utf8(stored.substr(i, length))) {
+      out.append(stored.substr(i, length));
+      i += length;
+      continue;
+    }
+    if (byte < 0x80 && byte != '%') {
+      out += static_cast<char>(byte);
+    } else {
+      out += '%';
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xF];
+    }
+    ++i;
+  }
+  return out;
+}
+
+std::optional<std::string> stored_id(std::string_view public_form) {
+  if (public_form.find('%') == std::string_view::npos) return std::nullopt;
+  std::string out;
+  for (size_t i = 0; i < public_form.size(); ++i) {
+    if (public_form[i] != '%') {
+      out += public_form[i];
+      continue;
+    }
+    int high = i + 2 < public_form.size() ? hex_value(public_form[i + 1]) : -1;
+    int low = i + 2 < public_form.size() ? hex_value(public_form[i + 2]) : -1;
+    if (high < 0 || low < 0) return std::nullopt;
+    out += static_cast<char>(high * 16 + low);
+    i += 2;
+  }
+  // Only the one form public_id writes: a UTF-8 id is its own, and was never escaped.
+  if (public_id(out) != public_form) return std::nullopt;
+  return out;
+}
+
+}  // namespace loupe::db
