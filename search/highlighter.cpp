@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <map>
 #include <optional>
+#include <set>
 
 namespace loupe::search {
 
@@ -145,10 +147,44 @@ std::vector<MarkedToken> Highlighter::tokens(std::string_view text, uint32_t fir
   return out;
 }
 
+namespace {
+
+// Whether every operand can have a position of its own among occurrences[lo, hi]: Xapian's NEAR
+// puts its terms at distinct positions, so one word cannot stand for two operands that share a
+// form ("otter NEAR otters" needs two words). Operands and window are small: Kuhn's matching.
+bool distinct_positions(const std::vector<NearOccurrence>& occurrences, size_t lo, size_t hi,
+                        size_t operands) {
+  std::map<uint32_t, size_t> owner;  // position -> operand it is given to
+  std::function<bool(size_t, std::set<uint32_t>&)> place = [&](size_t operand,
+                                                               std::set<uint32_t>& tried) {
+    for (size_t i = lo; i <= hi; ++i) {
+      const NearOccurrence& o = occurrences[i];
+      if (o.operand != operand || !tried.insert(o.position).second) continue;
+      auto held = owner.find(o.position);
+      if (held == owner.end() || place(held->second, tried)) {
+        owner[o.position] = operand;
+        return true;
+      }
+    }
+    return false;
+  };
+  for (size_t operand = 0; operand < operands; ++operand) {
+    std::set<uint32_t> tried;
+    if (!place(operand, tried)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::vector<bool> near_matches(const std::vector<NearOccurrence>& occurrences, size_t operands,
                                uint32_t window) {
   std::vector<bool> out(occurrences.size(), false);
   std::vector<size_t> in_window(operands, 0);
+  // Only where operands share a word can one position be counted for two of them.
+  bool shared = false;
+  for (size_t i = 1; i < occurrences.size() && !shared; ++i)
+    shared = occurrences[i].position == occurrences[i - 1].position;
   size_t present = 0, lo = 0, marked_to = 0;
   for (size_t hi = 0; hi < occurrences.size(); ++hi) {
     if (in_window[occurrences[hi].operand]++ == 0) ++present;
@@ -156,8 +192,9 @@ std::vector<bool> near_matches(const std::vector<NearOccurrence>& occurrences, s
       if (--in_window[occurrences[lo].operand] == 0) --present;
       ++lo;
     }
-    // Every occurrence in the window is within reach of one of each other operand in it.
-    if (present == operands) {
+    // Every occurrence in the window is within reach of one of each other operand in it. The
+    // window is the widest ending at `hi`: if it holds no match, no narrower one does.
+    if (present == operands && (!shared || distinct_positions(occurrences, lo, hi, operands))) {
       for (size_t k = std::max(lo, marked_to); k <= hi; ++k) out[k] = true;
       marked_to = hi + 1;
     }

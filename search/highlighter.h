@@ -30,7 +30,7 @@ struct NearOccurrence {
 };
 
 // Which of `occurrences` (sorted by position) a NEAR match is made of: those in a window of
-// `window` positions that holds every one of the `operands`.
+// `window` positions that holds every one of the `operands`, each at a position of its own.
 std::vector<bool> near_matches(const std::vector<NearOccurrence>& occurrences, size_t operands,
                                uint32_t window);
 

@@ -217,6 +217,10 @@ IndexedFolder& operators() {
     for (int i = 0; i < 30; ++i) pebbles += "pebble" + std::to_string(i) + " ";
     write_file(docs / "n8.txt", "Otters\nAn otter swims in the river. " + pebbles +
                                     "Another otter sleeps alone. The river otter is shy.\n");
+    std::string twigs;
+    for (int i = 0; i < 30; ++i) twigs += "twig" + std::to_string(i) + " ";
+    write_file(docs / "n9.txt",
+               "Dams\nA beaver swims. " + twigs + "Two beavers beaver away. " + twigs + "\n");
     write_file(docs / "n7.txt",
                "Idiom\n\xE4\xB8\x80\xE7\x9F\xB3\xE4\xBA\x8C\xE9\xB3\xA5\n");  // 一石二鳥
   });
@@ -328,42 +332,60 @@ TEST_CASE("words searched as part of a phrase are marked only where the phrase i
 TEST_CASE("words of a NEAR are marked only where they are near each other") {
   struct NearRow {
     std::string query;
+    std::string document;
     std::vector<std::string> marked;    // in the document view
     std::vector<std::string> unmarked;  // nowhere in it
     size_t marks;
   };
   const NearRow rows[] = {
       {"otter NEAR/2 river",
+       "n8.txt",
        {"<mark>river</mark> <mark>otter</mark> is shy"},
        {"<mark>otter</mark> swims", "the <mark>river</mark>.", "Another <mark>otter"},
        2},
-      {"river NEAR/2 otters",  // any form of the word, either order
+      {"river NEAR/2 otters",
+       "n8.txt",  // any form of the word, either order
        {"<mark>river</mark> <mark>otter</mark>"},
        {"<mark>Otters", "<mark>otter</mark> swims"},
        2},
       // A word also searched on its own is marked everywhere; its partner only where near.
       {"otter NEAR/2 river otter",
+       "n8.txt",
        {"<mark>otter</mark> swims", "Another <mark>otter</mark>",
         "<mark>river</mark> <mark>otter</mark>"},
        {"the <mark>river</mark>."},
        5},
       {"otter NEAR/2 river NEAR/3 shy",
+       "n8.txt",
        {"<mark>river</mark> <mark>otter</mark> is <mark>shy</mark>"},
        {"<mark>otter</mark> swims"},
        3},
       {"ott* NEAR/1 river",
+       "n8.txt",
        {"<mark>river</mark> <mark>otter</mark>"},
        {"<mark>otter</mark> swims"},
+       2},
+      // Operands sharing a word need a word each, as Xapian's NEAR does: one "beaver" is no
+      // match for "beaver NEAR beavers".
+      {"beaver NEAR/1 beavers",
+       "n9.txt",
+       {"<mark>beavers</mark> <mark>beaver</mark> away"},
+       {"<mark>beaver</mark> swims"},
+       2},
+      {"beav* NEAR/1 beaver",
+       "n9.txt",
+       {"<mark>beavers</mark> <mark>beaver</mark> away"},
+       {"<mark>beaver</mark> swims"},
        2},
   };
   for (const NearRow& row : rows) {
     CAPTURE(row.query);
     auto results = operators().searcher().search(row.query, 1, 10);
     REQUIRE(results.hits.size() == 1);
-    CHECK(results.hits[0].id == "n8.txt");
+    CHECK(results.hits[0].id == row.document);
     CAPTURE(results.hits[0].snippet);
     CHECK(results.hits[0].snippet.find(row.marked.back()) != std::string::npos);
-    auto view = operators().searcher().document("n8.txt", row.query);
+    auto view = operators().searcher().document(row.document, row.query);
     REQUIRE(view.has_value());
     REQUIRE(view->html.has_value());
     CAPTURE(*view->html);
