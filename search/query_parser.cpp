@@ -387,13 +387,17 @@ class Parser {
     Built left = parse_primary(negated);
     std::vector<Xapian::Query> chain;
     std::vector<std::vector<std::string>> operands;  // each operand's written forms, unprefixed
-    std::string near_prefix;  // marked in titles only when a word of the chain is a title's
+    // The field the chain's words are marked in. A chain across fields ("otter NEAR title:river")
+    // keeps each word's own marks: no one text holds all its words.
+    std::string near_prefix;
+    bool one_field = true;
     auto add_operand = [&](const Positional& p) {
       std::vector<std::string> forms = positional_forms(p);
       chain.push_back(any_term(forms, p.prefix + p.term));
       for (std::string& form : forms) form.erase(0, p.prefix.size());
+      if (operands.empty()) near_prefix = p.prefix;
+      one_field = one_field && p.prefix == near_prefix;
       operands.push_back(std::move(forms));
-      if (near_prefix.empty()) near_prefix = p.prefix;
     };
     std::optional<Positional> first = left.positional;
     bool only_words = true;
@@ -414,7 +418,7 @@ class Parser {
         left = join(Xapian::Query::OP_AND, left, right);
       }
     }
-    if (before && only_words && operands.size() > 1) {
+    if (before && only_words && one_field && operands.size() > 1) {
       text_ = std::move(before->first);
       title_ = std::move(before->second);
       QueryTerms::Near near{std::move(operands), span + 1};

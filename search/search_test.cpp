@@ -365,6 +365,17 @@ TEST_CASE("words of a NEAR are marked only where they are near each other") {
        {"<mark>river</mark> <mark>otter</mark>"},
        {"<mark>otter</mark> swims"},
        2},
+      // Across fields no one text holds the chain: each word keeps its own marks, in either order.
+      {"otter NEAR/3 title:otters",
+       "n8.txt",
+       {"Another <mark>otter</mark>", "river <mark>otter</mark> is", "<mark>Otters</mark>"},
+       {"the <mark>river</mark>."},
+       4},
+      {"title:otters NEAR/3 otter",
+       "n8.txt",
+       {"Another <mark>otter</mark>", "river <mark>otter</mark> is", "<mark>Otters</mark>"},
+       {"the <mark>river</mark>."},
+       4},
       // Operands sharing a word need a word each, as Xapian's NEAR does: one "beaver" is no
       // match for "beaver NEAR beavers".
       {"beaver NEAR/1 beavers",
