@@ -7,11 +7,8 @@
 #include <unicode/utf8.h>
 
 namespace loupe::analysis {
-namespace {
 
-// Length of the well-formed sequence starting at `i` (RFC 3629: no overlongs, no surrogates,
-// nothing above U+10FFFF), or 0 when it is ill-formed.
-size_t sequence_length(std::string_view s, size_t i) {
+size_t utf8_sequence_length(std::string_view s, size_t i) {
   auto byte = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
   auto cont = [&](size_t k) { return k < s.size() && (byte(k) & 0xC0) == 0x80; };
   uint8_t b = byte(i);
@@ -34,8 +31,6 @@ size_t sequence_length(std::string_view s, size_t i) {
   return 0;
 }
 
-}  // namespace
-
 bool is_valid_utf8(std::string_view bytes) {
   for (size_t i = 0; i < bytes.size();) {
     // Most text is ASCII: check eight bytes at a time for a set high bit.
@@ -47,7 +42,7 @@ bool is_valid_utf8(std::string_view bytes) {
         continue;
       }
     }
-    size_t n = sequence_length(bytes, i);
+    size_t n = utf8_sequence_length(bytes, i);
     if (n == 0) return false;
     i += n;
   }
@@ -57,7 +52,7 @@ bool is_valid_utf8(std::string_view bytes) {
 Utf8Census utf8_census(std::string_view bytes) {
   Utf8Census census;
   for (size_t i = 0; i < bytes.size();) {
-    size_t n = sequence_length(bytes, i);
+    size_t n = utf8_sequence_length(bytes, i);
     if (n == 0) {
       ++census.invalid;
       ++i;
@@ -73,7 +68,7 @@ std::string repair_utf8(std::string_view bytes) {
   std::string out;
   out.reserve(bytes.size());
   for (size_t i = 0; i < bytes.size();) {
-    size_t n = sequence_length(bytes, i);
+    size_t n = utf8_sequence_length(bytes, i);
     if (n == 0) {
       out += "\xEF\xBF\xBD";
       ++i;
@@ -94,7 +89,7 @@ std::string repair_utf8_as_windows1252(std::string_view bytes) {
   std::string out;
   out.reserve(bytes.size() + bytes.size() / 8);
   for (size_t i = 0; i < bytes.size();) {
-    size_t n = sequence_length(bytes, i);
+    size_t n = utf8_sequence_length(bytes, i);
     if (n > 0) {
       out.append(bytes.substr(i, n));
       i += n;

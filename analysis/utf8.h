@@ -8,6 +8,10 @@ namespace loupe::analysis {
 
 bool is_valid_utf8(std::string_view bytes);
 
+// Length of the well-formed sequence starting at `i` (RFC 3629: no overlongs, no surrogates,
+// nothing above U+10FFFF), or 0 when it is ill-formed.
+size_t utf8_sequence_length(std::string_view bytes, size_t i);
+
 // How much of `bytes` reads as UTF-8: well-formed multi-byte characters and bytes that start
 // no well-formed sequence.
 struct Utf8Census {

@@ -5,15 +5,6 @@
 namespace loupe::db {
 namespace {
 
-// Bytes in the UTF-8 sequence that `lead` starts: 1 for ASCII, 0 for a byte that starts none.
-size_t sequence_length(unsigned char lead) {
-  if (lead < 0x80) return 1;
-  if (lead >= 0xC2 && lead <= 0xDF) return 2;
-  if (lead >= 0xE0 && lead <= 0xEF) return 3;
-  if (lead >= 0xF0 && lead <= 0xF4) return 4;
-  return 0;
-}
-
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
@@ -29,9 +20,8 @@ std::string public_id(std::string_view stored) {
   std::string out;
   for (size_t i = 0; i < stored.size();) {
     auto byte = static_cast<unsigned char>(stored[i]);
-    size_t length = sequence_length(byte);
-    if (length > 1 && i + length <= stored.size() &&
-        analysis::is_valid_utf8(stored.substr(i, length))) {
+    size_t length = analysis::utf8_sequence_length(stored, i);
+    if (length > 1) {
       out.append(stored.substr(i, length));
       i += length;
       continue;

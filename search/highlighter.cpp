@@ -177,9 +177,17 @@ bool distinct_positions(const std::vector<NearOccurrence>& occurrences, size_t l
 
 }  // namespace
 
-std::vector<bool> near_matches(const std::vector<NearOccurrence>& occurrences, size_t operands,
+std::vector<bool> near_matches(const std::vector<NearOccurrence>& found, size_t operands,
                                uint32_t window) {
-  std::vector<bool> out(occurrences.size(), false);
+  // Callers gather occurrences operand by operand; the window slides over them in text order.
+  std::vector<size_t> order(found.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return found[a].position < found[b].position; });
+  std::vector<NearOccurrence> occurrences;
+  occurrences.reserve(found.size());
+  for (size_t i : order) occurrences.push_back(found[i]);
+  std::vector<bool> out(found.size(), false);
   std::vector<size_t> in_window(operands, 0);
   // Only where operands share a word can one position be counted for two of them.
   bool shared = false;
@@ -195,7 +203,7 @@ std::vector<bool> near_matches(const std::vector<NearOccurrence>& occurrences, s
     // Every occurrence in the window is within reach of one of each other operand in it. The
     // window is the widest ending at `hi`: if it holds no match, no narrower one does.
     if (present == operands && (!shared || distinct_positions(occurrences, lo, hi, operands))) {
-      for (size_t k = std::max(lo, marked_to); k <= hi; ++k) out[k] = true;
+      for (size_t k = std::max(lo, marked_to); k <= hi; ++k) out[order[k]] = true;
       marked_to = hi + 1;
     }
   }
@@ -203,13 +211,10 @@ std::vector<bool> near_matches(const std::vector<NearOccurrence>& occurrences, s
 }
 
 // A word of a NEAR is marked only where the whole NEAR matches, not wherever it appears.
-void Highlighter::mark_near_matches(std::vector<MarkedToken>& tokens, NearWords& words,
+void Highlighter::mark_near_matches(std::vector<MarkedToken>& tokens, const NearWords& words,
                                     const QueryTerms& terms) {
   for (size_t n = 0; n < words.size(); ++n) {
-    std::vector<std::pair<size_t, NearOccurrence>>& found = words[n];
-    std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
-      return a.second.position < b.second.position;
-    });
+    const std::vector<std::pair<size_t, NearOccurrence>>& found = words[n];
     std::vector<NearOccurrence> occurrences;
     for (const auto& [token, occurrence] : found) occurrences.push_back(occurrence);
     std::vector<bool> near =

@@ -29,9 +29,9 @@ struct NearOccurrence {
   size_t operand;
 };
 
-// Which of `occurrences` (sorted by position) a NEAR match is made of: those in a window of
-// `window` positions that holds every one of the `operands`, each at a position of its own.
-std::vector<bool> near_matches(const std::vector<NearOccurrence>& occurrences, size_t operands,
+// Which of `found` (in any order) a NEAR match is made of: those in a window of `window`
+// positions that holds every one of the `operands`, each at a position of its own.
+std::vector<bool> near_matches(const std::vector<NearOccurrence>& found, size_t operands,
                                uint32_t window);
 
 // HTML-escapes text for element content and attribute values alike.
@@ -72,7 +72,7 @@ class Highlighter {
   static void mark_whole_compounds(std::vector<MarkedToken>& tokens);
   // Token index and occurrence of each word of a NEAR operand, by NEAR (index in terms().nears).
   using NearWords = std::vector<std::vector<std::pair<size_t, NearOccurrence>>>;
-  static void mark_near_matches(std::vector<MarkedToken>& tokens, NearWords& words,
+  static void mark_near_matches(std::vector<MarkedToken>& tokens, const NearWords& words,
                                 const QueryTerms& terms);
 
   const QueryTerms& terms_;

@@ -304,9 +304,6 @@ std::string make_snippet(const db::DocumentRecord& record, const TextReader& rea
     for (size_t k = 0; k < near.operands.size(); ++k)
       for (size_t word : near.operands[k])
         for (uint32_t p : positions[word]) occurrences.push_back({p, k});
-    std::stable_sort(
-        occurrences.begin(), occurrences.end(),
-        [](const NearOccurrence& a, const NearOccurrence& b) { return a.position < b.position; });
     std::vector<bool> in_match = near_matches(occurrences, near.operands.size(), near.window);
     for (size_t i = 0; i < occurrences.size(); ++i)
       if (in_match[i]) matches.push_back({occurrences[i].position, near.concept_id});

@@ -14,6 +14,7 @@
 
 #include <xapian.h>
 
+#include "analysis/utf8.h"
 #include "server/api.h"
 #include "server/responses.h"
 #include "server/thread_pool.h"
@@ -60,8 +61,7 @@ std::optional<std::string> absolute_form_path(const std::string& target) {
   if (target.empty() || target[0] == '/') return std::nullopt;
   size_t scheme_end = target.find("://");
   if (scheme_end == std::string::npos) return std::nullopt;
-  std::string scheme = target.substr(0, scheme_end);
-  for (char& c : scheme) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  std::string scheme = analysis::ascii_lower(std::string_view(target).substr(0, scheme_end));
   if (scheme != "http" && scheme != "https") return std::nullopt;
   size_t path = target.find('/', scheme_end + 3);
   return path == std::string::npos ? std::string("/") : target.substr(path);
