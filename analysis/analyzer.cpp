@@ -149,6 +149,13 @@ void split_cjk_word(std::string_view text, uint32_t begin, uint32_t end,
   }
 }
 
+// "Tesla's" (or "Tesla’s", folded to ASCII before this) is the word "tesla" as far as search
+// goes: a phrase "Tesla Autopilot" finds "Tesla's Autopilot", and the word is still marked as
+// written (offsets are the written word's). Contractions other than 's ("don't") stay whole.
+void drop_possessive(std::string& term) {
+  if (term.size() > 2 && term.compare(term.size() - 2, 2, "'s") == 0) term.resize(term.size() - 2);
+}
+
 bool folds_marks(UScriptCode script) {
   return script == USCRIPT_LATIN || script == USCRIPT_GREEK || script == USCRIPT_CYRILLIC ||
          script == USCRIPT_COMMON || script == USCRIPT_INHERITED;
@@ -219,6 +226,8 @@ struct Analyzer::Impl {
   Xapian::Stem stemmer;
   bool stemming = false;
   std::vector<Piece> pieces;  // the group being read: one word, or the parts of a compound
+  bool hyphenated = false;    // the group's words were joined by a hyphen
+  std::string last_part, compound;  // compound_stem()'s buffers
   std::vector<std::string> terms;
   std::string joined;
   std::unordered_map<std::string, std::string> stems;
@@ -268,7 +277,10 @@ void Analyzer::normalize_into(std::string& out, std::string_view word) const {
     if (static_cast<unsigned char>(c) >= 0x80) break;
     out[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
   }
-  if (i == word.size()) return;
+  if (i == word.size()) {
+    drop_possessive(out);
+    return;
+  }
   out.clear();
   UErrorCode status = U_ZERO_ERROR;
   icu::UnicodeString text = icu::UnicodeString::fromUTF8(
@@ -295,6 +307,7 @@ void Analyzer::normalize_into(std::string& out, std::string_view word) const {
   }
   impl_->nfc->normalize(folded, status).toUTF8String(out);
   if (U_FAILURE(status)) out.clear();
+  drop_possessive(out);
 }
 
 const std::string& Analyzer::stem(const std::string& term) {
@@ -304,6 +317,22 @@ const std::string& Analyzer::stem(const std::string& term) {
   if (cached != im.stems.end()) return cached->second;
   if (im.stems.size() >= kStemCacheEntries) im.stems.clear();
   return im.stems.emplace(term, im.stemmer(term)).first->second;
+}
+
+const std::string& Analyzer::compound_stem(std::string_view joined, uint32_t head) {
+  Impl& im = *impl_;
+  if (!im.stemming || joined.empty()) return im.no_stem;
+  im.last_part.assign(joined.substr(std::min<size_t>(head, joined.size())));
+  const std::string& last_stem = stem(im.last_part);
+  if (head == 0 || last_stem.empty()) return last_stem;
+  im.compound.assign(joined.substr(0, head));
+  im.compound += last_stem;
+  return im.compound;
+}
+
+const std::string& Analyzer::token_stem(const Token& token) {
+  if (!token.stemmable || token.part) return impl_->no_stem;
+  return token.joined ? compound_stem(token.term, token.head) : stem(token.term);
 }
 
 // How many positions the pending group takes, without normalising its ASCII parts (which are
@@ -347,23 +376,30 @@ void Analyzer::emit_group(std::string_view text, uint32_t& position, const Token
   const Piece& head = im.pieces.front();
   uint32_t group_begin = head.begin;
   uint32_t group_end = im.pieces.back().end;
+  auto last_start = static_cast<uint32_t>(im.joined.size() - im.terms[im.pieces.size() - 1].size());
+  // Only a compound of words is more than its parts: "GPT-4" is still a "gpt".
+  bool word_parts = has_joined && im.hyphenated &&
+                    std::all_of(im.pieces.begin(), im.pieces.end(),
+                                [](const Piece& p) { return p.stemmable; });
   uint32_t joined_first = 0;
   size_t kept = 0;
   for (size_t k = 0; k < im.pieces.size(); ++k) {
     const std::string& term = im.terms[k];
     if (term.empty() || term.size() > kMaxTermBytes) continue;
     const Piece& p = im.pieces[k];
-    sink(Token{term, p.begin, p.end, position, false, p.stemmable});
+    sink(Token{term, p.begin, p.end, position, false, p.stemmable, word_parts, 0});
     if (has_joined && kept == 0) {
       // Right after the first part, so that sinks see tokens in text order.
       joined_first = position;
-      sink(Token{im.joined, group_begin, group_end, position, true, head.stemmable});
+      sink(Token{im.joined, group_begin, group_end, position, true, head.stemmable, false,
+                 last_start});
     }
     ++kept;
     ++position;
   }
   if (has_joined && kept > 1 && position - 1 != joined_first)
-    sink(Token{im.joined, group_begin, group_end, position - 1, true, head.stemmable});
+    sink(Token{im.joined, group_begin, group_end, position - 1, true, head.stemmable, false,
+               last_start});
 }
 
 // A word found by segmentation: it continues the pending compound after a hyphen, or ends it.
@@ -377,12 +413,16 @@ bool Analyzer::add_word(std::string_view text, uint32_t start, uint32_t end, boo
     if (hyphen == 0 || im.pieces.back().end + hyphen != start) {
       emit_group(text, position, sink, window);
       im.pieces.clear();
+      im.hyphenated = false;
       if (position > window.to) return false;
+    } else {
+      im.hyphenated = true;
     }
   }
   if (shape == WordShape::kCjk) {
     // A CJK word is a group of its own: no hyphen joins it to the next.
     split_cjk_word(text, start, end, im.pieces);
+    im.hyphenated = false;
     emit_group(text, position, sink, window);
     im.pieces.clear();
     return position <= window.to;
@@ -431,6 +471,7 @@ uint32_t Analyzer::analyze(std::string_view text, uint32_t first_position, const
                            PositionWindow window) {
   Impl& im = *impl_;
   im.pieces.clear();
+  im.hyphenated = false;
   uint32_t position = first_position;
   const auto size = static_cast<uint32_t>(text.size());
   auto is_space = [](char c) {

@@ -21,6 +21,14 @@ struct Token {
   uint32_t position;  // word position; counts parts, not joined forms
   bool joined;        // the joined form of a compound
   bool stemmable;     // alphabetic (not a number, not CJK): worth a stemmed term
+  // A part of a hyphenated compound of words ("co" and "founder" of "co-founder"): found by a
+  // phrase or by the compound, not as a word of its own ("co" is not a word of "co-founder").
+  // Parts of compounds with a number ("GPT-4", "x86-64") or of split words ("example.com") are
+  // words of their own.
+  bool part = false;
+  // Of a joined form: where its last part starts in `term`. A compound is stemmed by its last
+  // word, as English compounds inflect ("co-founders" is "co" + stem("founders")).
+  uint32_t head = 0;
 };
 
 using TokenSink = std::function<void(const Token&)>;
@@ -54,6 +62,13 @@ class Analyzer {
   // The stem of a term produced by analyze(), or "" when the language stems nothing. Cached:
   // the reference stays valid until the next call.
   const std::string& stem(const std::string& term);
+  // The stem of a compound's joined form: its parts before `head` as written, then the stem of
+  // its last part; "" when the language stems nothing. Keeps "co-founder" apart from "co-founded"
+  // (whole-word stemmers make both "cofound") while "e-mails" stays "email".
+  // The reference stays valid until the next call of a stem function.
+  const std::string& compound_stem(std::string_view joined, uint32_t head);
+  // The stem a token is indexed and searched under, "" for none (see Token::part).
+  const std::string& token_stem(const Token& token);
 
   // True when every stem begins with the first letter of its word (the stemmer only strips
   // suffixes), which lets a matcher rule words out without stemming them.

@@ -61,8 +61,10 @@ inline constexpr std::string_view kLanguageKey =
 // The version of what the indexer writes, analysis included: in a database of another version,
 // runs analyse every file again, changed or not, until every document has been written anew.
 //   1: the first; 2: words keep a '+', "++" or '#' that ends them ("c++", "c#"); 3: HTML
-//   site furniture (<nav>; roles navigation, search, banner, contentinfo) is left out of the text.
+//   site furniture (<nav>; roles navigation, search, banner, contentinfo) is left out of the text;
+//   4: a possessive 's is the bare word, parts of a compound of words get no stem of their own
+//   and the compound is stemmed by its last part.
 inline constexpr std::string_view kFormatKey = "loupe:format";
-inline constexpr std::string_view kFormatVersion = "3";
+inline constexpr std::string_view kFormatVersion = "4";
 
 }  // namespace loupe::db

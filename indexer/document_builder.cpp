@@ -17,10 +17,8 @@ void DocumentBuilder::add_body(Xapian::Document& doc, const std::string& text,
   // Positions start at 1, as Xapian's TermGenerator numbers them.
   analyzer_.analyze(text, 1, [&](const analysis::Token& token) {
     doc.add_posting(token.term, token.position);
-    if (token.stemmable) {
-      const std::string& stem = analyzer_.stem(token.term);
-      if (!stem.empty()) ++stem_counts_[stem];
-    }
+    const std::string& stem = analyzer_.token_stem(token);
+    if (!stem.empty()) ++stem_counts_[stem];
     if (!token.joined) planner.add(token.begin, token.end, token.position);
   });
   const std::string stem_prefix(db::kStemPrefix);
@@ -36,13 +34,11 @@ void DocumentBuilder::add_title(Xapian::Document& doc, const std::string& title)
   analyzer_.analyze(title, 1, [&](const analysis::Token& token) {
     doc.add_posting(title_prefix + token.term, token.position);
     doc.add_term(token.term, db::kTitleWdfBoost);
-    if (token.stemmable) {
-      const std::string& stem = analyzer_.stem(token.term);
-      if (stem.empty()) return;
-      doc.add_term(stem_prefix + stem, db::kTitleWdfBoost);
-      // Omega's convention for a stemmed prefixed term: Z, then the field prefix, then the stem.
-      doc.add_term(stem_prefix + title_prefix + stem);
-    }
+    const std::string& stem = analyzer_.token_stem(token);
+    if (stem.empty()) return;
+    doc.add_term(stem_prefix + stem, db::kTitleWdfBoost);
+    // Omega's convention for a stemmed prefixed term: Z, then the field prefix, then the stem.
+    doc.add_term(stem_prefix + title_prefix + stem);
   });
 }
 

@@ -118,18 +118,32 @@ bool Highlighter::matches(const std::string& term, bool stemmable) {
   return verdict->second;
 }
 
+bool Highlighter::matches(const analysis::Token& token) {
+  if (!token.joined && !token.part) return matches(token.term, token.stemmable);
+  const std::string& term = token.term;
+  if (term.empty()) return false;
+  for (const std::string& prefix : terms_.prefixes)
+    if (term.compare(0, prefix.size(), prefix) == 0) return true;
+  // A part is no word of its own: only a phrase holds it (checked in keep_phrase_matches).
+  if (token.part) return phrase_vocabulary_.count(term) != 0 && known_.count(term) != 0;
+  if (known_.count(term) != 0) return true;
+  if (!token.stemmable || terms_.stems.empty()) return false;
+  return terms_.stems.count(analyzer_.compound_stem(term, token.head)) != 0;
+}
+
 std::vector<MarkedToken> Highlighter::tokens(std::string_view text, uint32_t first_position,
                                              analysis::PositionWindow window) {
   std::vector<MarkedToken> out;
   // Words of a phrase, by position (a compound's joined form shares its parts' positions), to
   // check where the phrases really are.
   PhraseWords phrase_words;
-  bool phrases = !terms_.phrase_only.empty();
+  // Parts of compounds are words of phrases only: phrases are checked whenever one may match.
+  bool phrases = !terms_.phrase_only.empty() || !terms_.phrases.empty();
   NearWords near_words(terms_.nears.size());
   analyzer_.analyze(
       text, first_position,
       [&](const analysis::Token& t) {
-        bool match = matches(t.term, t.stemmable);
+        bool match = matches(t);
         if (phrases && match && phrase_vocabulary_.count(t.term) != 0)
           phrase_words.emplace(t.position, std::make_pair(out.size(), t.term));
         if (!near_forms_.empty()) {
@@ -138,7 +152,7 @@ std::vector<MarkedToken> Highlighter::tokens(std::string_view text, uint32_t fir
             near_words[it->second.first].push_back(
                 {out.size(), NearOccurrence{t.position, it->second.second}});
         }
-        out.push_back({t.begin, t.end, t.position, t.joined, match});
+        out.push_back({t.begin, t.end, t.position, t.joined, match, t.part});
       },
       window);
   if (phrases) keep_phrase_matches(out, phrase_words);
@@ -270,7 +284,8 @@ void Highlighter::keep_phrase_matches(std::vector<MarkedToken>& tokens,
     }
   }
   for (const auto& [position, word] : words)
-    if (!in_phrase[word.first] && terms_.phrase_only.count(word.second) != 0)
+    if (!in_phrase[word.first] &&
+        (terms_.phrase_only.count(word.second) != 0 || tokens[word.first].part))
       tokens[word.first].match = false;
 }
 

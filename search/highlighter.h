@@ -21,6 +21,7 @@ struct MarkedToken {
   uint32_t position;
   bool joined;
   bool match;
+  bool part = false;  // a part of a compound of words (analysis::Token::part)
 };
 
 // One occurrence of a word of a NEAR operand.
@@ -44,6 +45,9 @@ class Highlighter {
 
   // True when the query looks for this word: the same term, the same stem, or a wildcard prefix.
   bool matches(const std::string& term, bool stemmable);
+  // The same for a token as analysis gives it: a compound's joined form is stemmed by its last
+  // part, and a part of a compound of words matches only by a phrase or a wildcard.
+  bool matches(const analysis::Token& token);
 
   // Records an indexed word known to share a query stem (found while planning snippets), so that
   // meeting it in a passage costs one lookup instead of stemming.

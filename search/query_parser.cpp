@@ -167,6 +167,7 @@ struct AnalysedWord {
   std::map<size_t, std::pair<std::string, size_t>> compounds;  // first part -> (joined, last part)
   std::vector<bool> stemmable;
   bool joined_stemmable = false;
+  uint32_t joined_head = 0;  // of the last compound: where its last part starts (Token::head)
 };
 
 class Parser {
@@ -492,6 +493,7 @@ class Parser {
         open_compounds[t.term] = index;
         w.compounds[index] = {t.term, index};
         w.joined_stemmable = t.stemmable;
+        w.joined_head = t.head;
       } else {
         w.compounds[open->second].second = index;
         open_compounds.erase(open);
@@ -501,8 +503,9 @@ class Parser {
   }
 
   // One word in the index's terms: its stem when stemming applies, the exact term otherwise.
+  // `head`: of a compound's joined form, where its last part starts (it is stemmed by that).
   Xapian::Query term_query(const std::string& prefix, const std::string& term, bool stemmable,
-                           bool exact, bool negated) {
+                           bool exact, bool negated, uint32_t head = 0) {
     if (!negated) {
       mark(prefix, [&](Marked& m) {
         m.terms.exact.insert(term);
@@ -510,7 +513,7 @@ class Parser {
       });
     }
     if (!exact && stemmable) {
-      std::string stem = analyzer_.stem(term);
+      std::string stem = analyzer_.compound_stem(term, head);
       if (!stem.empty()) {
         if (!negated) mark(prefix, [&](Marked& m) { m.terms.stems.insert(stem); });
         return Xapian::Query(std::string(db::kStemPrefix) + prefix + stem);
@@ -565,16 +568,17 @@ class Parser {
         i = compound->second.second;
       }
     }
-    auto variant = [&](const std::vector<std::string>& terms, bool stemmable) {
-      if (terms.size() == 1) return term_query(prefix, terms.front(), stemmable, phrase, negated);
+    auto variant = [&](const std::vector<std::string>& terms, bool stemmable, uint32_t head) {
+      if (terms.size() == 1)
+        return term_query(prefix, terms.front(), stemmable, phrase, negated, head);
       return phrase_query(prefix, terms, negated);
     };
-    Built out = same(variant(w.parts, w.stemmable.front()));
+    Built out = same(variant(w.parts, w.stemmable.front(), 0));
     if (w.parts.size() == 1 && !phrase)
       out.positional = Positional{prefix, w.parts.front(), w.stemmable.front(), false};
     std::vector<Xapian::Query> forms{out.strict};
     if (!w.compounds.empty()) {
-      forms.push_back(variant(joined, w.joined_stemmable));
+      forms.push_back(variant(joined, w.joined_stemmable, w.joined_head));
     } else if (w.parts.size() >= 2 && w.parts.size() <= kMaxJoinablePhraseWords) {
       // A quoted phrase, or CJK text the query's segmentation split where the index's kept a
       // word ("二鳥" of "一石二鳥").
@@ -582,7 +586,7 @@ class Parser {
         std::vector<std::string> pair_joined(w.parts.begin(), w.parts.begin() + i);
         pair_joined.push_back(w.parts[i] + w.parts[i + 1]);
         pair_joined.insert(pair_joined.end(), w.parts.begin() + i + 2, w.parts.end());
-        forms.push_back(variant(pair_joined, false));
+        forms.push_back(variant(pair_joined, false, 0));
       }
     }
     if (forms.size() > 1)

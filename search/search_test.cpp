@@ -70,6 +70,9 @@ IndexedFolder& fixture() {
     write_file(docs / "g.txt",
                "Hostile <script>alert(1)</script> and <img src=x onerror=alert(2)> text\n");
     write_file(docs / "h.txt", "\xE2\x80\x9CQuoted words,\xE2\x80\x9D she said\n");
+    write_file(docs / "i.txt",
+               "Origins\nShe co-founded the lab after Tesla\xE2\x80\x99s Autopilot team.\n");
+    write_file(docs / "j.txt", "Credits\nThe co-founders and one founder of Tesla. Later, Autopilot.\n");
   });
   return f;
 }
@@ -112,6 +115,17 @@ TEST_CASE("words match through the indexer's analysis") {
       {"h100s", "c.txt"},
       {"\xE6\x9D\xB1\xE4\xBA\xAC", "f.txt"},
       {"nothingmatchesthis", ""},
+      // A possessive is the bare word, in phrases too.
+      {"\"tesla autopilot\"", "i.txt"},
+      {"\"Tesla's Autopilot\"", "i.txt"},
+      // Parts of a compound of words are no words of their own, and the compound is its last
+      // word's stem: "co-founder" is neither "co" nor "co-founded".
+      {"co", ""},
+      {"co-founded", "i.txt"},
+      {"co-founder", "j.txt"},
+      {"co-founders", "j.txt"},
+      {"\"co founded\"", "i.txt"},
+      {"founder", "j.txt"},
   };
   for (const Row& row : rows) {
     CAPTURE(row.query);
@@ -167,7 +181,7 @@ TEST_CASE("query syntax: phrases, boolean operators, prefixes, fields") {
       {"walrus -type:html", ""},
       {"pengu*", "d.md e.html"},
       {"walrus OR etiquette", "e.html b.txt"},
-      {"-penguin -walrus -resume -email -naive -hostile -quoted", "f.txt"},
+      {"-penguin -walrus -resume -email -naive -hostile -quoted -tesla", "f.txt"},
       // Lenient reading of broken syntax.
       {"\"emperor penguin", "d.md"},
       {"(walrus", "e.html"},
@@ -538,7 +552,8 @@ TEST_CASE("snippets mark the words as written, escaped") {
       // A compound found as its parts is marked whole; one part alone is marked alone.
       {"\"an e-mail to\"", "b.txt", {"<mark>an</mark> <mark>e-mail</mark> <mark>to</mark>"}},
       {"\"e mail\"", "b.txt", {"<mark>e-mail</mark>"}},
-      {"indexing", "b.txt", {"re-<mark>indexing</mark>"}},
+      {"reindexing", "b.txt", {"<mark>re-indexing</mark>"}},
+      {"\"re indexing\"", "b.txt", {"<mark>re-indexing</mark>"}},
       {"naive", "c.txt", {"<mark>na\xC3\xAFve</mark>"}},
       {"dont OR don't", "c.txt", {"<mark>don\xE2\x80\x99t</mark>"}},
       {"pengu*", "d.md", {"<mark>Penguins</mark>", "<mark>penguin</mark>"}},
