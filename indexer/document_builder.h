@@ -4,10 +4,12 @@
 #include <xapian.h>
 
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "analysis/analyzer.h"
 #include "db/document_record.h"
+#include "db/schema.h"
 #include "indexer/document_reader.h"
 
 namespace loupe::indexer {
@@ -27,6 +29,9 @@ class DocumentBuilder {
  private:
   void add_body(Xapian::Document& doc, const std::string& text, db::DocumentRecord& record);
   void add_title(Xapian::Document& doc, const std::string& title);
+  void add_ranked_words(Xapian::Document& doc, db::Field field, std::string_view text);
+  void add_phrase_keys(Xapian::Document& doc, db::Field field, std::string_view text);
+  void add_file_name(Xapian::Document& doc, const std::string& id);
 
   analysis::Analyzer analyzer_;
   std::unordered_map<std::string, Xapian::termcount> stem_counts_;  // per document, reused

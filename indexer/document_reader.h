@@ -5,14 +5,23 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace loupe::indexer {
 
 enum class Format { kText, kMarkdown, kHtml };
 
+// Headings down to this level are kept for ranking: deeper ones name small details.
+inline constexpr int kMaxRankedHeadingLevel = 3;
+
 struct ExtractedDocument {
   std::string title;
   std::string text;  // what snippets and the document view show: words, not markup
+  // Section headings (HTML h1-h3, Markdown #-###) in text order: ranking weighs them.
+  std::vector<std::string> headings;
+  // Bytes of `text` that are the text of links: most of a page that lists other pages (an
+  // index, a site map) is, and ranking needs to tell those from the pages they list.
+  size_t link_text_bytes = 0;
 };
 
 // The format for a file name, or nullopt when Loupe does not read files of that kind.

@@ -111,6 +111,7 @@ class TextCollector {
       heading_open_ = level;
       heading_text_.clear();
     }
+    if (name == "a") ++link_depth_;
     if (name == "pre") ++pre_depth_;
     if (block) newline();
   }
@@ -131,9 +132,12 @@ class TextCollector {
         continue;
       }
       if (skip_depth_ > 0) continue;
+      if (closing.name == "a" && link_depth_ > 0) --link_depth_;
       if (heading_open_ > 0 && heading_level(closing.name) == heading_open_) {
-        // The page's headline, without a <title>: its first heading of the highest level.
         std::string heading = collapse_whitespace(heading_text_);
+        if (heading_open_ <= kMaxRankedHeadingLevel && !heading.empty())
+          headings_.push_back(heading);
+        // The page's headline, without a <title>: its first heading of the highest level.
         if (heading_open_ < best_level_ && !heading.empty()) {
           best_heading_ = std::move(heading);
           best_level_ = heading_open_;
@@ -182,6 +186,8 @@ class TextCollector {
   }
 
   std::string take_text() { return std::move(text_); }
+  std::vector<std::string> take_headings() { return std::move(headings_); }
+  size_t link_text_bytes() const { return link_bytes_; }
   std::string title() const { return title_.empty() ? best_heading_ : title_; }
 
  private:
@@ -193,6 +199,7 @@ class TextCollector {
 
   void append(std::string_view s) {
     if (heading_open_ > 0) heading_text_.append(s);
+    if (link_depth_ > 0) link_bytes_ += s.size();
     if (pre_depth_ > 0) {
       text_.append(s);
       return;
@@ -221,6 +228,9 @@ class TextCollector {
   std::string text_, title_, heading_text_, best_heading_, decoded_;
   int heading_open_ = 0;  // level of the heading being read
   int best_level_ = 7;
+  std::vector<std::string> headings_;
+  int link_depth_ = 0;  // <a> elements open
+  size_t link_bytes_ = 0;
   std::vector<Open> open_;
   bool head_open_ = false;
   int skip_depth_ = 0, pre_depth_ = 0;
@@ -365,6 +375,8 @@ ExtractedDocument read_html(std::string_view utf8) {
   ExtractedDocument doc;
   doc.title = collector.title();
   doc.text = trimmed(collector.take_text());
+  doc.headings = collector.take_headings();
+  doc.link_text_bytes = std::min(collector.link_text_bytes(), doc.text.size());
   if (doc.title.empty()) doc.title = find_headline(doc.text);
   return doc;
 }

@@ -1,6 +1,7 @@
 // The Markdown reader: the text a reader sees (no markup, no link targets) through md4c.
 #include <md4c.h>
 
+#include <algorithm>
 #include <string>
 
 #include "indexer/char_reference.h"
@@ -16,12 +17,16 @@ struct MarkdownText {
   std::string first_heading;
   std::string heading;  // text of the heading being read
   int heading_level = 0;
+  std::vector<std::string> headings;  // down to kMaxRankedHeadingLevel
+  int link_depth = 0;                 // links open
+  size_t link_bytes = 0;
   std::string html;  // raw HTML met since the last text: its text, not its tags, is indexed
 };
 
 void append(MarkdownText& md, std::string_view piece) {
   md.text += piece;
   if (md.heading_level > 0) md.heading += piece;
+  if (md.link_depth > 0) md.link_bytes += piece.size();
 }
 
 // Raw HTML comes in pieces (a tag, then the text, then a tag, or a whole <div> block): read
@@ -62,6 +67,8 @@ int leave_block(MD_BLOCKTYPE type, void*, void* userdata) {
     std::string heading = collapse_whitespace(md->heading);
     if (md->first_h1.empty() && md->heading_level == 1) md->first_h1 = heading;
     if (md->first_heading.empty()) md->first_heading = heading;
+    if (md->heading_level <= kMaxRankedHeadingLevel && !heading.empty())
+      md->headings.push_back(heading);
     md->heading_level = 0;
   }
   if (type == MD_BLOCK_TD || type == MD_BLOCK_TH)
@@ -71,7 +78,14 @@ int leave_block(MD_BLOCKTYPE type, void*, void* userdata) {
   return 0;
 }
 
-int no_span(MD_SPANTYPE, void*, void*) {
+int enter_span(MD_SPANTYPE type, void*, void* userdata) {
+  if (type == MD_SPAN_A || type == MD_SPAN_WIKILINK) ++static_cast<MarkdownText*>(userdata)->link_depth;
+  return 0;
+}
+
+int leave_span(MD_SPANTYPE type, void*, void* userdata) {
+  auto* md = static_cast<MarkdownText*>(userdata);
+  if ((type == MD_SPAN_A || type == MD_SPAN_WIKILINK) && md->link_depth > 0) --md->link_depth;
   return 0;
 }
 
@@ -140,13 +154,15 @@ ExtractedDocument read_markdown(std::string_view utf8) {
   parser.flags = MD_DIALECT_GITHUB;
   parser.enter_block = enter_block;
   parser.leave_block = leave_block;
-  parser.enter_span = no_span;
-  parser.leave_span = no_span;
+  parser.enter_span = enter_span;
+  parser.leave_span = leave_span;
   parser.text = on_text;
   if (md_parse(body.data(), static_cast<MD_SIZE>(body.size()), &parser, &md) != 0)
     return read_plain_text(utf8);
   while (!md.text.empty() && (md.text.back() == '\n' || md.text.back() == ' ')) md.text.pop_back();
+  doc.link_text_bytes = std::min(md.link_bytes, md.text.size());
   doc.text = std::move(md.text);
+  doc.headings = std::move(md.headings);
   doc.title = !front_title.empty()        ? front_title
               : !md.first_h1.empty()      ? md.first_h1
               : !md.first_heading.empty() ? md.first_heading

@@ -186,6 +186,7 @@ class Parser {
     out.terms = finish(std::move(text_));
     out.title_terms = finish(std::move(title_));
     out.fielded_words = fielded_words_;
+    out.ranking_words = std::move(ranking_words_);
     return out;
   }
 
@@ -557,6 +558,10 @@ class Parser {
     AnalysedWord w = analyse(lx.text);
     if (w.parts.empty()) return Built{};
     if (lx.wildcard) return wildcard(prefix, w, negated);
+    if (!negated && prefix.empty()) {
+      if (!ranking_words_.empty()) ranking_words_ += ' ';
+      ranking_words_ += lx.text;
+    }
 
     std::vector<std::string> joined;
     for (size_t i = 0; i < w.parts.size(); ++i) {
@@ -647,6 +652,7 @@ class Parser {
   Marked text_;   // the words to mark in the text
   Marked title_;  // and in titles: those, and the words of "title:"
   bool fielded_words_ = false;
+  std::string ranking_words_;
   bool tiered_ = false;
   bool positional_ = false;
   const db::FieldInfo* group_field_ = nullptr;  // the field of the group being read, if any

@@ -48,6 +48,9 @@ struct ParsedQuery {
   QueryTerms terms;
   QueryTerms title_terms;
   bool fielded_words = false;  // title_terms has words of its own
+  // The positive words and phrases searched in the text, as written, in query order: what
+  // ranking compares with titles, headings and file names (search/ranking.h).
+  std::string ranking_words;
 };
 
 // Never throws on user input: unbalanced quotes and parentheses or stray operators are read

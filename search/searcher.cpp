@@ -11,6 +11,7 @@
 #include "db/text_store.h"
 #include "search/highlighter.h"
 #include "search/query_parser.h"
+#include "search/ranking.h"
 #include "search/snippet.h"
 
 namespace loupe::search {
@@ -184,8 +185,9 @@ SearchResults Searcher::search(const std::string& query, unsigned page, unsigned
     Xapian::doccount offset = (page - 1) * per_page;
 
     // Documents with every word first, then those with some: two ranked lists, paged as one.
+    Xapian::Query boost = ranking_boost(*analyzer_, parsed.ranking_words);
     Xapian::Enquire strict(db_);
-    strict.set_query(parsed.strict);
+    strict.set_query(ranked(parsed.strict, boost));
     // Positions are checked in every document a count visits: when the count must see them all
     // anyway, the ranked pass sees them all too, rather than checking most of them twice.
     Xapian::doccount check_at_least =
@@ -202,12 +204,13 @@ SearchResults Searcher::search(const std::string& query, unsigned page, unsigned
       // The matcher saw every strict match, so their count is exact; the rest of the page comes
       // from the documents with only some of the words.
       Xapian::doccount strict_total = first.get_matches_lower_bound();
+      Xapian::Query only_some(Xapian::Query::OP_AND_NOT, parsed.loose, parsed.strict);
       Xapian::Enquire rest(db_);
-      rest.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, parsed.loose, parsed.strict));
+      rest.set_query(ranked(only_some, boost));
       Xapian::doccount rest_offset = offset > strict_total ? offset - strict_total : 0;
       Xapian::doccount wanted = per_page - static_cast<Xapian::doccount>(first.size());
       Xapian::MSet second = rest.get_mset(rest_offset, wanted, rest_offset + wanted);
-      results.total = strict_total + exact_count(rest.get_query(), second);
+      results.total = strict_total + exact_count(only_some, second);
       sets.push_back(second);
     }
 
