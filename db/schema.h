@@ -14,7 +14,7 @@ namespace loupe::db {
 // `xapian-delve` and `quest` read a Loupe database.
 inline constexpr std::string_view kStemPrefix = "Z";
 
-enum class Field { kTitle, kId, kType, kExtension, kRoot, kHeading, kFileName, kTitleKey, kHeadingKey };
+enum class Field { kTitle, kId, kType, kExtension, kRoot, kTitleKey, kHeadingKey };
 
 struct FieldInfo {
   Field field;
@@ -29,11 +29,10 @@ inline constexpr FieldInfo kFields[] = {
     {Field::kType, "type", "T", true},      // "text", "markdown" or "html"
     {Field::kExtension, "ext", "E", true},  // lower-case extension without the dot
     {Field::kRoot, "", "XROOT", true},      // the indexed folder a document came from
-    // Ranking fields (search/ranking.h): weighed, not queried by name.
-    {Field::kHeading, "", "XH", false},      // words of section headings (stems: "ZXH")
-    {Field::kFileName, "", "XF", false},     // words of the file's name (stems: "ZXF")
-    {Field::kTitleKey, "", "XTK", false},    // the title's phrase keys (analysis/phrase_key.h)
-    {Field::kHeadingKey, "", "XHK", false},  // each heading's phrase keys
+    // Ranking fields (search/ranking.h): weighed, not queried by name. The phrase keys
+    // (analysis/phrase_key.h) of the title and of the file's name; of each section heading.
+    {Field::kTitleKey, "", "XTK", false},
+    {Field::kHeadingKey, "", "XHK", false},
 };
 
 constexpr const FieldInfo& field_info(Field field) {
@@ -58,15 +57,7 @@ enum ValueSlot : unsigned {
   kModifiedSlot = 0,  // Xapian::sortable_serialise(seconds since the epoch)
   kSizeSlot = 1,      // Xapian::sortable_serialise(bytes)
   kRecordSlot = 2,    // the document record with its checkpoints, binary (see document_record.h)
-  // How much a document is a page of its own rather than a list of other pages (an index, a
-  // site map): sortable_serialise of a level from 0 to kPageLevels (prose). Ranking adds a
-  // weight for each level.
-  kPageSlot = 3,
 };
-// Levels, not a number: ranking maps each to a weight (Xapian::ValueMapPostingSource). Scaling
-// a ValueWeightPostingSource with OP_SCALE_WEIGHT leaves its bound unscaled in Xapian 1.4.22,
-// and the matcher then cuts off documents that belong in the page.
-inline constexpr int kPageLevels = 8;
 
 // Database-wide metadata.
 inline constexpr std::string_view kLanguageKey =
@@ -76,8 +67,8 @@ inline constexpr std::string_view kLanguageKey =
 //   1: the first; 2: words keep a '+', "++" or '#' that ends them ("c++", "c#"); 3: HTML
 //   site furniture (<nav>; roles navigation, search, banner, contentinfo) is left out of the text;
 //   4: a possessive 's is the bare word, parts of a compound of words get no stem of their own
-//   and the compound is stemmed by its last part; headings, file-name words, phrase keys of
-//   titles and headings, and the page value (ranking).
+//   and the compound is stemmed by its last part; phrase keys of titles, file names and
+//   headings; a page that is mostly links counts each word once (ranking).
 inline constexpr std::string_view kFormatKey = "loupe:format";
 inline constexpr std::string_view kFormatVersion = "4";
 

@@ -1,7 +1,6 @@
 #include "indexer/document_builder.h"
 
 #include <algorithm>
-#include <cmath>
 #include <filesystem>
 
 #include "analysis/phrase_key.h"
@@ -11,21 +10,28 @@
 
 namespace loupe::indexer {
 
-void DocumentBuilder::add_body(Xapian::Document& doc, const std::string& text,
+void DocumentBuilder::add_body(Xapian::Document& doc, const std::string& text, bool list_page,
                                db::DocumentRecord& record) {
   db::CheckpointPlanner planner(text);
   // Stems carry no positions: count them here and hand each to Xapian once, which saves a
-  // lookup in the document's term map per word.
+  // lookup in the document's term map per word. A list page's words are counted the same way.
   stem_counts_.clear();
+  word_counts_.clear();
+  // A list of pages repeats a word once per entry that has it ("(module)" hundreds of times in
+  // a generated index): that says nothing of what the page is about, so it counts once.
+  Xapian::termcount wdf_per_word = list_page ? 0 : 1;
   // Positions start at 1, as Xapian's TermGenerator numbers them.
   analyzer_.analyze(text, 1, [&](const analysis::Token& token) {
-    doc.add_posting(token.term, token.position);
+    doc.add_posting(token.term, token.position, wdf_per_word);
+    if (list_page) word_counts_[token.term] = 1;
     const std::string& stem = analyzer_.token_stem(token);
     if (!stem.empty()) ++stem_counts_[stem];
     if (!token.joined) planner.add(token.begin, token.end, token.position);
   });
+  for (const auto& [word, count] : word_counts_) doc.add_term(word, count);
   const std::string stem_prefix(db::kStemPrefix);
-  for (const auto& [stem, count] : stem_counts_) doc.add_term(stem_prefix + stem, count);
+  for (const auto& [stem, count] : stem_counts_)
+    doc.add_term(stem_prefix + stem, list_page ? 1 : count);
   record.text_bytes = text.size();
   record.checkpoint_offsets = planner.offsets();
   record.checkpoint_positions = planner.positions();
@@ -45,50 +51,40 @@ void DocumentBuilder::add_title(Xapian::Document& doc, const std::string& title)
   });
 }
 
-// Words of a field that ranking weighs but no query names: stems where they have one, for
-// words in any inflection, else the words.
-void DocumentBuilder::add_ranked_words(Xapian::Document& doc, db::Field field,
-                                       std::string_view text) {
-  const std::string prefix(db::prefix(field));
-  const std::string stem_prefix = std::string(db::kStemPrefix) + prefix;
-  analyzer_.analyze(text, 1, [&](const analysis::Token& token) {
-    const std::string& stem = analyzer_.token_stem(token);
-    if (!stem.empty())
-      doc.add_term(stem_prefix + stem);
-    else if (!token.part)
-      doc.add_term(prefix + token.term);
-  });
-}
-
 void DocumentBuilder::add_phrase_keys(Xapian::Document& doc, db::Field field,
                                       std::string_view text) {
   const std::string prefix(db::prefix(field));
   for (const std::string& key : analysis::segment_keys(analyzer_, text)) doc.add_term(prefix + key);
 }
 
-// The words a file is called by: its name's ("dataclasses.html" is "dataclasses"), and for a
-// folder's index page ("keys/index.html", "README.md"), the folder's too.
-void DocumentBuilder::add_file_name(Xapian::Document& doc, const std::string& id) {
+// A file's name is a title too ("dataclasses.html", "asyncio-task.html" is "asyncio task"), and
+// a folder's index page ("keys/index.html", "README.md") is called by the folder's name.
+void DocumentBuilder::add_file_name_key(Xapian::Document& doc, const std::string& id) {
   std::filesystem::path path(id);
-  std::string stem = path.stem().string();
-  add_ranked_words(doc, db::Field::kFileName, analysis::repair_utf8(stem));
-  std::string lower = analysis::ascii_lower(stem);
+  std::string name = path.stem().string();
+  std::string lower = analysis::ascii_lower(name);
   if ((lower == "index" || lower == "readme") && path.has_parent_path())
-    add_ranked_words(doc, db::Field::kFileName,
-                     analysis::repair_utf8(path.parent_path().filename().string()));
+    name = path.parent_path().filename().string();
+  // Its separators part words: "asyncio-task" is two words, not a compound.
+  for (char& c : name)
+    if (c == '-' || c == '_' || c == '.') c = ' ';
+  std::string key = analysis::phrase_key(analyzer_, analysis::repair_utf8(name));
+  if (!key.empty()) doc.add_term(std::string(db::prefix(db::Field::kTitleKey)) + key);
 }
 
 namespace {
 
-// 1 for a page of prose; less the more of it is the text of links, and the more link text
-// it holds: a generated index or site map is nearly all links, and long.
-double page_value(const ExtractedDocument& extracted) {
+// A page that is mostly the text of links, and holds a lot of it, lists other pages: a
+// generated index, a site map, a table of contents. On Python's docs the share of link text is
+// either under a tenth or over nine tenths, the lists being the genindex pages and section hubs.
+bool is_list_page(const ExtractedDocument& extracted) {
   // Link text beyond this many bytes (a few hundred words) makes a page a full list.
   constexpr double kListBytes = 4096;
-  if (extracted.text.empty()) return 1;
+  constexpr double kListThreshold = 0.5;
+  if (extracted.text.empty()) return false;
   double links = static_cast<double>(extracted.link_text_bytes);
   double share = links / static_cast<double>(extracted.text.size());
-  return 1 - share * std::min(1.0, links / kListBytes);
+  return share * std::min(1.0, links / kListBytes) > kListThreshold;
 }
 
 }  // namespace
@@ -102,13 +98,11 @@ Xapian::Document DocumentBuilder::build(db::DocumentRecord& record,
                      ? extracted.title
                      : analysis::repair_utf8(std::filesystem::path(record.id).stem().string());
   add_title(doc, record.title);
-  add_body(doc, extracted.text, record);
+  add_body(doc, extracted.text, is_list_page(extracted), record);
   add_phrase_keys(doc, db::Field::kTitleKey, record.title);
-  for (const std::string& heading : extracted.headings) {
-    add_ranked_words(doc, db::Field::kHeading, heading);
+  add_file_name_key(doc, record.id);
+  for (const std::string& heading : extracted.headings)
     add_phrase_keys(doc, db::Field::kHeadingKey, heading);
-  }
-  add_file_name(doc, record.id);
   std::string ext = std::filesystem::path(record.id).extension().string();
   if (!ext.empty()) ext.erase(0, 1);
   for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -119,8 +113,6 @@ Xapian::Document DocumentBuilder::build(db::DocumentRecord& record,
   doc.add_value(db::kModifiedSlot,
                 Xapian::sortable_serialise(static_cast<double>(record.modified)));
   doc.add_value(db::kSizeSlot, Xapian::sortable_serialise(static_cast<double>(record.size)));
-  doc.add_value(db::kPageSlot,
-                Xapian::sortable_serialise(std::round(page_value(extracted) * db::kPageLevels)));
   db::store_record(doc, record);
   return doc;
 }

@@ -27,14 +27,15 @@ class DocumentBuilder {
                          const std::string& root);
 
  private:
-  void add_body(Xapian::Document& doc, const std::string& text, db::DocumentRecord& record);
+  void add_body(Xapian::Document& doc, const std::string& text, bool list_page,
+                db::DocumentRecord& record);
   void add_title(Xapian::Document& doc, const std::string& title);
-  void add_ranked_words(Xapian::Document& doc, db::Field field, std::string_view text);
   void add_phrase_keys(Xapian::Document& doc, db::Field field, std::string_view text);
-  void add_file_name(Xapian::Document& doc, const std::string& id);
+  void add_file_name_key(Xapian::Document& doc, const std::string& id);
 
   analysis::Analyzer analyzer_;
   std::unordered_map<std::string, Xapian::termcount> stem_counts_;  // per document, reused
+  std::unordered_map<std::string, Xapian::termcount> word_counts_;  // of a list page
 };
 
 }  // namespace loupe::indexer

@@ -61,8 +61,15 @@ void write_site(const std::filesystem::path& docs) {
   std::string entries;
   for (int i = 0; i < 300; ++i)
     entries += "<li><a href=\"library/m" + std::to_string(i) + ".html\">m" + std::to_string(i) +
-               " (module)</a>, <a href=\"x.html\">modules list</a></li>\n";
+               " (module)</a>, <a href=\"x.html\">modules list</a>, <a href=\"r.html\">"
+               "reference statement</a></li>\n";
   write_file(docs / "genindex-M.html", page("Index", "<h1>Index \xE2\x80\x94 M</h1><ul>" + entries + "</ul>"));
+  write_file(docs / "reference/simple_stmts.html",
+             page("Simple statements",
+                  "<h1>Simple statements</h1>" +
+                      repeated("A simple statement is comprised within a single logical line; "
+                               "the reference lists each statement in turn.",
+                               8)));
   write_file(docs / "library/operator.html",
              page("operator \xE2\x80\x94 Standard operators as functions",
                   "<h1>operator \xE2\x80\x94 Standard operators as functions</h1>The module "
@@ -121,6 +128,8 @@ TEST_CASE("the page a user means ranks first") {
       {"dataclasses", "library/dataclasses.html"},
       // A one-word title over a generated index that lists the word everywhere.
       {"Modules", "tutorial/modules.html"},
+      // Words a generated index repeats in every entry, over the page that is about them.
+      {"reference statement", "reference/simple_stmts.html"},
       // A section heading brings up its page.
       {"Mapping Operators to Functions", "library/operator.html"},
       // A hub page named by the query over its children that repeat the words.
