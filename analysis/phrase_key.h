@@ -24,4 +24,15 @@ std::string phrase_key(Analyzer& analyzer, std::string_view text);
 // "module — What It Does — Site Name" and readers type a part ("What It Does"). No duplicates.
 std::vector<std::string> segment_keys(Analyzer& analyzer, std::string_view text);
 
+// A title longer than this many words is a sentence, not a name: it has no part keys.
+inline constexpr size_t kMaxTitleWords = 12;
+
+// The keys of every run of words of `text` shorter than the whole ("The None Object": "none
+// object", "the none", "none", ...): a query that is part of a title, such as its words without
+// an article, finds the title as a key too, if below one that is the whole.
+std::vector<std::string> part_keys(Analyzer& analyzer, std::string_view text);
+
+// The words a phrase key is made of (see phrase_key).
+std::vector<std::string> key_words(Analyzer& analyzer, std::string_view text);
+
 }  // namespace loupe::analysis

@@ -62,3 +62,19 @@ TEST_CASE("a title is known by its whole and by runs of its segments") {
     CHECK(joined(loupe::analysis::segment_keys(analyzer, row.input)) == row.expected);
   }
 }
+
+TEST_CASE("a title's part keys are its shorter runs of words") {
+  Analyzer analyzer("english");
+  const Row rows[] = {
+      {"The None Object", "the | none | object | the none | none object"},
+      {"Modules", ""},
+      {"4.1. Data Classes", "data | class"},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.input);
+    CHECK(joined(loupe::analysis::part_keys(analyzer, row.input)) == row.expected);
+  }
+  std::string sentence;
+  for (int i = 0; i < 20; ++i) sentence += "w" + std::to_string(i) + " ";
+  CHECK(loupe::analysis::part_keys(analyzer, sentence).empty());
+}

@@ -14,7 +14,7 @@ namespace loupe::db {
 // `xapian-delve` and `quest` read a Loupe database.
 inline constexpr std::string_view kStemPrefix = "Z";
 
-enum class Field { kTitle, kId, kType, kExtension, kRoot, kTitleKey, kHeadingKey };
+enum class Field { kTitle, kId, kType, kExtension, kRoot, kTitleKey, kHeadingKey, kTitlePartKey };
 
 struct FieldInfo {
   Field field;
@@ -33,6 +33,7 @@ inline constexpr FieldInfo kFields[] = {
     // (analysis/phrase_key.h) of the title and of the file's name; of each section heading.
     {Field::kTitleKey, "", "XTK", false},
     {Field::kHeadingKey, "", "XHK", false},
+    {Field::kTitlePartKey, "", "XTP", false},  // every shorter run of the title's words
 };
 
 constexpr const FieldInfo& field_info(Field field) {

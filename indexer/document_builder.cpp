@@ -100,6 +100,9 @@ Xapian::Document DocumentBuilder::build(db::DocumentRecord& record,
   add_title(doc, record.title);
   add_body(doc, extracted.text, is_list_page(extracted), record);
   add_phrase_keys(doc, db::Field::kTitleKey, record.title);
+  const std::string part_prefix(db::prefix(db::Field::kTitlePartKey));
+  for (const std::string& key : analysis::part_keys(analyzer_, record.title))
+    doc.add_term(part_prefix + key);
   add_file_name_key(doc, record.id);
   for (const std::string& heading : extracted.headings)
     add_phrase_keys(doc, db::Field::kHeadingKey, heading);

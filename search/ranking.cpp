@@ -15,6 +15,7 @@ namespace {
 // per-word field weights is in docs/design.md.
 constexpr double kTitleKeyWeight = 3.0;    // the title, a run of its segments or the file name
 constexpr double kHeadingKeyWeight = 2.0;  // a section heading
+constexpr double kTitlePartWeight = 1.0;   // a shorter run of the title's words
 // Words written apart name files written together ("data classes": "dataclasses.html") up to
 // this many.
 constexpr size_t kMaxJoinedWords = 3;
@@ -45,6 +46,7 @@ Xapian::Query ranking_boost(analysis::Analyzer& analyzer, std::string_view words
   if (key.empty()) return Xapian::Query();
   std::vector<Xapian::Query> parts{key_query(db::Field::kTitleKey, kTitleKeyWeight, key),
                                    key_query(db::Field::kHeadingKey, kHeadingKeyWeight, key)};
+  parts.push_back(key_query(db::Field::kTitlePartKey, kTitlePartWeight, key));
   std::string joined = joined_key(analyzer, words);
   if (!joined.empty() && joined != key)
     parts.push_back(key_query(db::Field::kTitleKey, kTitleKeyWeight, joined));

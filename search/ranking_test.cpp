@@ -121,6 +121,9 @@ TEST_CASE("the page a user means ranks first") {
       // A short page whose title is the query, over long pages that repeat its words.
       {"The None Object", "c-api/none.html"},
       {"the none object", "c-api/none.html"},
+      // Part of a title: its words without the article, its last words.
+      {"None Object", "c-api/none.html"},
+      {"encrypted keys", "security/keys/trusted.html"},
       // A part of the title (" — " separates a module's name from what it is).
       {"Data Classes", "library/dataclasses.html"},
       {"data class", "library/dataclasses.html"},
