@@ -563,6 +563,10 @@ TEST_CASE("snippets mark the words as written, escaped") {
        {"&lt;script&gt;<mark>alert</mark>(1)&lt;/script&gt;",
         "&lt;img src=x onerror=<mark>alert</mark>(2)&gt;"}},
       {"quoted", "h.txt", {"\xE2\x80\x9C<mark>Quoted</mark> words,\xE2\x80\x9D"}},
+      // A possessive is marked as written; a compound of words found whole is marked whole.
+      {"\"tesla autopilot\"", "i.txt", {"<mark>Tesla\xE2\x80\x99s</mark> <mark>Autopilot</mark>"}},
+      {"co-founded", "i.txt", {"<mark>co-founded</mark>"}},
+      {"founder", "j.txt", {"The co-founders and one <mark>founder</mark>"}},
   };
   for (const SnippetRow& row : rows) {
     CAPTURE(row.query);
