@@ -11,11 +11,12 @@ namespace {
 
 // Factors on BM25's weight of a phrase key (a key few pages have weighs about log(N / df), 4-8
 // on a few thousand documents, with the words' own weights of the same order): a page the query
-// names outranks pages that only use its words. Chosen with tests/relevance; why keys and not
-// per-word field weights is in docs/design.md.
-constexpr double kTitleKeyWeight = 3.0;    // the title, a run of its segments or the file name
-constexpr double kHeadingKeyWeight = 2.0;  // a section heading
-constexpr double kTitlePartWeight = 1.0;   // a shorter run of the title's words
+// names outranks pages that only use its words, long ones too, whose key BM25 weighs less for
+// their length. Chosen with tests/relevance (3/2/1 ranked a heading of a 60-page-long reference
+// page out of the top 10); why keys and not per-word field weights is in docs/design.md.
+constexpr double kTitleKeyWeight = 5.0;    // the title, a run of its segments or the file name
+constexpr double kHeadingKeyWeight = 4.0;  // a section heading
+constexpr double kTitlePartWeight = 1.5;   // a shorter run of the title's words
 // Words written apart name files written together ("data classes": "dataclasses.html") up to
 // this many.
 constexpr size_t kMaxJoinedWords = 3;
