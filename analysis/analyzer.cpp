@@ -225,8 +225,8 @@ struct Analyzer::Impl {
   const icu::Normalizer2* nfc = nullptr;
   Xapian::Stem stemmer;
   bool stemming = false;
-  std::vector<Piece> pieces;  // the group being read: one word, or the parts of a compound
-  bool hyphenated = false;    // the group's words were joined by a hyphen
+  std::vector<Piece> pieces;        // the group being read: one word, or the parts of a compound
+  bool hyphenated = false;          // the group's words were joined by a hyphen
   std::string last_part, compound;  // compound_stem()'s buffers
   std::vector<std::string> terms;
   std::string joined;
@@ -378,9 +378,9 @@ void Analyzer::emit_group(std::string_view text, uint32_t& position, const Token
   uint32_t group_end = im.pieces.back().end;
   auto last_start = static_cast<uint32_t>(im.joined.size() - im.terms[im.pieces.size() - 1].size());
   // Only a compound of words is more than its parts: "GPT-4" is still a "gpt".
-  bool word_parts = has_joined && im.hyphenated &&
-                    std::all_of(im.pieces.begin(), im.pieces.end(),
-                                [](const Piece& p) { return p.stemmable; });
+  bool word_parts =
+      has_joined && im.hyphenated &&
+      std::all_of(im.pieces.begin(), im.pieces.end(), [](const Piece& p) { return p.stemmable; });
   uint32_t joined_first = 0;
   size_t kept = 0;
   for (size_t k = 0; k < im.pieces.size(); ++k) {

@@ -26,12 +26,13 @@ std::string join_key(const std::vector<std::string>& words, size_t from, size_t 
 
 // Where `text` splits into segments: [begin, end) of each.
 std::vector<std::pair<size_t, size_t>> segments(std::string_view text) {
-  static constexpr std::array<std::string_view, 7> kSeparators = {
-      " \xE2\x80\x94 ",  // em dash
-      " \xE2\x80\x93 ",  // en dash
-      " - ", " | ", ": ",
-      " \xC2\xB7 ",  // middle dot
-      " :: "};
+  static constexpr std::array<std::string_view, 7> kSeparators = {" \xE2\x80\x94 ",  // em dash
+                                                                  " \xE2\x80\x93 ",  // en dash
+                                                                  " - ",
+                                                                  " | ",
+                                                                  ": ",
+                                                                  " \xC2\xB7 ",  // middle dot
+                                                                  " :: "};
   std::vector<std::pair<size_t, size_t>> out;
   size_t begin = 0;
   for (size_t at = 0; at < text.size();) {
@@ -91,7 +92,8 @@ std::vector<std::string> segment_keys(Analyzer& analyzer, std::string_view text)
   for (size_t from = 0; from < parts.size(); ++from)
     for (size_t to = from; to < parts.size(); ++to)
       if (to - from + 1 < parts.size())
-        add(phrase_key(analyzer, text.substr(parts[from].first, parts[to].second - parts[from].first)));
+        add(phrase_key(analyzer,
+                       text.substr(parts[from].first, parts[to].second - parts[from].first)));
   return keys;
 }
 

@@ -25,7 +25,8 @@ struct FieldInfo {
 
 // The one table of fields: the indexer writes these prefixes, the query parser reads them.
 inline constexpr FieldInfo kFields[] = {
-    {Field::kTitle, "title", "S", false},  {Field::kId, "", "Q", true},  // unique: the document id
+    {Field::kTitle, "title", "S", false},
+    {Field::kId, "", "Q", true},            // unique: the document id
     {Field::kType, "type", "T", true},      // "text", "markdown" or "html"
     {Field::kExtension, "ext", "E", true},  // lower-case extension without the dot
     {Field::kRoot, "", "XROOT", true},      // the indexed folder a document came from

@@ -79,7 +79,8 @@ int leave_block(MD_BLOCKTYPE type, void*, void* userdata) {
 }
 
 int enter_span(MD_SPANTYPE type, void*, void* userdata) {
-  if (type == MD_SPAN_A || type == MD_SPAN_WIKILINK) ++static_cast<MarkdownText*>(userdata)->link_depth;
+  if (type == MD_SPAN_A || type == MD_SPAN_WIKILINK)
+    ++static_cast<MarkdownText*>(userdata)->link_depth;
   return 0;
 }
 

@@ -63,7 +63,8 @@ void write_site(const std::filesystem::path& docs) {
     entries += "<li><a href=\"library/m" + std::to_string(i) + ".html\">m" + std::to_string(i) +
                " (module)</a>, <a href=\"x.html\">modules list</a>, <a href=\"r.html\">"
                "reference statement</a></li>\n";
-  write_file(docs / "genindex-M.html", page("Index", "<h1>Index \xE2\x80\x94 M</h1><ul>" + entries + "</ul>"));
+  write_file(docs / "genindex-M.html",
+             page("Index", "<h1>Index \xE2\x80\x94 M</h1><ul>" + entries + "</ul>"));
   write_file(docs / "reference/simple_stmts.html",
              page("Simple statements",
                   "<h1>Simple statements</h1>" +
@@ -114,8 +115,8 @@ TEST_CASE("the page a user means ranks first") {
   write_site(dir / "docs");
   loupe::indexer::Progress quiet(stderr, false);
   loupe::indexer::IndexStats stats;
-  loupe::indexer::run_index({dir / "db", "", {(dir / "docs").string()}}, quiet,
-                            [] { return false; }, stats);
+  loupe::indexer::run_index(
+      {dir / "db", "", {(dir / "docs").string()}}, quiet, [] { return false; }, stats);
   Searcher searcher((dir / "db").string());
   const Row rows[] = {
       // A short page whose title is the query, over long pages that repeat its words.

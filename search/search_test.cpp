@@ -72,7 +72,8 @@ IndexedFolder& fixture() {
     write_file(docs / "h.txt", "\xE2\x80\x9CQuoted words,\xE2\x80\x9D she said\n");
     write_file(docs / "i.txt",
                "Origins\nShe co-founded the lab after Tesla\xE2\x80\x99s Autopilot team.\n");
-    write_file(docs / "j.txt", "Credits\nThe co-founders and one founder of Tesla. Later, Autopilot.\n");
+    write_file(docs / "j.txt",
+               "Credits\nThe co-founders and one founder of Tesla. Later, Autopilot.\n");
   });
   return f;
 }
