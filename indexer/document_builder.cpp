@@ -51,10 +51,10 @@ void DocumentBuilder::add_title(Xapian::Document& doc, const std::string& title)
   });
 }
 
-void DocumentBuilder::add_phrase_keys(Xapian::Document& doc, db::Field field,
-                                      std::string_view text) {
+void DocumentBuilder::add_keys(Xapian::Document& doc, db::Field field,
+                               const std::vector<std::string>& keys) {
   const std::string prefix(db::prefix(field));
-  for (const std::string& key : analysis::segment_keys(analyzer_, text)) doc.add_term(prefix + key);
+  for (const std::string& key : keys) doc.add_term(prefix + key);
 }
 
 // A file's name is a title too ("dataclasses.html", "asyncio-task.html" is "asyncio task"), and
@@ -99,13 +99,11 @@ Xapian::Document DocumentBuilder::build(db::DocumentRecord& record,
                      : analysis::repair_utf8(std::filesystem::path(record.id).stem().string());
   add_title(doc, record.title);
   add_body(doc, extracted.text, is_list_page(extracted), record);
-  add_phrase_keys(doc, db::Field::kTitleKey, record.title);
-  const std::string part_prefix(db::prefix(db::Field::kTitlePartKey));
-  for (const std::string& key : analysis::part_keys(analyzer_, record.title))
-    doc.add_term(part_prefix + key);
+  add_keys(doc, db::Field::kTitleKey, analysis::segment_keys(analyzer_, record.title));
+  add_keys(doc, db::Field::kTitlePartKey, analysis::part_keys(analyzer_, record.title));
   add_file_name_key(doc, record.id);
   for (const std::string& heading : extracted.headings)
-    add_phrase_keys(doc, db::Field::kHeadingKey, heading);
+    add_keys(doc, db::Field::kHeadingKey, analysis::segment_keys(analyzer_, heading));
   std::string ext = std::filesystem::path(record.id).extension().string();
   if (!ext.empty()) ext.erase(0, 1);
   for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

@@ -4,8 +4,8 @@
 #include <xapian.h>
 
 #include <string>
-#include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "analysis/analyzer.h"
 #include "db/document_record.h"
@@ -30,7 +30,7 @@ class DocumentBuilder {
   void add_body(Xapian::Document& doc, const std::string& text, bool list_page,
                 db::DocumentRecord& record);
   void add_title(Xapian::Document& doc, const std::string& title);
-  void add_phrase_keys(Xapian::Document& doc, db::Field field, std::string_view text);
+  void add_keys(Xapian::Document& doc, db::Field field, const std::vector<std::string>& keys);
   void add_file_name_key(Xapian::Document& doc, const std::string& id);
 
   analysis::Analyzer analyzer_;

@@ -247,3 +247,33 @@ TEST_CASE("any encoding becomes valid UTF-8, binary is recognised") {
   CHECK_FALSE(looks_binary(std::string("\xFF\xFEh\0i\0", 6)));
   CHECK_FALSE(looks_binary(""));
 }
+
+// "h1|h2|..." of a document's headings, and its link text in bytes.
+std::string headings_of(const ExtractedDocument& doc) {
+  std::string out;
+  for (const std::string& h : doc.headings) out += (out.empty() ? "" : "|") + h;
+  return out + " #" + std::to_string(doc.link_text_bytes);
+}
+
+TEST_CASE("section headings down to level 3, and how much text is links") {
+  const Row html_rows[] = {
+      {"<title>T</title><h1>Top</h1><p>x</p><h2>Sub <code>f()</code>\n part</h2><h4>Deep</h4>",
+       "Top|Sub f() part #0"},
+      {"<h3>Three</h3><nav><h2>Menu</h2><a href=a>Home</a></nav><p><a href=b>link text</a> "
+       "plain</p>",
+       "Three #9"},
+      {"<ul><li><a href=a>one</a></li><li><a href=b>two</a></li></ul>", " #6"},
+  };
+  for (const Row& row : html_rows) {
+    CAPTURE(row.input);
+    CHECK(headings_of(read_html(row.input)) == row.expected);
+  }
+  const Row markdown_rows[] = {
+      {"# Top\n\ntext\n\n## Second *one*\n\n#### Deep\n", "Top|Second one #0"},
+      {"Setext\n======\n\nSee [the docs](https://x) and <https://y.example>.\n", "Setext #25"},
+  };
+  for (const Row& row : markdown_rows) {
+    CAPTURE(row.input);
+    CHECK(headings_of(read_markdown(row.input)) == row.expected);
+  }
+}
