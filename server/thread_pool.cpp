@@ -1,5 +1,9 @@
 #include "server/thread_pool.h"
 
+#include <cstdio>
+#include <exception>
+#include <system_error>
+
 namespace loupe::server {
 
 GrowingThreadPool::GrowingThreadPool(size_t initial_threads, size_t max_threads,
@@ -19,8 +23,14 @@ void GrowingThreadPool::enqueue(std::function<void()> job) {
     std::lock_guard lock(mutex_);
     jobs_.push_back(std::move(job));
     if (unfinished_ != nullptr) ++*unfinished_;
-    if (idle_ < jobs_.size() && threads_.size() < max_threads_)
-      threads_.emplace_back(&GrowingThreadPool::work, this);
+    if (idle_ < jobs_.size() && threads_.size() < max_threads_) {
+      // Out of threads (ulimit, memory): the job waits for a worker that is already running.
+      try {
+        threads_.emplace_back(&GrowingThreadPool::work, this);
+      } catch (const std::system_error& e) {
+        std::fprintf(stderr, "loupe-server: cannot start a worker thread: %s\n", e.what());
+      }
+    }
   }
   ready_.notify_one();
 }
@@ -49,7 +59,15 @@ void GrowingThreadPool::work() {
       job = std::move(jobs_.front());
       jobs_.pop_front();
     }
-    job();
+    // An exception out of a thread's function ends the process: one connection's failure
+    // (bad_alloc, say) must end that connection only. cpp-httplib closes its socket in the job.
+    try {
+      job();
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "loupe-server: a connection failed: %s\n", e.what());
+    } catch (...) {
+      std::fprintf(stderr, "loupe-server: a connection failed\n");
+    }
     if (unfinished_ != nullptr) --*unfinished_;
   }
 }
