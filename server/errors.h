@@ -15,6 +15,10 @@ enum class Error {
   kPayloadTooLarge,
   kUriTooLong,
   kBadRequest,
+  kHeaderTooLarge,
+  kRangeNotSatisfiable,
+  kRequestTimeout,
+  kTooManyConnections,
   kInternal,
 };
 
@@ -34,6 +38,10 @@ inline constexpr ErrorInfo kErrors[] = {
     {Error::kPayloadTooLarge, 413, "payload_too_large"},
     {Error::kUriTooLong, 414, "uri_too_long"},
     {Error::kBadRequest, 400, "bad_request"},
+    {Error::kHeaderTooLarge, 431, "header_too_large"},
+    {Error::kRangeNotSatisfiable, 416, "range_not_satisfiable"},
+    {Error::kRequestTimeout, 408, "request_timeout"},
+    {Error::kTooManyConnections, 503, "too_many_connections"},
     {Error::kInternal, 500, "internal_error"},
 };
 

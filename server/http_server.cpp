@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -35,6 +36,16 @@ constexpr int kListenBacklog = 4096;  // the kernel caps it at net.core.somaxcon
 // Stopping waits this long at most for the connections already made to be answered and closed.
 constexpr auto kDrainLimit = std::chrono::milliseconds(500);
 constexpr auto kGrace = std::chrono::milliseconds(20);
+// A header line, the request line included: 8 KiB is plenty (cpp-httplib's own limit on the
+// request target is the same), and a line is refused before it is read whole.
+constexpr size_t kMaxLineBytes = 8192;
+constexpr size_t kMaxHeaderLines = 100;
+// One client address may hold this share of the connections (of the worker threads): a
+// reverse proxy in front is one address, so it is half, not a handful.
+constexpr size_t kShareOfOneAddress = 2;
+// Longer paths are refused before a route's regex sees them (std::regex recurses once a
+// character); no document id or page path comes near.
+constexpr size_t kMaxPathBytes = 4096;
 
 // The decoded path, with control characters percent-encoded again: a path may hold a line break
 // (file names can), which must not start a line of its own in the log.
@@ -83,8 +94,47 @@ bool same_secret(const std::string& given, const std::string& key) {
 
 }  // namespace
 
+namespace {
+
+// Closing a socket with unread bytes in it resets the connection, and the client may lose the
+// answer it was sent (a refusal sent while it still sends its over-long header). So a refused
+// connection is shut for writing and its input read away, a little and briefly, first.
+void close_lingering(int sock, bool unread_input) {
+  if (unread_input) {
+    constexpr size_t kMaxDrainBytes = size_t{1} << 20;
+    constexpr int kDrainMs = 200;
+    ::shutdown(sock, SHUT_WR);
+    char sink[16384];
+    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(kDrainMs);
+    for (size_t drained = 0; drained < kMaxDrainBytes;) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          until - std::chrono::steady_clock::now());
+      pollfd p{sock, POLLIN, 0};
+      if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
+      ssize_t n = ::recv(sock, sink, sizeof sink, 0);
+      if (n <= 0) break;
+      drained += static_cast<size_t>(n);
+    }
+  }
+  ::shutdown(sock, SHUT_RDWR);
+  ::close(sock);
+}
+
+RequestLimits request_limits() {
+  RequestLimits limits;
+  limits.max_line_bytes = kMaxLineBytes;
+  limits.max_header_lines = kMaxHeaderLines;
+  limits.deadline = std::chrono::seconds(kReadTimeoutSeconds);
+  return limits;
+}
+
+}  // namespace
+
 HttpServer::HttpServer(const ServerConfig& config, search::SearcherPool& searchers)
-    : config_(config), static_files_(config.web) {
+    : config_(config),
+      static_files_(config.web),
+      http_(request_limits(), static_cast<size_t>(config.threads),
+            std::max<size_t>(1, static_cast<size_t>(config.threads) / kShareOfOneAddress)) {
   add_api_routes(router_, searchers, !config_.api_key.empty());
   router_.fallback(
       [this](const auto& req, auto& res, const auto&) { static_files_.serve(req, res); });
@@ -97,7 +147,7 @@ HttpServer::HttpServer(const ServerConfig& config, search::SearcherPool& searche
   http_.set_tcp_nodelay(true);
   http_.set_keep_alive_timeout(kKeepAliveSeconds);
   http_.set_keep_alive_max_count(kKeepAliveRequests);
-  http_.set_read_timeout(kReadTimeoutSeconds);
+  http_.set_read_timeout(kReadTimeoutSeconds);  // see request_limits(): the deadline is ours
   http_.set_payload_max_length(kMaxBodyBytes);
   // cpp-httplib sets SO_REUSEPORT, which lets a second server bind the same port and take half
   // its requests; SO_REUSEADDR alone still allows a quick restart.
@@ -113,17 +163,34 @@ HttpServer::HttpServer(const ServerConfig& config, search::SearcherPool& searche
       res.set_header("Allow", "GET, HEAD");
       error = Error::kMethodNotAllowed;
     } else if (req.has_header("Transfer-Encoding") ||
-               std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) >
-                   kMaxBodyBytes) {
+               std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) > 0) {
+      // cpp-httplib 0.11 reads no body of a GET: it would be read as the next request.
       error = Error::kPayloadTooLarge;
+    } else if (req.ranges.size() > 1) {
+      // Each range would be a copy of the whole response: the page and the API need none.
+      error = Error::kRangeNotSatisfiable;
+    } else if (req.path.size() > kMaxPathBytes) {
+      error = Error::kUriTooLong;
     }
     if (!error) return httplib::Server::HandlerResponse::Unhandled;
-    // The body was not read: the connection cannot carry another request.
+    // A body not read means the connection cannot carry another request; the connection's
+    // loop (ListeningServer::serve) ends it on this header.
     res.set_header("Connection", "close");
-    send_error(res, *error,
-               *error == Error::kMethodNotAllowed
-                   ? req.method + " is not allowed; the API and the page answer GET and HEAD"
-                   : std::string("the API takes no request bodies"));
+    std::string message;
+    switch (*error) {
+      case Error::kMethodNotAllowed:
+        message = req.method + " is not allowed; the API and the page answer GET and HEAD";
+        break;
+      case Error::kRangeNotSatisfiable:
+        message = "at most one range per request";
+        break;
+      case Error::kUriTooLong:
+        message = "the path is over " + std::to_string(kMaxPathBytes) + " bytes";
+        break;
+      default:
+        message = "the API takes no request bodies";
+    }
+    send_error(res, *error, message);
     log_request(req, res.status, 0);
     return httplib::Server::HandlerResponse::Handled;
   });
@@ -212,6 +279,39 @@ void HttpServer::handle(const httplib::Request& request, httplib::Response& res)
   log_request(req, res.status,
               std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
                   .count());
+}
+
+bool ListeningServer::process_and_close_socket(socket_t sock) {
+  GuardedStream stream(sock, limits_);
+  std::string address;
+  int port = 0;
+  stream.get_remote_ip_and_port(address, port);
+  bool refused = true;
+  if (connections_.admit(address)) {
+    serve(stream);
+    connections_.leave(address);
+    refused = stream.refusal() != Refusal::kNone || stream.closes();
+  } else {
+    write_error_response(sock, Error::kTooManyConnections,
+                         "too many connections from " + address + "; try again later",
+                         limits_.write_timeout);
+  }
+  close_lingering(sock, refused);
+  return true;
+}
+
+// cpp-httplib's keep-alive loop, over a GuardedStream: each request within its deadline and
+// limits, and a response that says "Connection: close" ends the connection.
+void ListeningServer::serve(GuardedStream& stream) {
+  auto idle = std::chrono::seconds(keep_alive_timeout_sec_);
+  auto stopping = [this] { return svr_sock_ == INVALID_SOCKET; };
+  for (size_t left = keep_alive_max_count_; left > 0; --left) {
+    if (!stream.wait_for_request(idle, stopping)) return;
+    stream.begin_request();
+    bool closed = false;
+    bool done = process_request(stream, left == 1, closed, nullptr);
+    if (!done || closed || stream.closes() || stream.refusal() != Refusal::kNone) return;
+  }
 }
 
 bool ListeningServer::widen_backlog(int backlog) {

@@ -9,14 +9,19 @@
 
 #include "search/searcher_pool.h"
 #include "server/config.h"
+#include "server/connection_table.h"
+#include "server/guarded_stream.h"
 #include "server/router.h"
 #include "server/static_files.h"
 
 namespace loupe::server {
 
-// cpp-httplib's server, with the control over its listening socket that 0.11 lacks.
+// cpp-httplib's server, with the control over its listening socket and the limits on each
+// connection that 0.11 lacks.
 class ListeningServer : public httplib::Server {
  public:
+  ListeningServer(const RequestLimits& limits, size_t max_connections, size_t max_per_address)
+      : limits_(limits), connections_(max_connections, max_per_address) {}
   // cpp-httplib 0.11 listens with a backlog of 5, compiled into Debian's library: a few dozen
   // clients connecting at once overflow it, and the kernel drops their SYNs (each waits a
   // second or more to retry). Listening again on the bound socket widens the queue.
@@ -26,6 +31,15 @@ class ListeningServer : public httplib::Server {
   bool refuse_new_connections();
   // True while completed connections wait in the kernel's queue for accept().
   bool has_unaccepted_connections() const;
+
+ private:
+  // Each connection's requests, read through a GuardedStream (see guarded_stream.h), from a
+  // client under the caps of connections_.
+  bool process_and_close_socket(socket_t sock) override;
+  void serve(GuardedStream& stream);
+
+  RequestLimits limits_;
+  ConnectionTable connections_;
 };
 
 class HttpServer {

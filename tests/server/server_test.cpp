@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 #include <httplib.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -381,6 +382,176 @@ TEST_CASE("other methods and request bodies are refused before a body is read") 
     CAPTURE(row.request);
     CHECK(raw_status_line(server().port(), row.request, 1000) == row.status_line);
   }
+}
+
+namespace {
+
+// What came back on a connection; `closed`: the server closed it.
+struct RawReply {
+  std::string text;
+  bool closed = false;
+  std::string status_line() const { return text.substr(0, text.find("\r\n")); }
+  int responses() const {
+    int n = 0;
+    for (size_t at = text.find("HTTP/1.1 "); at != std::string::npos;
+         at = text.find("HTTP/1.1 ", at + 1))
+      ++n;
+    return n;
+  }
+};
+
+int connect_from(int port, const char* source) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in from{};
+  from.sin_family = AF_INET;
+  ::inet_pton(AF_INET, source, &from.sin_addr);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(static_cast<uint16_t>(port));
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+bool whole_response(const std::string& text) {
+  size_t head_end = text.find("\r\n\r\n");
+  if (head_end == std::string::npos) return false;
+  std::smatch length;
+  std::string head = text.substr(0, head_end);
+  return std::regex_search(head, length, std::regex("Content-Length: ([0-9]+)")) &&
+         text.size() >= head_end + 4 + std::stoul(length[1]);
+}
+
+// Reads one response, or until the server closes the connection or `timeout_ms` passes.
+RawReply read_reply(int fd, int timeout_ms) {
+  RawReply reply;
+  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  char buf[16384];
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        until - std::chrono::steady_clock::now());
+    pollfd p{fd, POLLIN, 0};
+    if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) {
+      reply.closed = true;
+      break;
+    }
+    reply.text.append(buf, static_cast<size_t>(n));
+    if (whole_response(reply.text)) break;  // a keep-alive connection stays open after it
+  }
+  return reply;
+}
+
+// Sends `request` from `source` (a loopback address) on a new connection; reads one response,
+// then whether the server closes the connection within `timeout_ms`.
+RawReply raw_exchange(int port, const std::string& request, int timeout_ms,
+                      const char* source = "127.0.0.1") {
+  int fd = connect_from(port, source);
+  if (fd < 0) return {};
+  ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+  RawReply reply = read_reply(fd, timeout_ms);
+  if (!reply.closed) {
+    RawReply more = read_reply(fd, timeout_ms);
+    reply.text += more.text;
+    reply.closed = more.closed;
+  }
+  ::close(fd);
+  return reply;
+}
+
+}  // namespace
+
+TEST_CASE("hostile requests are refused before they cost memory, and their connection ends") {
+  struct Row {
+    std::string name;
+    std::string request;
+    std::string status_line;
+    std::string code;
+  };
+  std::string many_headers = "GET /api/health HTTP/1.1\r\nHost: x\r\n";
+  for (int i = 0; i < 150; ++i) many_headers += "X-H" + std::to_string(i) + ": v\r\n";
+  std::string ranges = "bytes=0-";
+  for (int i = 0; i < 1000; ++i) ranges += ",0-";
+  const Row rows[] = {
+      {"a 1 MB header line",
+       "GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(1 << 20, 'a') + "\r\n\r\n",
+       "HTTP/1.1 431 Request Header Fields Too Large", "header_too_large"},
+      {"150 headers", many_headers + "\r\n", "HTTP/1.1 431 Request Header Fields Too Large",
+       "header_too_large"},
+      {"a 64 KB request line",
+       "GET /api/search?q=" + std::string(64 * 1024, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n",
+       "HTTP/1.1 414 URI Too Long", "uri_too_long"},
+      {"a 6 KB path", "GET /" + std::string(6000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n",
+       "HTTP/1.1 414 URI Too Long", "uri_too_long"},
+      {"1,000 ranges", "GET /api/health HTTP/1.1\r\nHost: x\r\nRange: " + ranges + "\r\n\r\n",
+       "HTTP/1.1 416 Range Not Satisfiable", "range_not_satisfiable"},
+      // The body of a GET is not read: had the connection stayed open, the body would have been
+      // answered as a request of its own.
+      {"a GET with a body that is a request",
+       "GET /api/health HTTP/1.1\r\nHost: x\r\nContent-Length: 44\r\n\r\n"
+       "GET /api/search?q=karpathy HTTP/1.1\r\n\r\n",
+       "HTTP/1.1 413 Payload Too Large", "payload_too_large"},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.name);
+    RawReply reply = raw_exchange(server().port(), row.request, 3000);
+    CHECK(reply.status_line() == row.status_line);
+    CHECK(reply.text.find("\"code\":\"" + row.code + "\"") != std::string::npos);
+    CHECK(reply.responses() == 1);
+    CHECK(reply.closed);
+  }
+  // The server is still there for everyone else.
+  CHECK(get(search_path("karpathy")).status == 200);
+}
+
+TEST_CASE("a request head must arrive whole within the deadline, however slowly it trickles") {
+  int fd = connect_from(server().port(), "127.0.0.1");
+  REQUIRE(fd >= 0);
+  auto started = std::chrono::steady_clock::now();
+  std::string head = "GET /api/health HTTP/1.1\r\nHost: x\r\n";
+  ::send(fd, head.data(), head.size(), MSG_NOSIGNAL);
+  RawReply reply;
+  // A header line every 300 ms would keep a per-read timeout waiting for ever.
+  for (int i = 0; i < 20 && !reply.closed; ++i) {
+    std::string line = "X-Slow-" + std::to_string(i) + ": 1\r\n";
+    ::send(fd, line.data(), line.size(), MSG_NOSIGNAL);
+    RawReply part = read_reply(fd, 300);
+    reply.text += part.text;
+    reply.closed = part.closed;
+  }
+  ::close(fd);
+  auto took = std::chrono::steady_clock::now() - started;
+  CHECK(reply.status_line() == "HTTP/1.1 408 Request Timeout");
+  CHECK(reply.closed);
+  CHECK(took < std::chrono::seconds(5));
+}
+
+TEST_CASE("one client address cannot take every connection") {
+  // 8 workers: at most 4 connections from one address.
+  ServerProcess s(corpus().db(), {}, {"LOUPE_THREADS=8"});
+  const std::string request = "GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n";
+  std::vector<int> held;
+  for (int i = 0; i < 4; ++i) {
+    int fd = connect_from(s.port(), "127.0.0.1");
+    REQUIRE(fd >= 0);
+    ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+    CHECK(read_reply(fd, 500).text.rfind("HTTP/1.1 200 OK", 0) == 0);
+    held.push_back(fd);  // kept open: an idle keep-alive connection
+  }
+  RawReply fifth = raw_exchange(s.port(), request, 2000);
+  CHECK(fifth.status_line() == "HTTP/1.1 503 Service Unavailable");
+  CHECK(fifth.text.find("\"code\":\"too_many_connections\"") != std::string::npos);
+  RawReply other = raw_exchange(s.port(), request + "", 500, "127.0.0.2");
+  CHECK(other.status_line() == "HTTP/1.1 200 OK");
+  for (int fd : held) ::close(fd);
 }
 
 TEST_CASE("a request target in absolute form is served as its path") {
