@@ -96,30 +96,6 @@ bool same_secret(const std::string& given, const std::string& key) {
 
 namespace {
 
-// Closing a socket with unread bytes in it resets the connection, and the client may lose the
-// answer it was sent (a refusal sent while it still sends its over-long header). So a refused
-// connection is shut for writing and its input read away, a little and briefly, first.
-void close_lingering(int sock, bool unread_input) {
-  if (unread_input) {
-    constexpr size_t kMaxDrainBytes = size_t{1} << 20;
-    constexpr int kDrainMs = 200;
-    ::shutdown(sock, SHUT_WR);
-    char sink[16384];
-    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(kDrainMs);
-    for (size_t drained = 0; drained < kMaxDrainBytes;) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          until - std::chrono::steady_clock::now());
-      pollfd p{sock, POLLIN, 0};
-      if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
-      ssize_t n = ::recv(sock, sink, sizeof sink, 0);
-      if (n <= 0) break;
-      drained += static_cast<size_t>(n);
-    }
-  }
-  ::shutdown(sock, SHUT_RDWR);
-  ::close(sock);
-}
-
 RequestLimits request_limits() {
   RequestLimits limits;
   limits.max_line_bytes = kMaxLineBytes;
@@ -296,7 +272,12 @@ bool ListeningServer::process_and_close_socket(socket_t sock) {
                          "too many connections from " + address + "; try again later",
                          limits_.write_timeout);
   }
-  close_lingering(sock, refused);
+  if (refused) {
+    closer_.close(sock);
+  } else {
+    ::shutdown(sock, SHUT_RDWR);
+    ::close(sock);
+  }
   return true;
 }
 

@@ -11,6 +11,7 @@
 #include "server/config.h"
 #include "server/connection_table.h"
 #include "server/guarded_stream.h"
+#include "server/lingering_closer.h"
 #include "server/router.h"
 #include "server/static_files.h"
 
@@ -40,6 +41,7 @@ class ListeningServer : public httplib::Server {
 
   RequestLimits limits_;
   ConnectionTable connections_;
+  LingeringCloser closer_;
 };
 
 class HttpServer {
