@@ -2,6 +2,7 @@
 # Installs what Loupe needs from Debian 12 packages; does nothing when everything is there.
 #   scripts/install-deps.sh          build and run Loupe
 #   scripts/install-deps.sh --test   also what the tests need (Chromium, Node.js)
+#   scripts/install-deps.sh --fuzz   also clang 14 and libFuzzer (scripts/fuzz.sh)
 set -euo pipefail
 
 packages=(cmake ninja-build g++ pkg-config ca-certificates curl
@@ -10,6 +11,9 @@ packages=(cmake ninja-build g++ pkg-config ca-certificates curl
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(chromium python3)
   command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
+fi
+if [[ "${1:-}" == "--fuzz" ]]; then
+  packages+=(clang-14 libclang-rt-14-dev)
 fi
 
 missing=()
