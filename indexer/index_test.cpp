@@ -435,6 +435,60 @@ TEST_CASE("a killed loupe-index leaves a readable index") {
   CHECK(Xapian::Database((tmp / "db").string()).get_doccount() == 400);
 }
 
+TEST_CASE("SIGKILL at any moment, many times over: the index checks out, old or new") {
+  TempDir tmp;
+  fs::path docs = tmp / "docs";
+  constexpr int kFiles = 2000, kRounds = 12, kAddedPerRound = 100;
+  for (int i = 0; i < kFiles; ++i)
+    write_file(docs / ("d" + std::to_string(i % 20)) / ("f" + std::to_string(i) + ".md"),
+               "# File " + std::to_string(i) + "\n\nSome words, and the co-founder's e-mail " +
+                   std::string(static_cast<size_t>(200 + i % 700), 'x') + ".\n");
+  REQUIRE(index(tmp / "db", {docs.string()}).result == RunResult::kDone);
+  Xapian::doccount old_count = Xapian::Database((tmp / "db").string()).get_doccount();
+  REQUIRE(old_count == kFiles);
+  unsigned seed = 20261207;  // fixed: the same moments on every run
+  int added = 0, killed_inside = 0;
+  for (int round = 0; round < kRounds; ++round) {
+    CAPTURE(round);
+    // Every file changes, so that the run is long enough for the kill to land inside it.
+    for (int i = 0; i < kFiles; ++i)
+      write_file(docs / ("d" + std::to_string(i % 20)) / ("f" + std::to_string(i) + ".md"),
+                 "# File " + std::to_string(i) + " of round " + std::to_string(round) +
+                     "\n\nOther words " + std::string(static_cast<size_t>(200 + i % 700), 'y'));
+    for (int k = 0; k < kAddedPerRound; ++k, ++added)
+      write_file(docs / "new" / ("n" + std::to_string(added) + ".txt"),
+                 "new words " + std::to_string(added));
+    Xapian::doccount new_count = old_count + kAddedPerRound;
+    // Anywhere from before the first write to after the commit.
+    seed = seed * 1103515245 + 12345;
+    auto delay = std::chrono::milliseconds((seed >> 8) % 300);
+    pid_t pid = fork();
+    if (pid == 0) {
+      execl(loupe::testing::index_program().c_str(), "loupe-index", "--db", (tmp / "db").c_str(),
+            docs.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    std::this_thread::sleep_for(delay);
+    kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    auto check = run_command({"/usr/bin/xapian-check", (tmp / "db").string()});  // xapian-tools
+    CHECK(check.exit_code == 0);
+    Xapian::doccount count = Xapian::Database((tmp / "db").string()).get_doccount();
+    CHECK((count == old_count || count == new_count));
+    killed_inside += count == old_count;
+    if (count != new_count) {
+      // A finished run brings it up to date.
+      REQUIRE(index(tmp / "db", {docs.string()}).result == RunResult::kDone);
+      count = Xapian::Database((tmp / "db").string()).get_doccount();
+    }
+    CHECK(count == new_count);
+    old_count = count;
+  }
+  MESSAGE(killed_inside << " of " << kRounds << " kills landed before the run's commit");
+  CHECK(killed_inside > 0);
+}
+
 TEST_CASE("loupe-index names the path or flag that is wrong") {
   TempDir tmp;
   const std::string program = loupe::testing::index_program();
