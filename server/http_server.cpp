@@ -145,6 +145,9 @@ HttpServer::HttpServer(const ServerConfig& config, search::SearcherPool& searche
     } else if (req.ranges.size() > 1) {
       // Each range would be a copy of the whole response: the page and the API need none.
       error = Error::kRangeNotSatisfiable;
+      // cpp-httplib would cut the error answer itself into those ranges. The request is not
+      // const (cpp-httplib hands its own over as const), and nothing reads its ranges after.
+      const_cast<httplib::Request&>(req).ranges.clear();
     } else if (req.path.size() > kMaxPathBytes) {
       error = Error::kUriTooLong;
     }

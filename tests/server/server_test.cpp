@@ -507,6 +507,9 @@ TEST_CASE("hostile requests are refused before they cost memory, and their conne
     CHECK(reply.text.find("\"code\":\"" + row.code + "\"") != std::string::npos);
     CHECK(reply.responses() == 1);
     CHECK(reply.closed);
+    // One small JSON answer, not the request's ranges of it.
+    CHECK(reply.text.find("Content-Type: application/json") != std::string::npos);
+    CHECK(reply.text.size() < 1024);
   }
   // The server is still there for everyone else.
   CHECK(get(search_path("karpathy")).status == 200);
