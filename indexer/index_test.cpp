@@ -461,7 +461,7 @@ TEST_CASE("SIGKILL at any moment, many times over: the index checks out, old or 
     Xapian::doccount new_count = old_count + kAddedPerRound;
     // Anywhere from before the first write to after the commit.
     seed = seed * 1103515245 + 12345;
-    auto delay = std::chrono::milliseconds((seed >> 8) % 300);
+    auto delay = std::chrono::milliseconds((seed >> 8) % 150);
     pid_t pid = fork();
     if (pid == 0) {
       execl(loupe::testing::index_program().c_str(), "loupe-index", "--db", (tmp / "db").c_str(),
@@ -472,8 +472,8 @@ TEST_CASE("SIGKILL at any moment, many times over: the index checks out, old or 
     kill(pid, SIGKILL);
     int status = 0;
     waitpid(pid, &status, 0);
-    auto check = run_command({"/usr/bin/xapian-check", (tmp / "db").string()});  // xapian-tools
-    CHECK(check.exit_code == 0);
+    // What xapian-check does, in process: every table and every link between them.
+    CHECK(Xapian::Database::check((tmp / "db").string(), Xapian::DBCHECK_FULL_TREE) == 0);
     Xapian::doccount count = Xapian::Database((tmp / "db").string()).get_doccount();
     CHECK((count == old_count || count == new_count));
     killed_inside += count == old_count;
