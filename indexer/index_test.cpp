@@ -435,6 +435,30 @@ TEST_CASE("a killed loupe-index leaves a readable index") {
   CHECK(Xapian::Database((tmp / "db").string()).get_doccount() == 400);
 }
 
+namespace {
+
+// xapian-check (xapian-tools, which the tests install) checks every table and every link between
+// them. Xapian::Database::check would do it in process, but trips AddressSanitizer inside
+// libxapian 1.4.22 (new-delete-type-mismatch). Where the tool is missing (the image's build
+// stage runs the unit tests), every document, its data and its terms are read instead.
+bool index_checks_out(const fs::path& db) {
+  const char* tool = "/usr/bin/xapian-check";
+  if (fs::exists(tool)) return run_command({tool, db.string()}).exit_code == 0;
+  try {
+    Xapian::Database index(db.string());
+    for (auto it = index.postlist_begin(""); it != index.postlist_end(""); ++it) {
+      Xapian::Document doc = index.get_document(*it);
+      (void)doc.get_data();
+      for (auto term = doc.termlist_begin(); term != doc.termlist_end(); ++term) (void)*term;
+    }
+    return true;
+  } catch (const Xapian::Error&) {
+    return false;
+  }
+}
+
+}  // namespace
+
 TEST_CASE("SIGKILL at any moment, many times over: the index checks out, old or new") {
   TempDir tmp;
   fs::path docs = tmp / "docs";
@@ -472,8 +496,7 @@ TEST_CASE("SIGKILL at any moment, many times over: the index checks out, old or 
     kill(pid, SIGKILL);
     int status = 0;
     waitpid(pid, &status, 0);
-    // What xapian-check does, in process: every table and every link between them.
-    CHECK(Xapian::Database::check((tmp / "db").string(), Xapian::DBCHECK_FULL_TREE) == 0);
+    CHECK(index_checks_out(tmp / "db"));
     Xapian::doccount count = Xapian::Database((tmp / "db").string()).get_doccount();
     CHECK((count == old_count || count == new_count));
     killed_inside += count == old_count;
