@@ -16,19 +16,19 @@ void DocumentBuilder::add_body(Xapian::Document& doc, const std::string& text, b
   // Stems carry no positions: count them here and hand each to Xapian once, which saves a
   // lookup in the document's term map per word. A list page's words are counted the same way.
   stem_counts_.clear();
-  word_counts_.clear();
+  list_words_.clear();
   // A list of pages repeats a word once per entry that has it ("(module)" hundreds of times in
   // a generated index): that says nothing of what the page is about, so it counts once.
   Xapian::termcount wdf_per_word = list_page ? 0 : 1;
   // Positions start at 1, as Xapian's TermGenerator numbers them.
   analyzer_.analyze(text, 1, [&](const analysis::Token& token) {
     doc.add_posting(token.term, token.position, wdf_per_word);
-    if (list_page) word_counts_[token.term] = 1;
+    if (list_page) list_words_.insert(token.term);
     const std::string& stem = analyzer_.token_stem(token);
     if (!stem.empty()) ++stem_counts_[stem];
     if (!token.joined) planner.add(token.begin, token.end, token.position);
   });
-  for (const auto& [word, count] : word_counts_) doc.add_term(word, count);
+  for (const std::string& word : list_words_) doc.add_term(word);
   const std::string stem_prefix(db::kStemPrefix);
   for (const auto& [stem, count] : stem_counts_)
     doc.add_term(stem_prefix + stem, list_page ? 1 : count);

@@ -5,6 +5,7 @@
 
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "analysis/analyzer.h"
@@ -35,7 +36,7 @@ class DocumentBuilder {
 
   analysis::Analyzer analyzer_;
   std::unordered_map<std::string, Xapian::termcount> stem_counts_;  // per document, reused
-  std::unordered_map<std::string, Xapian::termcount> word_counts_;  // of a list page
+  std::unordered_set<std::string> list_words_;  // of a list page: each counted once
 };
 
 }  // namespace loupe::indexer

@@ -121,14 +121,17 @@ bool Highlighter::matches(const std::string& term, bool stemmable) {
 bool Highlighter::matches(const analysis::Token& token) {
   if (!token.joined && !token.part) return matches(token.term, token.stemmable);
   const std::string& term = token.term;
-  if (term.empty()) return false;
-  for (const std::string& prefix : terms_.prefixes)
-    if (term.compare(0, prefix.size(), prefix) == 0) return true;
-  // A part is no word of its own: only a phrase holds it (checked in keep_phrase_matches).
-  if (token.part) return phrase_vocabulary_.count(term) != 0 && known_.count(term) != 0;
-  if (known_.count(term) != 0) return true;
-  if (!token.stemmable || terms_.stems.empty()) return false;
-  return terms_.stems.count(analyzer_.compound_stem(term, token.head)) != 0;
+  // A part is no word of its own: only a phrase (checked in keep_phrase_matches) or a wildcard
+  // holds it.
+  if (token.part) {
+    bool in_phrase = phrase_vocabulary_.count(term) != 0 && known_.count(term) != 0;
+    return in_phrase || std::any_of(terms_.prefixes.begin(), terms_.prefixes.end(),
+                                    [&](const std::string& p) { return term.rfind(p, 0) == 0; });
+  }
+  // A joined form: as written, or by its compound stem.
+  if (matches(term, false)) return true;
+  return token.stemmable && !terms_.stems.empty() &&
+         terms_.stems.count(analyzer_.compound_stem(term, token.head)) != 0;
 }
 
 std::vector<MarkedToken> Highlighter::tokens(std::string_view text, uint32_t first_position,
