@@ -78,7 +78,9 @@ TEST_CASE("the document cache returns what the database holds, whatever its size
         CHECK(records[i]->id == expected.id);
         CHECK(records[i]->title == expected.title);
         CHECK(records[i]->checkpoint_offsets == expected.checkpoint_offsets);
-        for (auto [begin, end] : ranges) {
+        for (const auto& range : ranges) {
+          // Named, not structured bindings: clang 14 cannot capture those (CAPTURE does).
+          uint64_t begin = range.first, end = range.second;
           CAPTURE(begin);
           CHECK(cache.text_range(rdb, docids[i], *records[i], begin, end) ==
                 db::read_text_range(rdb, expected, begin, end));

@@ -14,13 +14,14 @@ using namespace loupe;
 namespace {
 
 std::string varied_text() {
-  const char* pieces[] = {"Plain words and more words. ",
-                          "An e-mail to state-of-the-art re-indexing, ",
-                          "caf\xC3\xA9 na\xC3\xAFve R\xC3\xA9sum\xC3\xA9 and U.S.A. today. ",
-                          "\xE6\x9D\xB1\xE4\xBA\xAC\xE5\xA4\xA7\xE5\xAD\xA6\xE3\x81\xAB\xE8\xA1\x8C"
-                          "\xE3\x81\x8D\xE3\x81\xBE\xE3\x81\x99\xE3\x80\x82 ",
-                          "os.path.join(a, b) returns snake_case_names\n\n",
-                          "GPT-4 and H100s: 3.14 \xF0\x9F\x9A\x80 done. "};
+  const char* pieces[] = {
+      "Plain words and more words. ",
+      "An e-mail to state-of-the-art re-indexing, ",
+      "caf\xC3\xA9 na\xC3\xAFve R\xC3\xA9sum\xC3\xA9 and U.S.A. today. ",
+      ("\xE6\x9D\xB1\xE4\xBA\xAC\xE5\xA4\xA7\xE5\xAD\xA6\xE3\x81\xAB\xE8\xA1\x8C"
+       "\xE3\x81\x8D\xE3\x81\xBE\xE3\x81\x99\xE3\x80\x82 "),
+      "os.path.join(a, b) returns snake_case_names\n\n",
+      "GPT-4 and H100s: 3.14 \xF0\x9F\x9A\x80 done. "};
   std::string text;
   for (int i = 0; text.size() < 5 * db::kBlockBytes; ++i) text += pieces[i % 6];
   return text;
@@ -79,7 +80,9 @@ TEST_CASE("stored text reads back by any range, and analysis from any checkpoint
                                                   {100, 3 * db::kBlockBytes + 7},
                                                   {text.size() - 3, text.size() + 100},
                                                   {50, 50}};
-  for (auto [begin, end] : ranges) {
+  for (const auto& range : ranges) {
+    // Named, not structured bindings: clang 14 cannot capture those (CAPTURE does).
+    uint64_t begin = range.first, end = range.second;
     CAPTURE(begin);
     CHECK(db::read_text_range(rdb, record, begin, end) ==
           text.substr(begin, std::min<uint64_t>(end, text.size()) -

@@ -875,7 +875,9 @@ TEST_CASE("HTML escaping and one-line flattening of passages") {
       {"x'y\"z>", "x&#39;y&quot;z&gt;"},
       {"tab\tand\nnewline", "tab\tand\nnewline"},  // kept as they are when not flattened
   };
-  for (const auto& [input, expected] : escapes) {
+  for (const auto& row : escapes) {
+    const std::string& input = row.first;
+    const std::string& expected = row.second;
     CAPTURE(input);
     CHECK(escape_html(input) == expected);
   }
@@ -884,7 +886,9 @@ TEST_CASE("HTML escaping and one-line flattening of passages") {
       {"a  b", "a b"}, {"  a \n\n\t b  ", " a b "}, {"x<y\r\n\f\vz", "x&lt;y z"},    {"\n", " "},
       {"", ""},        {"a\t&\tb", "a &amp; b"},    {"<<  >>", "&lt;&lt; &gt;&gt;"},
   };
-  for (const auto& [input, expected] : flattened) {
+  for (const auto& row : flattened) {
+    const std::string& input = row.first;
+    const std::string& expected = row.second;
     CAPTURE(input);
     CHECK(Highlighter::render(input, 0, input.size(), {}, /*flatten=*/true) == expected);
     CHECK(Highlighter::render(input, 0, input.size(), {}, /*flatten=*/false) == escape_html(input));
