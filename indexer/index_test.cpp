@@ -1,6 +1,7 @@
 // Indexer tests against a real Xapian database in a temporary folder.
 #include <doctest/doctest.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -510,6 +511,66 @@ TEST_CASE("SIGKILL at any moment, many times over: the index checks out, old or 
   }
   MESSAGE(killed_inside << " of " << kRounds << " kills landed before the run's commit");
   CHECK(killed_inside > 0);
+}
+
+namespace {
+
+// A small tmpfs mounted on a fresh folder, unmounted when the object goes. Mounting needs root
+// (CI and the development machines have it); elsewhere mounted() is false.
+class SmallDisk {
+ public:
+  SmallDisk(const fs::path& where, const char* size) : path_(where) {
+    fs::create_directories(where);
+    std::string options = std::string("size=") + size;
+    mounted_ = ::mount("tmpfs", where.c_str(), "tmpfs", 0, options.c_str()) == 0;
+  }
+  ~SmallDisk() {
+    if (mounted_) ::umount2(path_.c_str(), MNT_DETACH);
+  }
+  SmallDisk(const SmallDisk&) = delete;
+  SmallDisk& operator=(const SmallDisk&) = delete;
+  bool mounted() const { return mounted_; }
+
+ private:
+  fs::path path_;
+  bool mounted_ = false;
+};
+
+}  // namespace
+
+TEST_CASE("a full disk stops loupe-index with exit status 2 and the old index intact") {
+  TempDir tmp;
+  SmallDisk disk(tmp / "disk", "3m");
+  if (!disk.mounted()) {
+    MESSAGE("skipped: mounting a tmpfs needs root");
+    return;
+  }
+  fs::path docs = tmp / "docs", db = tmp / "disk" / "db";
+  for (int i = 0; i < 5; ++i)
+    write_file(docs / ("old" + std::to_string(i) + ".txt"), "old words " + std::to_string(i));
+  REQUIRE(run_command({loupe::testing::index_program(), "--db", db.string(), docs.string()})
+              .exit_code == 0);
+  // About 10 MB of distinct words: the index of it cannot fit in 3 MB.
+  unsigned seed = 7;
+  for (int i = 0; i < 300; ++i) {
+    std::string text;
+    while (text.size() < 30000) {
+      seed = seed * 1103515245 + 12345;
+      text += "w" + std::to_string((seed >> 8) % 200000) + " ";
+    }
+    write_file(docs / ("new" + std::to_string(i) + ".txt"), text);
+  }
+  loupe::testing::CommandResult full =
+      run_command({loupe::testing::index_program(), "--db", db.string(), docs.string()});
+  CHECK(full.exit_code == 2);
+  CHECK(full.output.find(db.string()) != std::string::npos);
+  CHECK(full.output.find("No space left on device") != std::string::npos);
+  CHECK(index_checks_out(db));
+  Xapian::Database index(db.string());
+  CHECK(index.get_doccount() == 5);
+  CHECK(index.get_termfreq("old") == 5);
+  CHECK_FALSE(find_record(index, "new0.txt"));
+  CHECK(find_record(index, "old3.txt"));
 }
 
 TEST_CASE("loupe-index names the path or flag that is wrong") {
