@@ -3,6 +3,7 @@
 #include <xxhash.h>
 
 #include <cstdio>
+#include <ctime>
 
 namespace loupe::db {
 
@@ -24,6 +25,23 @@ std::string boolean_term(Field field, std::string_view value) {
   if (!value.empty() && value.front() >= 'A' && value.front() <= 'Z') term += ':';
   term += value;
   return term;
+}
+
+std::vector<std::string> folders_of(std::string_view id) {
+  std::vector<std::string> out;
+  for (size_t slash = id.find('/'); slash != std::string_view::npos;
+       slash = id.find('/', slash + 1))
+    if (slash > 0) out.emplace_back(id.substr(0, slash));
+  return out;
+}
+
+void set_modified_values(Xapian::Document& doc, int64_t seconds) {
+  doc.add_value(kModifiedSlot, Xapian::sortable_serialise(static_cast<double>(seconds)));
+  std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm utc{};
+  char year[16] = "";
+  if (gmtime_r(&t, &utc) != nullptr) std::snprintf(year, sizeof year, "%04d", utc.tm_year + 1900);
+  doc.add_value(kYearSlot, year);
 }
 
 }  // namespace loupe::db

@@ -2,10 +2,14 @@
 // keys.
 #pragma once
 
+#include <xapian.h>
+
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace loupe::db {
 
@@ -14,27 +18,48 @@ namespace loupe::db {
 // `xapian-delve` and `quest` read a Loupe database.
 inline constexpr std::string_view kStemPrefix = "Z";
 
-enum class Field { kTitle, kId, kType, kExtension, kRoot, kTitleKey, kHeadingKey, kTitlePartKey };
+enum class Field {
+  kTitle,
+  kId,
+  kType,
+  kExtension,
+  kRoot,
+  kTitleKey,
+  kHeadingKey,
+  kTitlePartKey,
+  kFolder,
+  kModified,
+};
+
+enum class FieldKind {
+  kText,       // analysed words, with positions
+  kFilter,     // boolean terms: no positions, no weight; the value is lower-cased
+  kPath,       // boolean terms whose value keeps its case (a folder path)
+  kDateRange,  // no terms: a range of the modification time's value slot
+};
 
 struct FieldInfo {
   Field field;
   std::string_view name;    // as written in a query ("title:word"), empty when not queryable
-  std::string_view prefix;  // term prefix
-  bool boolean;             // a filter term (no positions, no weight) rather than free text
+  std::string_view prefix;  // term prefix (none for a range)
+  FieldKind kind;
 };
 
 // The one table of fields: the indexer writes these prefixes, the query parser reads them.
 inline constexpr FieldInfo kFields[] = {
-    {Field::kTitle, "title", "S", false},
-    {Field::kId, "", "Q", true},            // unique: the document id
-    {Field::kType, "type", "T", true},      // "text", "markdown" or "html"
-    {Field::kExtension, "ext", "E", true},  // lower-case extension without the dot
-    {Field::kRoot, "", "XROOT", true},      // the indexed folder a document came from
+    {Field::kTitle, "title", "S", FieldKind::kText},
+    {Field::kId, "", "Q", FieldKind::kFilter},            // unique: the document id
+    {Field::kType, "type", "T", FieldKind::kFilter},      // "text", "markdown" or "html"
+    {Field::kExtension, "ext", "E", FieldKind::kFilter},  // lower-case extension, no dot
+    {Field::kRoot, "", "XROOT", FieldKind::kFilter},      // the indexed folder a document came from
     // Ranking fields (search/ranking.h): weighed, not queried by name. The phrase keys
     // (analysis/phrase_key.h) of the title and of the file's name; of each section heading.
-    {Field::kTitleKey, "", "XTK", false},
-    {Field::kHeadingKey, "", "XHK", false},
-    {Field::kTitlePartKey, "", "XTP", false},  // every shorter run of the title's words
+    {Field::kTitleKey, "", "XTK", FieldKind::kText},
+    {Field::kHeadingKey, "", "XHK", FieldKind::kText},
+    {Field::kTitlePartKey, "", "XTP", FieldKind::kText},  // every shorter run of the title's words
+    // Every folder a document is in, from its root: "a/b/c.txt" is in "a" and in "a/b".
+    {Field::kFolder, "folder", "XF", FieldKind::kPath},
+    {Field::kModified, "modified", "", FieldKind::kDateRange},  // see kModifiedSlot
 };
 
 constexpr const FieldInfo& field_info(Field field) {
@@ -59,7 +84,17 @@ enum ValueSlot : unsigned {
   kModifiedSlot = 0,  // Xapian::sortable_serialise(seconds since the epoch)
   kSizeSlot = 1,      // Xapian::sortable_serialise(bytes)
   kRecordSlot = 2,    // the document record with its checkpoints, binary (see document_record.h)
+  // Facets (search/facets.h) count these values over every match.
+  kTypeSlot = 3,    // the type name, as the type field's terms have it
+  kFolderSlot = 4,  // the folder the document is in ("" at the root), as the folder field's terms
+  kYearSlot = 5,    // "2024": the year of the modification time, UTC
 };
+
+// The folders a document id is in, outermost first: "a/b/c.txt" gives "a" and "a/b".
+std::vector<std::string> folders_of(std::string_view id);
+
+// Sets the slots that follow the modification time (kModifiedSlot, kYearSlot).
+void set_modified_values(Xapian::Document& doc, int64_t seconds);
 
 // Database-wide metadata.
 inline constexpr std::string_view kLanguageKey =
@@ -70,8 +105,9 @@ inline constexpr std::string_view kLanguageKey =
 //   site furniture (<nav>; roles navigation, search, banner, contentinfo) is left out of the text;
 //   4: a possessive 's is the bare word, parts of a compound of words get no stem of their own
 //   and the compound is stemmed by its last part; phrase keys of titles, file names and
-//   headings; a page that is mostly links counts each word once (ranking).
+//   headings; a page that is mostly links counts each word once (ranking). 5: folder terms, and
+//   the type, folder and year slots of facets.
 inline constexpr std::string_view kFormatKey = "loupe:format";
-inline constexpr std::string_view kFormatVersion = "4";
+inline constexpr std::string_view kFormatVersion = "5";
 
 }  // namespace loupe::db

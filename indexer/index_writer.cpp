@@ -173,8 +173,7 @@ void IndexWriter::touch(const StoredDocument& stored, int64_t modified_ns, const
     doc.add_boolean_term(db::boolean_term(db::Field::kRoot, root));
   }
   db::store_record(doc, record);
-  doc.add_value(db::kModifiedSlot,
-                Xapian::sortable_serialise(static_cast<double>(record.modified)));
+  db::set_modified_values(doc, record.modified);
   db_.replace_document(stored.docid, doc);
 }
 

@@ -6,6 +6,7 @@
 
 #include "analysis/utf8.h"
 #include "db/schema.h"
+#include "search/filter_values.h"
 #include "search/term_expansion.h"
 
 namespace loupe::search {
@@ -149,6 +150,9 @@ struct Built {
   std::optional<Xapian::Query> only_excluded;
   // "type:html": a filter on the documents the words find, not a word of its own.
   std::optional<db::Field> filter_field{};
+  // A parenthesised group of filters ("(folder:a OR folder:b)"): it applies as a whole, beside
+  // the sequence's own filters of the same field, rather than as one more alternative of them.
+  bool filter_group = false;
   bool empty() const { return strict.empty(); }
 };
 
@@ -187,6 +191,9 @@ class Parser {
     out.title_terms = finish(std::move(title_));
     out.fielded_words = fielded_words_;
     out.ranking_words = std::move(ranking_words_);
+    out.filters_only = top.filter_field.has_value();
+    out.error = std::move(error_);
+    out.folders = std::move(folders_);
     return out;
   }
 
@@ -235,6 +242,7 @@ class Parser {
   Built parse_sequence(bool top, bool negated) {
     std::vector<Built> should, must, must_not;
     std::map<db::Field, std::vector<Xapian::Query>> filters;
+    std::vector<Xapian::Query> groups;
     while (peek().kind != Kind::kEnd) {
       const Lexeme& lx = peek();
       if (lx.kind == Kind::kClose) {
@@ -251,6 +259,8 @@ class Parser {
       if (item.empty()) continue;
       if (item.only_excluded)
         must_not.push_back(same(*item.only_excluded));
+      else if (item.filter_field && item.filter_group)
+        groups.push_back(item.strict);
       else if (item.filter_field)
         filters[*item.filter_field].push_back(item.strict);
       else if (required)
@@ -260,21 +270,27 @@ class Parser {
     }
     // "a b" and "+a b": documents with every word first, then those with some (with a).
     if (should.size() > 1 || (!should.empty() && !must.empty())) tiered_ = true;
-    return apply_filters(combine_sequence(should, must, must_not), filters);
+    return apply_filters(combine_sequence(should, must, must_not), filters, groups, top);
   }
 
-  // Values of one field are alternatives ("type:html type:md"), fields all apply, as in Omega.
+  // Values of one field are alternatives ("type:html type:md", as in Omega), but date ranges
+  // all apply ("modified:2024.. modified:..2024-06" is the first half of 2024); fields and
+  // groups all apply.
   static Built apply_filters(Built out,
-                             const std::map<db::Field, std::vector<Xapian::Query>>& filters) {
-    if (filters.empty()) return out;
-    std::vector<Xapian::Query> fields;
-    for (const auto& [field, values] : filters)
-      fields.push_back(combine(Xapian::Query::OP_OR, values));
+                             const std::map<db::Field, std::vector<Xapian::Query>>& filters,
+                             const std::vector<Xapian::Query>& groups, bool top) {
+    if (filters.empty() && groups.empty()) return out;
+    std::vector<Xapian::Query> fields = groups;
+    for (const auto& [field, values] : filters) {
+      bool ranges = db::field_info(field).kind == db::FieldKind::kDateRange;
+      fields.push_back(combine(ranges ? Xapian::Query::OP_AND : Xapian::Query::OP_OR, values));
+    }
     Xapian::Query all = combine(Xapian::Query::OP_AND, fields);
     if (out.strict.empty()) {
       // A group of filters only ("type:(html md)") is still a filter where it stands.
       Built only = same(all);
-      only.filter_field = filters.begin()->first;
+      only.filter_field = filters.empty() ? db::Field::kType : filters.begin()->first;
+      only.filter_group = !top;
       return only;
     }
     out.strict = Xapian::Query(Xapian::Query::OP_FILTER, out.strict, all);
@@ -541,20 +557,53 @@ class Parser {
                          static_cast<Xapian::termcount>(subs.size()));
   }
 
+  // "type:html", "folder:a/b", "modified:2024..": a filter on the documents the words find, of
+  // no weight. A malformed value is the query's error.
+  Built filter(const db::FieldInfo& field, const std::string& value, bool negated) {
+    if (value.empty()) return Built{};
+    std::string why;
+    Xapian::Query match;
+    switch (field.kind) {
+      case db::FieldKind::kPath: {
+        std::optional<std::string> folder = normalise_folder(value, why);
+        if (!folder) break;
+        if (!negated) folders_.push_back(*folder);
+        // "folder:/" is the root: every document is under it.
+        match = folder->empty() ? Xapian::Query::MatchAll
+                                : Xapian::Query(db::boolean_term(field.field, *folder));
+        break;
+      }
+      case db::FieldKind::kDateRange: {
+        std::optional<TimeRange> range = parse_time_range(value, why);
+        if (!range) break;
+        auto bound = [](int64_t t) { return Xapian::sortable_serialise(static_cast<double>(t)); };
+        if (range->from && range->to)
+          match = Xapian::Query(Xapian::Query::OP_VALUE_RANGE, db::kModifiedSlot,
+                                bound(*range->from), bound(*range->to));
+        else if (range->from)
+          match = Xapian::Query(Xapian::Query::OP_VALUE_GE, db::kModifiedSlot, bound(*range->from));
+        else
+          match = Xapian::Query(Xapian::Query::OP_VALUE_LE, db::kModifiedSlot, bound(*range->to));
+        break;
+      }
+      default:
+        match = Xapian::Query(db::boolean_term(field.field, analysis::ascii_lower(value)));
+    }
+    if (!why.empty()) {
+      if (error_.empty()) error_ = why;
+      return Built{};
+    }
+    Built out = same(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, match, 0.0));
+    out.filter_field = field.field;
+    return out;
+  }
+
   // A word or phrase as the user wrote it; a compound ("e-mail") matches written apart, joined
   // or hyphenated, and CJK text without spaces becomes the phrase of its words.
   Built word(const Lexeme& lx, bool negated, bool phrase) {
     const db::FieldInfo* field = lx.field != nullptr ? lx.field : group_field_;
     std::string prefix = field ? std::string(field->prefix) : std::string();
-    if (field && field->boolean) {
-      if (lx.text.empty()) return Built{};
-      Xapian::Query filter(
-          Xapian::Query::OP_SCALE_WEIGHT,
-          Xapian::Query(db::boolean_term(field->field, analysis::ascii_lower(lx.text))), 0.0);
-      Built out = same(filter);
-      out.filter_field = field->field;
-      return out;
-    }
+    if (field && field->kind != db::FieldKind::kText) return filter(*field, lx.text, negated);
     AnalysedWord w = analyse(lx.text);
     if (w.parts.empty()) return Built{};
     if (lx.wildcard) return wildcard(prefix, w, negated);
@@ -649,6 +698,8 @@ class Parser {
   analysis::Analyzer& analyzer_;
   const Xapian::Database& db_;
   TermExpansions& expansions_;
+  std::string error_;  // the first malformed filter value's explanation
+  std::vector<std::string> folders_;
   Marked text_;   // the words to mark in the text
   Marked title_;  // and in titles: those, and the words of "title:"
   bool fielded_words_ = false;

@@ -51,11 +51,18 @@ struct ParsedQuery {
   // The positive words and phrases searched in the text, as written, in query order: what
   // ranking compares with titles, headings and file names (search/ranking.h).
   std::string ranking_words;
+  // Nothing but filters ("folder:howto type:html"): every match weighs the same.
+  bool filters_only = false;
+  // Why a filter's value cannot be read ("modified:2024-13"): the query is refused, not run.
+  std::string error;
+  // The folders of its folder: filters (not excluded ones), normalised.
+  std::vector<std::string> folders;
 };
 
 // Never throws on user input: unbalanced quotes and parentheses or stray operators are read
-// leniently. The analyzer must be the one the index was built with (same language); `db` gives
-// the words behind a wildcard or a stem where a phrase or NEAR needs them, through `expansions`.
+// leniently; a filter's malformed value is reported in ParsedQuery::error. The analyzer must be the
+// one the index was built with (same language); `db` gives the words behind a wildcard or a stem
+// where a phrase or NEAR needs them, through `expansions`.
 ParsedQuery parse_query(std::string_view query, analysis::Analyzer& analyzer,
                         const Xapian::Database& db, TermExpansions& expansions);
 

@@ -2,17 +2,22 @@
 
 namespace loupe::search {
 
-std::string ResultCache::key(const std::string& index, uint64_t revision, const std::string& query,
-                             unsigned page, unsigned per_page) {
-  return index + '/' + std::to_string(revision) + '/' + std::to_string(page) + '/' +
-         std::to_string(per_page) + '/' + query;
+std::string ResultCache::key(const std::string& index, uint64_t revision,
+                             const SearchRequest& request) {
+  std::string key = index + '/' + std::to_string(revision) + '/' + std::to_string(request.page) +
+                    '/' + std::to_string(request.per_page) + '/' +
+                    std::to_string(static_cast<int>(request.sort)) + '/';
+  for (Facet facet : request.facets) key += facet_info(facet).name.front();
+  return key + '/' + request.query;
 }
 
 size_t ResultCache::size_of(const std::string& key, const SearchResults& results) {
   size_t bytes = sizeof(Entry) + 2 * key.size() + sizeof(SearchResults) + 64;
   for (const Hit& hit : results.hits)
     bytes += sizeof(Hit) + hit.id.size() + hit.title.size() + hit.path.size() + hit.snippet.size() +
-             hit.title_html.size();
+             hit.title_html.size() + hit.type.size();
+  for (const FacetCounts& facet : results.facets)
+    for (const FacetValue& value : facet.values) bytes += sizeof(FacetValue) + value.value.size();
   return bytes;
 }
 

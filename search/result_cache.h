@@ -19,8 +19,7 @@ class ResultCache {
  public:
   explicit ResultCache(size_t max_bytes) : max_bytes_(max_bytes) {}
 
-  static std::string key(const std::string& index, uint64_t revision, const std::string& query,
-                         unsigned page, unsigned per_page);
+  static std::string key(const std::string& index, uint64_t revision, const SearchRequest& request);
   std::shared_ptr<const SearchResults> find(const std::string& key);
   void insert(const std::string& key, std::shared_ptr<const SearchResults> results);
   bool enabled() const { return max_bytes_ > 0; }

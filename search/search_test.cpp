@@ -835,30 +835,48 @@ TEST_CASE("the result cache keeps recent results within its size, keyed by revis
   auto results = [](size_t snippet_bytes) {
     auto r = std::make_shared<SearchResults>();
     r->total = 1;
-    r->hits.push_back({"id", "title", "path", 1.0, std::string(snippet_bytes, 'x'), "title"});
+    loupe::search::Hit hit;
+    hit.id = "id";
+    hit.snippet = std::string(snippet_bytes, 'x');
+    r->hits.push_back(hit);
     return std::shared_ptr<const SearchResults>(r);
   };
+  auto key = [](const char* index, uint64_t revision, const std::string& query, unsigned page,
+                unsigned per_page) {
+    loupe::search::SearchRequest request;
+    request.query = query;
+    request.page = page;
+    request.per_page = per_page;
+    return ResultCache::key(index, revision, request);
+  };
+  // The sort order and the facets asked for are part of the key.
+  loupe::search::SearchRequest newest{"q", 1, 10, loupe::search::SortOrder::kNewest, {}};
+  loupe::search::SearchRequest faceted{
+      "q", 1, 10, loupe::search::SortOrder::kRelevance, {loupe::search::Facet::kYear}};
+  CHECK(ResultCache::key("u", 7, newest) != key("u", 7, "q", 1, 10));
+  CHECK(ResultCache::key("u", 7, faceted) != key("u", 7, "q", 1, 10));
+  CHECK(ResultCache::key("u", 7, faceted) != ResultCache::key("u", 7, newest));
   ResultCache cache(20000);
-  cache.insert(ResultCache::key("u", 7, "q", 1, 10), results(1000));
-  CHECK(cache.find(ResultCache::key("u", 7, "q", 1, 10)));
-  CHECK_FALSE(cache.find(ResultCache::key("u", 8, "q", 1, 10)));  // a new revision of the index
-  CHECK_FALSE(cache.find(ResultCache::key("v", 7, "q", 1, 10)));  // an index built anew
-  CHECK_FALSE(cache.find(ResultCache::key("u", 7, "q", 2, 10)));
-  CHECK_FALSE(cache.find(ResultCache::key("u", 7, "q", 1, 20)));
-  CHECK(ResultCache::key("u", 7, "a/1", 1, 10) != ResultCache::key("u", 7, "a", 11, 10));
+  cache.insert(key("u", 7, "q", 1, 10), results(1000));
+  CHECK(cache.find(key("u", 7, "q", 1, 10)));
+  CHECK_FALSE(cache.find(key("u", 8, "q", 1, 10)));  // a new revision of the index
+  CHECK_FALSE(cache.find(key("v", 7, "q", 1, 10)));  // an index built anew
+  CHECK_FALSE(cache.find(key("u", 7, "q", 2, 10)));
+  CHECK_FALSE(cache.find(key("u", 7, "q", 1, 20)));
+  CHECK(key("u", 7, "a/1", 1, 10) != key("u", 7, "a", 11, 10));
   // Filling it drops the least recently used first.
-  cache.insert(ResultCache::key("u", 7, "old", 1, 10), results(1000));
+  cache.insert(key("u", 7, "old", 1, 10), results(1000));
   for (int i = 0; i < 40; ++i) {
-    cache.find(ResultCache::key("u", 7, "q", 1, 10));  // keeps "q" in use
-    cache.insert(ResultCache::key("u", 7, "filler" + std::to_string(i), 1, 10), results(1000));
+    cache.find(key("u", 7, "q", 1, 10));  // keeps "q" in use
+    cache.insert(key("u", 7, "filler" + std::to_string(i), 1, 10), results(1000));
   }
-  CHECK(cache.find(ResultCache::key("u", 7, "q", 1, 10)));
-  CHECK_FALSE(cache.find(ResultCache::key("u", 7, "old", 1, 10)));
-  CHECK_FALSE(cache.find(ResultCache::key("u", 7, "filler0", 1, 10)));
-  CHECK(cache.find(ResultCache::key("u", 7, "filler39", 1, 10)));
+  CHECK(cache.find(key("u", 7, "q", 1, 10)));
+  CHECK_FALSE(cache.find(key("u", 7, "old", 1, 10)));
+  CHECK_FALSE(cache.find(key("u", 7, "filler0", 1, 10)));
+  CHECK(cache.find(key("u", 7, "filler39", 1, 10)));
   ResultCache off(0);
-  off.insert(ResultCache::key("u", 1, "q", 1, 10), results(10));
-  CHECK_FALSE(off.find(ResultCache::key("u", 1, "q", 1, 10)));
+  off.insert(key("u", 1, "q", 1, 10), results(10));
+  CHECK_FALSE(off.find(key("u", 1, "q", 1, 10)));
 }
 
 TEST_CASE("HTML escaping and one-line flattening of passages") {

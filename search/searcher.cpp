@@ -172,15 +172,34 @@ std::vector<Hit> Searcher::hits(const std::vector<Xapian::MSet>& sets, const Par
     hit.id = db::public_id(record.id);
     hit.title = record.title;
     hit.path = record.path;
+    hit.type = record.type;
+    hit.modified = record.modified;
     out.push_back(std::move(hit));
   }
   return out;
 }
 
-SearchResults Searcher::search(const std::string& query, unsigned page, unsigned per_page) {
+namespace {
+
+// By date, newest or oldest first, relevance breaking ties; a query of filters only has no
+// relevance to go by, and lists the newest first.
+void set_order(Xapian::Enquire& enquire, SortOrder sort, bool filters_only) {
+  if (sort == SortOrder::kRelevance && filters_only) sort = SortOrder::kNewest;
+  if (sort != SortOrder::kRelevance)
+    enquire.set_sort_by_value_then_relevance(db::kModifiedSlot, sort == SortOrder::kNewest);
+}
+
+}  // namespace
+
+SearchResults Searcher::search(const SearchRequest& request) {
   return with_retry([&] {
     SearchResults results;
-    ParsedQuery parsed = parse_query(query, *analyzer_, db_, expansions_);
+    const unsigned page = request.page, per_page = request.per_page;
+    ParsedQuery parsed = parse_query(request.query, *analyzer_, db_, expansions_);
+    if (!parsed.error.empty()) {
+      results.error = std::move(parsed.error);
+      return results;
+    }
     if (parsed.strict.empty() || !opened_) return results;
     Xapian::doccount offset = (page - 1) * per_page;
 
@@ -188,6 +207,7 @@ SearchResults Searcher::search(const std::string& query, unsigned page, unsigned
     Xapian::Query boost = ranking_boost(*analyzer_, parsed.ranking_words);
     Xapian::Enquire strict(db_);
     strict.set_query(ranked(parsed.strict, boost));
+    set_order(strict, request.sort, parsed.filters_only);
     // Positions are checked in every document a count visits: when the count must see them all
     // anyway, the ranked pass sees them all too, rather than checking most of them twice.
     Xapian::doccount check_at_least =
@@ -207,6 +227,7 @@ SearchResults Searcher::search(const std::string& query, unsigned page, unsigned
       Xapian::Query only_some(Xapian::Query::OP_AND_NOT, parsed.loose, parsed.strict);
       Xapian::Enquire rest(db_);
       rest.set_query(ranked(only_some, boost));
+      set_order(rest, request.sort, parsed.filters_only);
       Xapian::doccount rest_offset = offset > strict_total ? offset - strict_total : 0;
       Xapian::doccount wanted = per_page - static_cast<Xapian::doccount>(first.size());
       Xapian::MSet second = rest.get_mset(rest_offset, wanted, rest_offset + wanted);
@@ -215,6 +236,10 @@ SearchResults Searcher::search(const std::string& query, unsigned page, unsigned
     }
 
     results.hits = hits(sets, parsed);
+    // The folder facet drills down from the one folder searched in, if there is one.
+    std::string base = parsed.folders.size() == 1 ? parsed.folders.front() : std::string();
+    results.facets =
+        count_facets(db_, parsed.tiered ? parsed.loose : parsed.strict, request.facets, base);
     return results;
   });
 }

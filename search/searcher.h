@@ -11,6 +11,7 @@
 
 #include "analysis/analyzer.h"
 #include "db/document_cache.h"
+#include "search/facets.h"
 #include "search/query_parser.h"
 #include "search/term_expansion.h"
 
@@ -20,14 +21,30 @@ struct Hit {
   std::string id;  // as clients see it: db::public_id
   std::string title;
   std::string path;
+  std::string type;      // "text", "markdown", "html"
+  int64_t modified = 0;  // seconds since the epoch
   double score = 0;
   std::string snippet;     // escaped HTML with <mark>
   std::string title_html;  // escaped HTML with <mark>
 };
 
+enum class SortOrder { kRelevance, kNewest, kOldest };
+
+struct SearchRequest {
+  std::string query;
+  unsigned page = 1;  // from 1
+  unsigned per_page = 10;
+  // By relevance, documents with every word come before those with only some; by date too,
+  // each group in date order. A query of filters only lists the newest first.
+  SortOrder sort = SortOrder::kRelevance;
+  std::vector<Facet> facets;  // counted over every match
+};
+
 struct SearchResults {
   uint64_t total = 0;  // every match, not an estimate
   std::vector<Hit> hits;
+  std::vector<FacetCounts> facets;  // in the order asked
+  std::string error;                // a malformed filter: nothing was searched
 };
 
 struct DocumentView {
@@ -55,7 +72,10 @@ class Searcher {
   void refresh(std::chrono::milliseconds interval);
 
   // `page` from 1. Documents with every word of the query come before those with only some.
-  SearchResults search(const std::string& query, unsigned page, unsigned per_page);
+  SearchResults search(const SearchRequest& request);
+  SearchResults search(const std::string& query, unsigned page, unsigned per_page) {
+    return search(SearchRequest{query, page, per_page, SortOrder::kRelevance, {}});
+  }
   // `id` as a hit gives it (see db/document_id.h).
   std::optional<DocumentView> document(const std::string& id, const std::string& query);
   uint64_t document_count();

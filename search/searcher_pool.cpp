@@ -46,13 +46,11 @@ SearcherPool::Lease SearcherPool::acquire() {
   return Lease(*this, searcher);
 }
 
-std::shared_ptr<const SearchResults> SearcherPool::search(const std::string& query, unsigned page,
-                                                          unsigned per_page) {
+std::shared_ptr<const SearchResults> SearcherPool::search(const SearchRequest& request) {
   Lease searcher = acquire();
-  std::string key =
-      ResultCache::key(searcher->index_id(), searcher->revision(), query, page, per_page);
+  std::string key = ResultCache::key(searcher->index_id(), searcher->revision(), request);
   if (auto cached = cache_.find(key)) return cached;
-  auto results = std::make_shared<const SearchResults>(searcher->search(query, page, per_page));
+  auto results = std::make_shared<const SearchResults>(searcher->search(request));
   cache_.insert(key, results);
   return results;
 }

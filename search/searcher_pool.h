@@ -43,10 +43,13 @@ class SearcherPool {
   // Waits for a free searcher, brought up to date with the index.
   Lease acquire();
 
-  // A search through the cache: the same query, page and size on the same revision of the
-  // index is answered once.
+  // A search through the cache: the same request on the same revision of the index is
+  // answered once.
+  std::shared_ptr<const SearchResults> search(const SearchRequest& request);
   std::shared_ptr<const SearchResults> search(const std::string& query, unsigned page,
-                                              unsigned per_page);
+                                              unsigned per_page) {
+    return search(SearchRequest{query, page, per_page, SortOrder::kRelevance, {}});
+  }
 
  private:
   void release(Searcher* searcher);

@@ -1,8 +1,12 @@
 #include "server/api.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <optional>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "analysis/utf8.h"
 #include "server/json_text.h"
@@ -45,6 +49,51 @@ std::optional<std::string> query_param(const httplib::Request& req, httplib::Res
   return repaired;
 }
 
+// The sort parameter: relevance (the default), newest or oldest; nullopt after sending a 400.
+std::optional<search::SortOrder> sort_param(const httplib::Request& req, httplib::Response& res) {
+  static constexpr std::pair<std::string_view, search::SortOrder> kOrders[] = {
+      {"relevance", search::SortOrder::kRelevance},
+      {"newest", search::SortOrder::kNewest},
+      {"oldest", search::SortOrder::kOldest},
+  };
+  if (!req.has_param("sort")) return search::SortOrder::kRelevance;
+  const std::string value = req.get_param_value("sort");
+  for (const auto& [name, order] : kOrders)
+    if (value == name) return order;
+  send_error(res, Error::kInvalidParameter, "sort must be relevance, newest or oldest");
+  return std::nullopt;
+}
+
+// The facets parameter: names from search::kFacets, comma-separated, each once; nullopt after
+// sending a 400.
+std::optional<std::vector<search::Facet>> facets_param(const httplib::Request& req,
+                                                       httplib::Response& res) {
+  std::vector<search::Facet> facets;
+  if (!req.has_param("facets")) return facets;
+  std::string names;
+  for (const search::FacetInfo& info : search::kFacets)
+    names += (names.empty() ? "" : ", ") + std::string(info.name);
+  const std::string value = req.get_param_value("facets");
+  size_t start = 0;
+  while (start <= value.size()) {
+    size_t comma = std::min(value.find(',', start), value.size());
+    std::string_view name = std::string_view(value).substr(start, comma - start);
+    start = comma + 1;
+    if (name.empty()) continue;
+    std::optional<search::Facet> facet = search::facet_by_name(name);
+    if (!facet) {
+      send_error(res, Error::kInvalidParameter,
+                 "facets takes a comma-separated list of " + names + "; \"" +
+                     analysis::repair_utf8(name) + "\" is not one");
+      return std::nullopt;
+    }
+    if (std::find(facets.begin(), facets.end(), *facet) == facets.end()) facets.push_back(*facet);
+  }
+  // In the table's order, so that the same set is the same request (and cache entry).
+  std::sort(facets.begin(), facets.end());
+  return facets;
+}
+
 // Rounds to 1/per_unit. Dividing by a whole power of ten last gives the double nearest the
 // decimal, which JSON then prints short (0.4915, not 0.49150000000000005).
 double round_to(double value, double per_unit) {
@@ -58,11 +107,20 @@ void search(search::SearcherPool& pool, const httplib::Request& req, httplib::Re
   if (!page) return;
   std::optional<unsigned> per_page = integer_param(req, res, "per_page", 10, kMaxPerPage);
   if (!per_page) return;
+  std::optional<search::SortOrder> sort = sort_param(req, res);
+  if (!sort) return;
+  std::optional<std::vector<search::Facet>> facets = facets_param(req, res);
+  if (!facets) return;
 
   auto started = std::chrono::steady_clock::now();
-  std::shared_ptr<const search::SearchResults> results = pool.search(*q, *page, *per_page);
+  std::shared_ptr<const search::SearchResults> results =
+      pool.search({*q, *page, *per_page, *sort, *facets});
   double took_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  if (!results->error.empty()) {
+    send_error(res, Error::kInvalidQuery, results->error);
+    return;
+  }
 
   // Written straight out: this is the response sent most often, and the fields keep the order
   // the API documents.
@@ -81,11 +139,24 @@ void search(search::SearcherPool& pool, const httplib::Request& req, httplib::Re
         .field("title", hit.title)
         .field("title_html", hit.title_html)
         .field("path", hit.path)
+        .field("type", hit.type)
+        .field("modified", hit.modified)
         .field("score", round_to(hit.score, 1e4))
         .field("snippet", hit.snippet)
         .end_object();
   }
-  out.end_array().end_object();
+  out.end_array();
+  if (!results->facets.empty()) {
+    out.key("facets").begin_object();
+    for (const search::FacetCounts& facet : results->facets) {
+      out.key(search::facet_info(facet.facet).name).begin_array();
+      for (const search::FacetValue& value : facet.values)
+        out.begin_object().field("value", value.value).field("count", value.count).end_object();
+      out.end_array();
+    }
+    out.end_object();
+  }
+  out.end_object();
   send_json_text(res, 200, out.take());
 }
 

@@ -289,6 +289,41 @@ TEST_CASE("health reports the document count") {
   CHECK(r.body["api_key_required"] == false);
 }
 
+TEST_CASE("hits say their type and date; facets, folders and sorting narrow a search") {
+  Reply all = get(search_path("note OR notes OR lighthouses OR karpathy",
+                              "&per_page=100&facets=year,type,folder"));
+  REQUIRE(all.status == 200);
+  for (const auto& hit : all.body["hits"]) {
+    CHECK(hit["type"].is_string());
+    CHECK(hit["modified"].get<int64_t>() > 1000000000);
+  }
+  // Facets in the table's order whatever the order asked, each value with its count.
+  REQUIRE(all.body["facets"].is_object());
+  std::vector<std::string> names;
+  for (const auto& [name, values] : all.body["facets"].items()) names.push_back(name);
+  CHECK(names == std::vector<std::string>{"folder", "type", "year"});  // JSON objects sort keys
+  uint64_t typed = 0;
+  for (const auto& value : all.body["facets"]["type"]) typed += value["count"].get<uint64_t>();
+  CHECK(typed == all.body["total"].get<uint64_t>());
+  // The folder facet of the fixtures' root folder drills down to "sub".
+  Reply inside = get(search_path("lighthouses folder:sub", "&facets=folder"));
+  REQUIRE(inside.status == 200);
+  CHECK(hit_ids(inside.body) == std::set<std::string>{"sub/deep.md"});
+  CHECK(inside.body["facets"]["folder"].empty());  // nothing deeper
+  Reply folder_only = get(search_path("folder:sub"));
+  CHECK(hit_ids(folder_only.body) == std::set<std::string>{"sub/deep.md"});
+  // Without facets asked, no facets key.
+  CHECK_FALSE(get(search_path("karpathy")).body.contains("facets"));
+  // Sorted by date, both ways.
+  Reply newest = get(search_path("the", "&per_page=100&sort=newest"));
+  Reply oldest = get(search_path("the", "&per_page=100&sort=oldest"));
+  REQUIRE(newest.body["hits"].size() > 1);
+  for (size_t i = 0; i + 1 < newest.body["hits"].size(); ++i) {
+    CHECK(newest.body["hits"][i]["modified"] >= newest.body["hits"][i + 1]["modified"]);
+    CHECK(oldest.body["hits"][i]["modified"] <= oldest.body["hits"][i + 1]["modified"]);
+  }
+}
+
 TEST_CASE("bad requests get a 4xx JSON error, never a 5xx") {
   check_error(get("/api/search"), 400, "missing_query");
   check_error(get("/api/search?q="), 400, "missing_query");
@@ -301,6 +336,13 @@ TEST_CASE("bad requests get a 4xx JSON error, never a 5xx") {
   check_error(get(search_path("a", "&per_page=0")), 400, "invalid_parameter");
   check_error(get(search_path("a", "&per_page=101")), 400, "invalid_parameter");
   check_error(get(search_path("a", "&per_page=99999999999999999999")), 400, "invalid_parameter");
+  check_error(get(search_path("a", "&sort=best")), 400, "invalid_parameter");
+  check_error(get(search_path("a", "&sort=")), 400, "invalid_parameter");
+  check_error(get(search_path("a", "&facets=type,colour")), 400, "invalid_parameter");
+  check_error(get(search_path("a", "&facets=%00")), 400, "invalid_parameter");
+  for (const char* query : {"a modified:2024-13", "modified:..", "a modified:2024-02-30",
+                            "folder:../..", "a folder:x/../../y", "modified:2025..2024"})
+    check_error(get(search_path(query)), 400, "invalid_query");
   check_error(get(search_path(std::string(1025, 'a'))), 400, "query_too_long");
   CHECK(get(search_path(std::string(1024, 'a'))).status == 200);
   check_error(get("/api/nothing-here"), 404, "not_found");
