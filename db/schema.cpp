@@ -35,6 +35,18 @@ std::vector<std::string> folders_of(std::string_view id) {
   return out;
 }
 
+bool is_spelling_word(std::string_view term) {
+  if (term.size() < 3 || term.size() > 40) return false;
+  auto first = static_cast<unsigned char>(term[0]);
+  if (!((first >= 'a' && first <= 'z') || (first >= 0xC2 && first <= 0xDF))) return false;
+  for (char c : term) {
+    auto byte = static_cast<unsigned char>(c);
+    // ASCII must be letters; of the rest, two-byte sequences only (Latin, Greek, Cyrillic…).
+    if (byte < 0x80 ? !(byte >= 'a' && byte <= 'z') : byte >= 0xE0) return false;
+  }
+  return true;
+}
+
 void set_modified_values(Xapian::Document& doc, int64_t seconds) {
   doc.add_value(kModifiedSlot, Xapian::sortable_serialise(static_cast<double>(seconds)));
   std::time_t t = static_cast<std::time_t>(seconds);

@@ -96,6 +96,11 @@ std::vector<std::string> folders_of(std::string_view id);
 // Sets the slots that follow the modification time (kModifiedSlot, kYearSlot).
 void set_modified_values(Xapian::Document& doc, int64_t seconds);
 
+// Words kept in Xapian's spelling table (one count per document that has them), which
+// suggests corrections: unprefixed terms of 3 to 40 bytes, of letters only, in alphabets whose
+// words are spelled letter by letter (not CJK, whose words are not typed that way).
+bool is_spelling_word(std::string_view term);
+
 // Database-wide metadata.
 inline constexpr std::string_view kLanguageKey =
     "loupe:language";  // stemming language of the index
@@ -105,8 +110,8 @@ inline constexpr std::string_view kLanguageKey =
 //   site furniture (<nav>; roles navigation, search, banner, contentinfo) is left out of the text;
 //   4: a possessive 's is the bare word, parts of a compound of words get no stem of their own
 //   and the compound is stemmed by its last part; phrase keys of titles, file names and
-//   headings; a page that is mostly links counts each word once (ranking). 5: folder terms, and
-//   the type, folder and year slots of facets.
+//   headings; a page that is mostly links counts each word once (ranking). 5: folder terms, the
+//   type, folder and year slots of facets, and the spelling table.
 inline constexpr std::string_view kFormatKey = "loupe:format";
 inline constexpr std::string_view kFormatVersion = "5";
 

@@ -146,15 +146,31 @@ std::vector<std::string> IndexWriter::roots_inside(const std::string& root) cons
   return out;
 }
 
+// The spelling table counts the documents that have each word: a word goes once a document
+// with it is removed or rewritten without it.
+void IndexWriter::update_spelling(const Xapian::Document& doc, int change) {
+  for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
+    const std::string& term = *it;
+    if (!db::is_spelling_word(term)) continue;
+    if (change > 0)
+      db_.add_spelling(term, 1);
+    else
+      db_.remove_spelling(term, 1);
+  }
+}
+
 void IndexWriter::put(const Xapian::Document& doc, const db::DocumentRecord& record,
                       const std::string& text, const std::optional<StoredDocument>& previous) {
   // The caller looked the id up already: no second lookup by term.
   changed_ = true;
   ++written_;
-  if (previous)
+  if (previous) {
+    update_spelling(db_.get_document(previous->docid), -1);
     db_.replace_document(previous->docid, doc);
-  else
+  } else {
     db_.add_document(doc);
+  }
+  update_spelling(doc, +1);
   db::write_text(db_, record.id, text, previous ? previous->record.text_bytes : 0);
 }
 
@@ -179,6 +195,7 @@ void IndexWriter::touch(const StoredDocument& stored, int64_t modified_ns, const
 
 void IndexWriter::remove(const StoredDocument& stored) {
   changed_ = true;
+  update_spelling(db_.get_document(stored.docid), -1);
   db_.delete_document(stored.docid);
   db::erase_text(db_, stored.record.id, stored.record.text_bytes);
 }

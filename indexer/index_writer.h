@@ -64,6 +64,8 @@ class IndexWriter {
   bool reanalyse_all() const { return reanalyse_all_; }
 
  private:
+  void update_spelling(const Xapian::Document& doc, int change);
+
   std::filesystem::path path_;
   std::string language_;  // before db_: checked before the database is opened
   Xapian::WritableDatabase db_;

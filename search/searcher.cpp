@@ -13,6 +13,7 @@
 #include "search/query_parser.h"
 #include "search/ranking.h"
 #include "search/snippet.h"
+#include "search/spelling.h"
 
 namespace loupe::search {
 namespace {
@@ -193,55 +194,74 @@ void set_order(Xapian::Enquire& enquire, SortOrder sort, bool filters_only) {
 
 SearchResults Searcher::search(const SearchRequest& request) {
   return with_retry([&] {
-    SearchResults results;
-    const unsigned page = request.page, per_page = request.per_page;
-    ParsedQuery parsed = parse_query(request.query, *analyzer_, db_, expansions_);
-    if (!parsed.error.empty()) {
-      results.error = std::move(parsed.error);
-      return results;
+    SearchResults results = run_search(request);
+    if (!results.error.empty() || !opened_) return results;
+    std::string suggestion = spelling_suggestion(request.query, *analyzer_, db_);
+    if (suggestion.empty()) return results;
+    // Nothing as typed, something as corrected: the correction's hits, saying so.
+    if (results.total == 0) {
+      SearchRequest corrected = request;
+      corrected.query = suggestion;
+      SearchResults instead = run_search(corrected);
+      if (instead.total > 0) {
+        results = std::move(instead);
+        results.corrected = true;
+      }
     }
-    if (parsed.strict.empty() || !opened_) return results;
-    Xapian::doccount offset = (page - 1) * per_page;
-
-    // Documents with every word first, then those with some: two ranked lists, paged as one.
-    Xapian::Query boost = ranking_boost(*analyzer_, parsed.ranking_words);
-    Xapian::Enquire strict(db_);
-    strict.set_query(ranked(parsed.strict, boost));
-    set_order(strict, request.sort, parsed.filters_only);
-    // Positions are checked in every document a count visits: when the count must see them all
-    // anyway, the ranked pass sees them all too, rather than checking most of them twice.
-    Xapian::doccount check_at_least =
-        parsed.positional && !parsed.tiered ? db_.get_doccount() : offset + per_page;
-    Xapian::MSet first = strict.get_mset(offset, per_page, check_at_least);
-    std::vector<Xapian::MSet> sets{first};
-    bool strict_exhausted = first.size() < per_page;
-    if (!parsed.tiered) {
-      results.total = exact_count(parsed.strict, first);
-    } else if (!strict_exhausted) {
-      // The page is all strict matches; the total is every document with any of the words.
-      results.total = exact_count(parsed.loose, std::nullopt);
-    } else {
-      // The matcher saw every strict match, so their count is exact; the rest of the page comes
-      // from the documents with only some of the words.
-      Xapian::doccount strict_total = first.get_matches_lower_bound();
-      Xapian::Query only_some(Xapian::Query::OP_AND_NOT, parsed.loose, parsed.strict);
-      Xapian::Enquire rest(db_);
-      rest.set_query(ranked(only_some, boost));
-      set_order(rest, request.sort, parsed.filters_only);
-      Xapian::doccount rest_offset = offset > strict_total ? offset - strict_total : 0;
-      Xapian::doccount wanted = per_page - static_cast<Xapian::doccount>(first.size());
-      Xapian::MSet second = rest.get_mset(rest_offset, wanted, rest_offset + wanted);
-      results.total = strict_total + exact_count(only_some, second);
-      sets.push_back(second);
-    }
-
-    results.hits = hits(sets, parsed);
-    // The folder facet drills down from the one folder searched in, if there is one.
-    std::string base = parsed.folders.size() == 1 ? parsed.folders.front() : std::string();
-    results.facets =
-        count_facets(db_, parsed.tiered ? parsed.loose : parsed.strict, request.facets, base);
+    results.suggestion = std::move(suggestion);
     return results;
   });
+}
+
+SearchResults Searcher::run_search(const SearchRequest& request) {
+  SearchResults results;
+  const unsigned page = request.page, per_page = request.per_page;
+  ParsedQuery parsed = parse_query(request.query, *analyzer_, db_, expansions_);
+  if (!parsed.error.empty()) {
+    results.error = std::move(parsed.error);
+    return results;
+  }
+  if (parsed.strict.empty() || !opened_) return results;
+  Xapian::doccount offset = (page - 1) * per_page;
+
+  // Documents with every word first, then those with some: two ranked lists, paged as one.
+  Xapian::Query boost = ranking_boost(*analyzer_, parsed.ranking_words);
+  Xapian::Enquire strict(db_);
+  strict.set_query(ranked(parsed.strict, boost));
+  set_order(strict, request.sort, parsed.filters_only);
+  // Positions are checked in every document a count visits: when the count must see them all
+  // anyway, the ranked pass sees them all too, rather than checking most of them twice.
+  Xapian::doccount check_at_least =
+      parsed.positional && !parsed.tiered ? db_.get_doccount() : offset + per_page;
+  Xapian::MSet first = strict.get_mset(offset, per_page, check_at_least);
+  std::vector<Xapian::MSet> sets{first};
+  bool strict_exhausted = first.size() < per_page;
+  if (!parsed.tiered) {
+    results.total = exact_count(parsed.strict, first);
+  } else if (!strict_exhausted) {
+    // The page is all strict matches; the total is every document with any of the words.
+    results.total = exact_count(parsed.loose, std::nullopt);
+  } else {
+    // The matcher saw every strict match, so their count is exact; the rest of the page comes
+    // from the documents with only some of the words.
+    Xapian::doccount strict_total = first.get_matches_lower_bound();
+    Xapian::Query only_some(Xapian::Query::OP_AND_NOT, parsed.loose, parsed.strict);
+    Xapian::Enquire rest(db_);
+    rest.set_query(ranked(only_some, boost));
+    set_order(rest, request.sort, parsed.filters_only);
+    Xapian::doccount rest_offset = offset > strict_total ? offset - strict_total : 0;
+    Xapian::doccount wanted = per_page - static_cast<Xapian::doccount>(first.size());
+    Xapian::MSet second = rest.get_mset(rest_offset, wanted, rest_offset + wanted);
+    results.total = strict_total + exact_count(only_some, second);
+    sets.push_back(second);
+  }
+
+  results.hits = hits(sets, parsed);
+  // The folder facet drills down from the one folder searched in, if there is one.
+  std::string base = parsed.folders.size() == 1 ? parsed.folders.front() : std::string();
+  results.facets =
+      count_facets(db_, parsed.tiered ? parsed.loose : parsed.strict, request.facets, base);
+  return results;
 }
 
 // By the id as stored, or as public_id wrote it for a file name that is not UTF-8.

@@ -45,6 +45,10 @@ struct SearchResults {
   std::vector<Hit> hits;
   std::vector<FacetCounts> facets;  // in the order asked
   std::string error;                // a malformed filter: nothing was searched
+  // The query with its probably misspelled words corrected ("" when none is); `corrected`: the
+  // query as typed found nothing, and these are the suggestion's results.
+  std::string suggestion;
+  bool corrected = false;
 };
 
 struct DocumentView {
@@ -86,6 +90,7 @@ class Searcher {
   const std::string& index_id() const { return index_id_; }
 
  private:
+  SearchResults run_search(const SearchRequest& request);
   void open();
   bool replaced_on_disk();
   void database_changed();

@@ -130,9 +130,10 @@ void search(search::SearcherPool& pool, const httplib::Request& req, httplib::Re
       .field("total", results->total)
       .field("page", *page)
       .field("per_page", *per_page)
-      .field("took_ms", round_to(took_ms, 1e3))
-      .key("hits")
-      .begin_array();
+      .field("took_ms", round_to(took_ms, 1e3));
+  if (!results->suggestion.empty()) out.field("suggestion", results->suggestion);
+  if (results->corrected) out.field("corrected", true);
+  out.key("hits").begin_array();
   for (const search::Hit& hit : results->hits) {
     out.begin_object()
         .field("id", hit.id)

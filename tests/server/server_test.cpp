@@ -314,6 +314,14 @@ TEST_CASE("hits say their type and date; facets, folders and sorting narrow a se
   CHECK(hit_ids(folder_only.body) == std::set<std::string>{"sub/deep.md"});
   // Without facets asked, no facets key.
   CHECK_FALSE(get(search_path("karpathy")).body.contains("facets"));
+  // A misspelled word: the suggestion's hits, and saying so; none when spelled right.
+  Reply typo = get(search_path("lighthuoses"));
+  CHECK(typo.body["suggestion"] == "lighthouses");
+  CHECK(typo.body["corrected"] == true);
+  CHECK(hit_ids(typo.body) == std::set<std::string>{"sub/deep.md"});
+  Reply right = get(search_path("lighthouses"));
+  CHECK_FALSE(right.body.contains("suggestion"));
+  CHECK_FALSE(right.body.contains("corrected"));
   // Sorted by date, both ways.
   Reply newest = get(search_path("the", "&per_page=100&sort=newest"));
   Reply oldest = get(search_path("the", "&per_page=100&sort=oldest"));

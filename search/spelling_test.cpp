@@ -1,0 +1,115 @@
+// Spelling suggestions from the index's spelling table, on a real index.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "indexer/index_run.h"
+#include "search/searcher.h"
+#include "search/spelling.h"
+#include "tests/support/test_support.h"
+
+using loupe::testing::TempDir;
+using loupe::testing::write_file;
+
+namespace {
+
+// Words of a programming manual, each in several documents; "recieve" misspelled in one.
+class Manual {
+ public:
+  Manual() {
+    const char* pages[] = {
+        "Asyncio tasks\nThe asyncio module runs coroutines; a dictionary maps keys. Receive data.",
+        "Subprocess\nThe subprocess module starts programs; receive their output in a dictionary.",
+        "Dictionaries\nA dictionary of environment variables; asyncio and subprocess use them.",
+        "Generators\nA generator expression yields values; the environment decides. Receive.",
+        "Threads\nThreading runs functions at once; a generator is not a thread. Asyncio too.",
+        "Exceptions\nAn exception is raised; subprocess and asyncio raise them. Generator, "
+        "receive.",
+        "Typos\nWe recieve mail here, and the environment is kind. Dictionary and exception.",
+        "Default arguments\nA default argument is evaluated once; the default value is shared.",
+        "Defaults\nEvery default argument of a generator expression or a dictionary.",
+        "Mail\nThe mailbox module reads mail. Mail headers and default mail. Exception.",
+    };
+    int i = 0;
+    for (const char* page : pages)
+      write_file(dir_ / "docs" / ("p" + std::to_string(i++) + ".txt"), page);
+    for (int n = 0; n < 40; ++n)
+      write_file(dir_ / "docs" / ("net" + std::to_string(n) + ".txt"),
+                 "Network page " + std::to_string(n) + "\nSockets receive packets.");
+    loupe::indexer::Progress quiet(stderr, false);
+    loupe::indexer::IndexStats stats;
+    loupe::indexer::run_index(
+        {dir_ / "db", "", {(dir_ / "docs").string()}}, quiet, [] { return false; }, stats);
+    searcher_ = std::make_unique<loupe::search::Searcher>((dir_ / "db").string());
+  }
+  loupe::search::SearchResults search(const std::string& query) {
+    return searcher_->search(query, 1, 10);
+  }
+  const TempDir& dir() const { return dir_; }
+
+ private:
+  TempDir dir_;
+  std::unique_ptr<loupe::search::Searcher> searcher_;
+};
+
+Manual& manual() {
+  static Manual m;
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("misspelled words get the word meant, the query's syntax kept") {
+  struct Row {
+    const char* query;
+    const char* suggestion;  // "" when none
+    bool corrected;          // nothing as typed, so the suggestion's hits instead
+  };
+  const Row rows[] = {
+      {"asyncoi", "asyncio", true},                            // two letters swapped
+      {"dictionray", "dictionary", true},                      //
+      {"subproces", "subprocess", true},                       // one letter missing
+      {"enviroment", "environment", true},                     //
+      {"genrator expression", "generator expression", false},  // "expression" alone matches
+      {"\"deafult argument\"", "\"default argument\"", true},  // inside a phrase
+      {"title:excpetion", "title:exception", true},            // a field name stays
+      {"type:text dictionray", "type:text dictionary", true},  // a filter stays
+      {"asyncoi -subprocess", "asyncio -subprocess", true},    // an exclusion stays
+      {"+dictionray OR mail", "+dictionary OR mail", false},   // operators stay
+      {"recieve", "receive", false},  // in one document, and a word 30 times as common is near
+      {"mailbox", "", false},         // in one document, and nothing common near it
+      {"asyncio", "", false},         // spelled right
+      {"threading", "", false},       //
+      {"asyn*", "", false},           // a prefix is not a word
+      {"folder:asyncoi", "", false},  // nor a filter's value
+      {"xylophone", "", false},       // nothing near it
+      {"mial", "mail", true},         // a short word: one edit
+      {"mal", "", false},             // too short to guess at
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.query);
+    loupe::search::SearchResults results = manual().search(row.query);
+    CHECK(results.suggestion == row.suggestion);
+    CHECK(results.corrected == row.corrected);
+    if (row.corrected) CHECK(results.total > 0);
+  }
+}
+
+TEST_CASE("a word that is gone from every document is no longer suggested") {
+  TempDir tmp;
+  write_file(tmp / "docs/a.txt", "Marmalade on toast, marmalade again\n");
+  write_file(tmp / "docs/b.txt", "Marmalade recipes\n");
+  auto index = [&] {
+    loupe::indexer::Progress quiet(stderr, false);
+    loupe::indexer::IndexStats stats;
+    loupe::indexer::run_index(
+        {tmp / "db", "", {(tmp / "docs").string()}}, quiet, [] { return false; }, stats);
+  };
+  index();
+  CHECK(loupe::search::Searcher((tmp / "db").string()).search("marmelade", 1, 10).suggestion ==
+        "marmalade");
+  write_file(tmp / "docs/a.txt", "Jam on toast\n");
+  std::filesystem::remove(tmp / "docs/b.txt");
+  index();
+  CHECK(loupe::search::Searcher((tmp / "db").string()).search("marmelade", 1, 10).suggestion == "");
+}
