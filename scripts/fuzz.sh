@@ -30,9 +30,9 @@ for h in "${harnesses[@]}"; do
   # -rss_limit_mb: a harness that needs more is a bug of its own (a reader gone quadratic).
   # The HTTP harness runs the server, which logs every request to stderr: closed (crash
   # reports still show).
-  # Its own limit on an answer is 60 s (tests/fuzz/http_fuzz.cpp), within libFuzzer's.
+  # Its own limit on an answer is 30 s (tests/fuzz/http_fuzz.cpp), within libFuzzer's.
   extra=(-timeout=20)
-  [[ $h == http ]] && extra=(-close_fd_mask=2 -timeout=90)
+  [[ $h == http ]] && extra=(-close_fd_mask=2 -timeout=60)
   "$build/${h}_fuzz" "${extra[@]}" -max_total_time="$seconds" -rss_limit_mb=2048 \
     -artifact_prefix="$build/crash-$h-" -print_final_stats=1 "$corpus" "tests/fuzz/corpus/$h" \
     2>&1 | grep -E "^#[0-9]+ +DONE|stat::number_of_executed_units|==ERROR|SUMMARY|crash-|Test unit" || true

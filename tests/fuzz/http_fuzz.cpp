@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstddef>
@@ -26,11 +27,10 @@
 
 namespace {
 
-// Far longer than the server's own deadline for a request (3 s) and its write timeout (5 s): a
-// connection still open after this is a hang. Not much less: a fuzzer run at low priority on a
-// busy machine can be starved of the CPU for seconds (12 s once flagged an answer that came in
-// half a millisecond when run again).
-constexpr auto kAnswerLimit = std::chrono::seconds(60);
+// Longer than the server's own deadline for a request (3 s) and its write timeout (5 s), with
+// room for a fuzzer run at low priority on a busy machine: a connection still open after this
+// is a hang.
+constexpr auto kAnswerLimit = std::chrono::seconds(30);
 
 // The server, started once on an ephemeral port over an index of the seed documents, and left
 // running until the process ends.
@@ -87,9 +87,14 @@ std::string read_to_end(int sock) {
   for (;;) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) std::abort();  // hung
     pollfd p{sock, POLLIN, 0};
-    if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) std::abort();
+    int ready = ::poll(&p, 1, static_cast<int>(left.count()));
+    // libFuzzer's timer (SIGALRM, for -timeout) interrupts the wait now and then.
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) continue;  // the deadline decides
     ssize_t n = ::read(sock, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return answer;  // closed (a reset counts: the server may close unread input)
     // Only the start is checked: a document can be large.
     if (answer.size() < 16) answer.append(buffer, static_cast<size_t>(n));
@@ -103,6 +108,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   int sock = connect_to(server_port());
   for (size_t sent = 0; sent < size;) {
     ssize_t n = ::send(sock, data + sent, size - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;  // the server refused and closed early: its answer is still readable
     sent += static_cast<size_t>(n);
   }
