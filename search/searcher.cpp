@@ -264,6 +264,78 @@ SearchResults Searcher::run_search(const SearchRequest& request) {
   return results;
 }
 
+std::vector<std::string> Searcher::completions(const std::string& query, size_t max) {
+  return with_retry([&] {
+    std::vector<std::string> out;
+    size_t start = query.find_last_of(" \t\n\r\f(\"");
+    start = start == std::string::npos ? 0 : start + 1;
+    std::string last = query.substr(start);
+    if (!opened_ || last.empty()) return out;
+    // The last word as the index holds words: folded, lower-case, one word.
+    std::string prefix;
+    int words = 0;
+    analyzer_->analyze(last, 0, [&](const analysis::Token& t) {
+      if (!t.joined) ++words;
+      prefix = t.term;
+    });
+    if (words != 1 || prefix.empty()) return out;
+    // More than asked: numbers and other tokens that are not words are left out.
+    for (const std::string& term : expansions_.frequent_completions(db_, prefix, max * 4)) {
+      if (!db::is_spelling_word(term)) continue;
+      out.push_back(query.substr(0, start) + term);
+      if (out.size() == max) break;
+    }
+    return out;
+  });
+}
+
+namespace {
+
+// The words of a document that say what it is about: words, not numbers or field terms.
+class WordsOnly : public Xapian::ExpandDecider {
+ public:
+  bool operator()(const std::string& term) const override { return db::is_spelling_word(term); }
+};
+
+// Distinctive words sought in other documents; more find more, and cost more.
+constexpr Xapian::termcount kSimilarityWords = 24;
+
+}  // namespace
+
+bool Searcher::document_exists(const std::string& id) {
+  return with_retry([&] { return opened_ && find_document(id).has_value(); });
+}
+
+std::optional<SearchResults> Searcher::similar(const std::string& id, unsigned per_page) {
+  return with_retry([&]() -> std::optional<SearchResults> {
+    if (!opened_) return std::nullopt;
+    std::optional<Xapian::docid> docid = find_document(id);
+    if (!docid) return std::nullopt;
+    Xapian::RSet relevant;
+    relevant.add_document(*docid);
+    Xapian::Enquire feedback(db_);
+    feedback.set_query(Xapian::Query::MatchAll);
+    WordsOnly words;
+    Xapian::ESet distinctive = feedback.get_eset(kSimilarityWords, relevant, &words);
+    std::string query;
+    for (auto it = distinctive.begin(); it != distinctive.end(); ++it)
+      query += (query.empty() ? "" : " OR ") + *it;
+    SearchResults results;
+    if (query.empty()) return results;
+    // Through the query parser, so that hits are ranked, marked and cut as a search's are.
+    ParsedQuery parsed = parse_query(query, *analyzer_, db_, expansions_);
+    db::DocumentRecord record = db::load_record(db_.get_document(*docid));
+    Xapian::Query others(Xapian::Query::OP_AND_NOT, parsed.loose,
+                         Xapian::Query(db::boolean_term(db::Field::kId, record.id)));
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(others);
+    Xapian::MSet found = enquire.get_mset(0, per_page);
+    results.total = found.get_matches_estimated();
+    results.hits = hits({found}, parsed);
+    return results;
+  });
+}
+
 // By the id as stored, or as public_id wrote it for a file name that is not UTF-8.
 std::optional<Xapian::docid> Searcher::find_document(const std::string& id) {
   auto lookup = [&](const std::string& stored) -> std::optional<Xapian::docid> {

@@ -82,6 +82,13 @@ class Searcher {
   }
   // `id` as a hit gives it (see db/document_id.h).
   std::optional<DocumentView> document(const std::string& id, const std::string& query);
+  // Up to `max` completions of the query's last word from the index's words, most frequent
+  // first, each with the query's earlier words kept ("import asy" -> "import asyncio").
+  std::vector<std::string> completions(const std::string& query, size_t max);
+  // Documents like the one with `id` (relevance feedback from its most distinctive words),
+  // itself left out; nullopt when there is no such document.
+  std::optional<SearchResults> similar(const std::string& id, unsigned per_page);
+  bool document_exists(const std::string& id);
   uint64_t document_count();
   // The index revision this searcher reads (0 before the index exists).
   uint64_t revision() const { return opened_ ? db_.get_revision() : 0; }

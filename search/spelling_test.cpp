@@ -1,4 +1,4 @@
-// Spelling suggestions from the index's spelling table, on a real index.
+// Help with words, on a real index: spelling suggestions, completions, similar documents.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -45,6 +45,7 @@ class Manual {
   loupe::search::SearchResults search(const std::string& query) {
     return searcher_->search(query, 1, 10);
   }
+  loupe::search::Searcher& searcher() { return *searcher_; }
   const TempDir& dir() const { return dir_; }
 
  private:
@@ -112,4 +113,42 @@ TEST_CASE("a word that is gone from every document is no longer suggested") {
   std::filesystem::remove(tmp / "docs/b.txt");
   index();
   CHECK(loupe::search::Searcher((tmp / "db").string()).search("marmelade", 1, 10).suggestion == "");
+}
+
+TEST_CASE("completions of the last word, most frequent first, the earlier words kept") {
+  struct Row {
+    const char* query;
+    std::vector<std::string> expected;
+  };
+  const Row rows[] = {
+      {"asy", {"asyncio"}},
+      {"the asy", {"the asyncio"}},
+      {"Dict", {"dictionary", "dictionaries"}},  // folded as the index's words are
+      {"\"default arg", {"\"default argument", "\"default arguments"}},
+      {"rec", {"receive", "recieve"}},  // 44 documents before 1
+      {"generator exp", {"generator expression"}},
+      {"zzz", {}},
+      {"asyncio ", {}},  // no last word yet
+      {"e-ma", {}},      // not one word
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.query);
+    CHECK(manual().searcher().completions(row.query, 8) == row.expected);
+  }
+  CHECK(manual().searcher().completions("rec", 1) == std::vector<std::string>{"receive"});
+}
+
+TEST_CASE("similar documents share the distinctive words of one, which is left out") {
+  auto similar = manual().searcher().similar("p0.txt", 5);  // asyncio, dictionary, receive
+  REQUIRE(similar);
+  REQUIRE_FALSE(similar->hits.empty());
+  CHECK(similar->hits.size() <= 5);
+  for (const auto& hit : similar->hits) {
+    CAPTURE(hit.id);
+    CHECK(hit.id != "p0.txt");
+    CHECK(hit.snippet.find("<mark>") != std::string::npos);  // marked as search hits are
+  }
+  // The pages about asyncio come before the network pages that only share "receive".
+  CHECK(similar->hits.front().id.rfind("net", 0) != 0);
+  CHECK_FALSE(manual().searcher().similar("missing.txt", 5));
 }

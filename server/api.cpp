@@ -100,6 +100,24 @@ double round_to(double value, double per_unit) {
   return std::round(value * per_unit) / per_unit;
 }
 
+// "hits": [...], as searches and similar documents give them.
+void write_hits(JsonWriter& out, const std::vector<search::Hit>& hits) {
+  out.key("hits").begin_array();
+  for (const search::Hit& hit : hits) {
+    out.begin_object()
+        .field("id", hit.id)
+        .field("title", hit.title)
+        .field("title_html", hit.title_html)
+        .field("path", hit.path)
+        .field("type", hit.type)
+        .field("modified", hit.modified)
+        .field("score", round_to(hit.score, 1e4))
+        .field("snippet", hit.snippet)
+        .end_object();
+  }
+  out.end_array();
+}
+
 void search(search::SearcherPool& pool, const httplib::Request& req, httplib::Response& res) {
   std::optional<std::string> q = query_param(req, res, /*required=*/true);
   if (!q) return;
@@ -133,20 +151,7 @@ void search(search::SearcherPool& pool, const httplib::Request& req, httplib::Re
       .field("took_ms", round_to(took_ms, 1e3));
   if (!results->suggestion.empty()) out.field("suggestion", results->suggestion);
   if (results->corrected) out.field("corrected", true);
-  out.key("hits").begin_array();
-  for (const search::Hit& hit : results->hits) {
-    out.begin_object()
-        .field("id", hit.id)
-        .field("title", hit.title)
-        .field("title_html", hit.title_html)
-        .field("path", hit.path)
-        .field("type", hit.type)
-        .field("modified", hit.modified)
-        .field("score", round_to(hit.score, 1e4))
-        .field("snippet", hit.snippet)
-        .end_object();
-  }
-  out.end_array();
+  write_hits(out, results->hits);
   if (!results->facets.empty()) {
     out.key("facets").begin_object();
     for (const search::FacetCounts& facet : results->facets) {
@@ -185,12 +190,52 @@ void document(search::SearcherPool& pool, const httplib::Request& req, httplib::
   send_json_text(res, 200, out.take());
 }
 
+// Completions of the last word, for the search box as one types.
+void suggest(search::SearcherPool& pool, const httplib::Request& req, httplib::Response& res) {
+  std::optional<std::string> q = query_param(req, res, /*required=*/true);
+  if (!q) return;
+  std::vector<std::string> suggestions = pool.acquire()->completions(*q, kMaxSuggestions);
+  JsonWriter out;
+  out.begin_object().field("query", *q).key("suggestions").begin_array();
+  for (const std::string& s : suggestions) out.value(s);
+  out.end_array().end_object();
+  send_json_text(res, 200, out.take());
+}
+
+void similar(search::SearcherPool& pool, const httplib::Request& req, httplib::Response& res,
+             const std::string& id) {
+  std::optional<unsigned> per_page = integer_param(req, res, "per_page", 10, kMaxPerPage);
+  if (!per_page) return;
+  std::optional<search::SearchResults> results = pool.acquire()->similar(id, *per_page);
+  if (!results) {
+    send_error(res, Error::kNotFound, "no document with id " + id);
+    return;
+  }
+  JsonWriter out;
+  out.begin_object().field("id", id);
+  write_hits(out, results->hits);
+  out.end_object();
+  send_json_text(res, 200, out.take());
+}
+
 }  // namespace
 
 void add_api_routes(Router& router, search::SearcherPool& pool, bool key_required) {
   router.add("GET", "/api/search",
              [&pool](const auto& req, auto& res, const auto&) { search(pool, req, res); });
-  // [^] rather than '.': ids may hold any character, a newline too.
+  router.add("GET", "/api/suggest",
+             [&pool](const auto& req, auto& res, const auto&) { suggest(pool, req, res); });
+  // [^] rather than '.': ids may hold any character, a newline too. A document whose id ends in
+  // "/similar" (a file called "similar") is still a document when no document has the id before.
+  router.add("GET", "/api/documents/([^]+)/similar",
+             [&pool](const auto& req, auto& res, const std::smatch& m) {
+               std::string id = m[1].str();
+               bool is_document = pool.acquire()->document_exists(id);
+               if (!is_document && pool.acquire()->document_exists(id + "/similar"))
+                 document(pool, req, res, id + "/similar");
+               else
+                 similar(pool, req, res, id);
+             });
   router.add("GET", "/api/documents/([^]+)",
              [&pool](const auto& req, auto& res, const std::smatch& m) {
                document(pool, req, res, m[1].str());

@@ -9,6 +9,7 @@ namespace loupe::server {
 // Longest query accepted, in bytes.
 inline constexpr size_t kMaxQueryBytes = 1024;
 inline constexpr unsigned kMaxPerPage = 100;
+inline constexpr size_t kMaxSuggestions = 8;  // completions /api/suggest gives
 inline constexpr unsigned kMaxPage = 10000;
 
 // `key_required`: /api/health tells the page to ask for the key before the first search.

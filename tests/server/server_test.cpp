@@ -322,6 +322,26 @@ TEST_CASE("hits say their type and date; facets, folders and sorting narrow a se
   Reply right = get(search_path("lighthouses"));
   CHECK_FALSE(right.body.contains("suggestion"));
   CHECK_FALSE(right.body.contains("corrected"));
+  // Completions of the last word, and similar documents in the hits' shape.
+  Reply completions = get("/api/suggest?q=the%20lighth");
+  REQUIRE(completions.status == 200);
+  CHECK(completions.body["query"] == "the lighth");
+  CHECK(completions.body["suggestions"] == json::array({"the lighthouses"}));
+  check_error(get("/api/suggest"), 400, "missing_query");
+  check_error(get("/api/suggest?q=" + std::string(1100, 'a')), 400, "query_too_long");
+  Reply like = get("/api/documents/000_3cd39b793bb67d62.txt/similar?per_page=3");
+  REQUIRE(like.status == 200);
+  CHECK(like.body["id"] == "000_3cd39b793bb67d62.txt");
+  REQUIRE(like.body["hits"].is_array());
+  CHECK(like.body["hits"].size() == 3);
+  for (const auto& hit : like.body["hits"]) {
+    CHECK(hit["id"] != "000_3cd39b793bb67d62.txt");
+    CHECK(hit["snippet"].is_string());
+    CHECK(hit["type"].is_string());
+  }
+  check_error(get("/api/documents/no-such.txt/similar"), 404, "not_found");
+  check_error(get("/api/documents/000_3cd39b793bb67d62.txt/similar?per_page=101"), 400,
+              "invalid_parameter");
   // Sorted by date, both ways.
   Reply newest = get(search_path("the", "&per_page=100&sort=newest"));
   Reply oldest = get(search_path("the", "&per_page=100&sort=oldest"));
