@@ -75,7 +75,7 @@ class Fixture {
   }
   SearchResults search(const std::string& query, SortOrder sort = SortOrder::kRelevance,
                        std::vector<Facet> facets = {}) {
-    return searcher_->search(SearchRequest{query, 1, 50, sort, std::move(facets)});
+    return searcher_->search(SearchRequest{query, 1, 50, sort, std::move(facets), true});
   }
 
  private:

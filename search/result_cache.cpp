@@ -8,6 +8,7 @@ std::string ResultCache::key(const std::string& index, uint64_t revision,
                     '/' + std::to_string(request.per_page) + '/' +
                     std::to_string(static_cast<int>(request.sort)) + '/';
   for (Facet facet : request.facets) key += facet_info(facet).name.front();
+  if (!request.correct) key += '!';
   return key + '/' + request.query;
 }
 

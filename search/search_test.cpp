@@ -850,9 +850,12 @@ TEST_CASE("the result cache keeps recent results within its size, keyed by revis
     return ResultCache::key(index, revision, request);
   };
   // The sort order and the facets asked for are part of the key.
-  loupe::search::SearchRequest newest{"q", 1, 10, loupe::search::SortOrder::kNewest, {}};
+  loupe::search::SearchRequest newest{"q", 1, 10, loupe::search::SortOrder::kNewest, {}, true};
+  loupe::search::SearchRequest as_typed{"q", 1,    10, loupe::search::SortOrder::kRelevance,
+                                        {},  false};
+  CHECK(ResultCache::key("u", 7, as_typed) != key("u", 7, "q", 1, 10));
   loupe::search::SearchRequest faceted{
-      "q", 1, 10, loupe::search::SortOrder::kRelevance, {loupe::search::Facet::kYear}};
+      "q", 1, 10, loupe::search::SortOrder::kRelevance, {loupe::search::Facet::kYear}, true};
   CHECK(ResultCache::key("u", 7, newest) != key("u", 7, "q", 1, 10));
   CHECK(ResultCache::key("u", 7, faceted) != key("u", 7, "q", 1, 10));
   CHECK(ResultCache::key("u", 7, faceted) != ResultCache::key("u", 7, newest));

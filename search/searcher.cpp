@@ -199,7 +199,7 @@ SearchResults Searcher::search(const SearchRequest& request) {
     std::string suggestion = spelling_suggestion(request.query, *analyzer_, db_);
     if (suggestion.empty()) return results;
     // Nothing as typed, something as corrected: the correction's hits, saying so.
-    if (results.total == 0) {
+    if (results.total == 0 && request.correct) {
       SearchRequest corrected = request;
       corrected.query = suggestion;
       SearchResults instead = run_search(corrected);

@@ -38,6 +38,8 @@ struct SearchRequest {
   // each group in date order. A query of filters only lists the newest first.
   SortOrder sort = SortOrder::kRelevance;
   std::vector<Facet> facets;  // counted over every match
+  // When the query as typed finds nothing, search its spelling suggestion instead.
+  bool correct = true;
 };
 
 struct SearchResults {
@@ -78,7 +80,7 @@ class Searcher {
   // `page` from 1. Documents with every word of the query come before those with only some.
   SearchResults search(const SearchRequest& request);
   SearchResults search(const std::string& query, unsigned page, unsigned per_page) {
-    return search(SearchRequest{query, page, per_page, SortOrder::kRelevance, {}});
+    return search(SearchRequest{query, page, per_page, SortOrder::kRelevance, {}, true});
   }
   // `id` as a hit gives it (see db/document_id.h).
   std::optional<DocumentView> document(const std::string& id, const std::string& query);

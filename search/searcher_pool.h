@@ -48,7 +48,7 @@ class SearcherPool {
   std::shared_ptr<const SearchResults> search(const SearchRequest& request);
   std::shared_ptr<const SearchResults> search(const std::string& query, unsigned page,
                                               unsigned per_page) {
-    return search(SearchRequest{query, page, per_page, SortOrder::kRelevance, {}});
+    return search(SearchRequest{query, page, per_page, SortOrder::kRelevance, {}, true});
   }
 
  private:

@@ -129,10 +129,15 @@ void search(search::SearcherPool& pool, const httplib::Request& req, httplib::Re
   if (!sort) return;
   std::optional<std::vector<search::Facet>> facets = facets_param(req, res);
   if (!facets) return;
+  std::string correct = req.has_param("correct") ? req.get_param_value("correct") : "true";
+  if (correct != "true" && correct != "false") {
+    send_error(res, Error::kInvalidParameter, "correct must be true or false");
+    return;
+  }
 
   auto started = std::chrono::steady_clock::now();
   std::shared_ptr<const search::SearchResults> results =
-      pool.search({*q, *page, *per_page, *sort, *facets});
+      pool.search({*q, *page, *per_page, *sort, *facets, correct == "true"});
   double took_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   if (!results->error.empty()) {

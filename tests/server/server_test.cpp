@@ -319,6 +319,11 @@ TEST_CASE("hits say their type and date; facets, folders and sorting narrow a se
   CHECK(typo.body["suggestion"] == "lighthouses");
   CHECK(typo.body["corrected"] == true);
   CHECK(hit_ids(typo.body) == std::set<std::string>{"sub/deep.md"});
+  Reply as_typed = get(search_path("lighthuoses", "&correct=false"));
+  CHECK(as_typed.body["suggestion"] == "lighthouses");
+  CHECK_FALSE(as_typed.body.contains("corrected"));
+  CHECK(as_typed.body["total"] == 0);
+  check_error(get(search_path("lighthuoses", "&correct=maybe")), 400, "invalid_parameter");
   Reply right = get(search_path("lighthouses"));
   CHECK_FALSE(right.body.contains("suggestion"));
   CHECK_FALSE(right.body.contains("corrected"));
