@@ -316,7 +316,9 @@ std::optional<SearchResults> Searcher::similar(const std::string& id, unsigned p
     Xapian::Enquire feedback(db_);
     feedback.set_query(Xapian::Query::MatchAll);
     WordsOnly words;
-    Xapian::ESet distinctive = feedback.get_eset(kSimilarityWords, relevant, &words);
+    // No lower bound on the weight: in a small or uniform collection even a document's most
+    // distinctive words are in most documents (weights below 0), and still the best there is.
+    Xapian::ESet distinctive = feedback.get_eset(kSimilarityWords, relevant, 0, &words, -1e9);
     std::string query;
     for (auto it = distinctive.begin(); it != distinctive.end(); ++it)
       query += (query.empty() ? "" : " OR ") + *it;

@@ -11,6 +11,16 @@
   const MAX_QUERY_BYTES = 1024; // the API's limit, checked here too: a URL that long is refused whole
   const TIMEOUT_MS = 15000;
   const KEY_STORE = 'loupe.apiKey';
+  const SORTS = ['relevance', 'newest', 'oldest'];
+  const SUGGEST_MS = 80;
+  // Facets as the API names them, the filter each value becomes, and their headings.
+  const FACETS = [
+    { name: 'type', field: 'type', label: 'Type' },
+    { name: 'folder', field: 'folder', label: 'Folder' },
+    { name: 'year', field: 'modified', label: 'Year' },
+  ];
+  let sortOrder = 'relevance';  // of the search on screen (and in the URL)
+  let searchAsTyped = false;    // the search on screen asked not to be corrected
 
   const $ = (id) => document.getElementById(id);
   const el = {
@@ -22,6 +32,9 @@
     matchNav: $('matchnav'), matchCount: $('match-count'), matchPrev: $('match-prev'),
     matchNext: $('match-next'), docMessage: $('doc-message'), docText: $('doc-text'),
     auth: $('auth'), authMsg: $('auth-msg'), authKey: $('auth-key'), authCancel: $('auth-cancel'),
+    suggestions: $('suggestions'), suggestStatus: $('suggest-status'), sort: $('sort'),
+    sortBox: $('sort-box'), spelling: $('spelling'), facets: $('facets'),
+    similar: $('similar'), similarList: $('similar-list'),
     main: $('main'), skip: document.querySelector('.skip'),
   };
   const touchOnly = window.matchMedia && window.matchMedia('(hover: none)').matches;
@@ -94,12 +107,18 @@
     if (!Number.isFinite(page) || page < 1) page = 1;
     page = Math.min(page, MAX_PAGE);
     const doc = p.get('doc') || '';
-    return { q, page, doc };
+    const sort = SORTS.includes(p.get('sort')) ? p.get('sort') : 'relevance';
+    const asTyped = p.get('as_typed') === '1';
+    return { q, page, doc, sort, asTyped };
   }
-  function urlFor({ q, page, doc }) {
+  // `sort` and `asTyped` default to the search on screen's.
+  function urlFor({ q, page, doc, sort, asTyped }) {
     const p = new URLSearchParams();
     if (q) p.set('q', q);
     if (q && page > 1) p.set('page', String(page));
+    const order = sort || sortOrder;
+    if (q && order !== 'relevance') p.set('sort', order);
+    if (q && (asTyped == null ? searchAsTyped : asTyped)) p.set('as_typed', '1');
     if (doc) p.set('doc', doc);
     const s = p.toString();
     return location.pathname + (s ? '?' + s : '');
@@ -211,7 +230,9 @@
     throw new ApiError('auth', 'The API key was not accepted.', 401, 'unauthorized');
   }
   const apiUrl = (p) => new URL(p, document.baseURI).pathname;
-  const searchPath = (q, page) => `${apiUrl('api/search')}?q=${encodeURIComponent(q)}&page=${page}&per_page=${PER_PAGE}`;
+  const searchPath = (q, page) => `${apiUrl('api/search')}?q=${encodeURIComponent(q)}&page=${page}&per_page=${PER_PAGE}` +
+    `&sort=${sortOrder}&facets=${FACETS.map((f) => f.name).join(',')}${searchAsTyped ? '&correct=false' : ''}`;
+  const similarPath = (id) => `${apiUrl('api/documents/')}${encodeURIComponent(id)}/similar?per_page=5`;
   const docPath = (id, q) => `${apiUrl('api/documents/')}${encodeURIComponent(id)}${q ? '?q=' + encodeURIComponent(q) : ''}`;
 
   // ---------- views ----------
@@ -238,6 +259,11 @@
 
   function clearResults() {
     el.results.replaceChildren();
+    el.facets.replaceChildren();
+    el.facets.hidden = true;
+    el.spelling.replaceChildren();
+    el.spelling.hidden = true;
+    el.sortBox.hidden = true;
     el.pager.replaceChildren();
     el.pager.hidden = true;
     el.message.hidden = true;
@@ -325,8 +351,12 @@
     const took = typeof data.took_ms === 'number' ? data.took_ms : null;
     const tookText = took == null ? '' : took < 0.1 ? ' in under 0.1 ms'
       : ` in ${took < 10 ? took.toFixed(1).replace(/\.0$/, '') : Math.round(took)} ms`;
-    shown = { q, page };
+    shown = { q, page, sort: sortOrder, asTyped: searchAsTyped };
     document.title = `${plain(q)} – Loupe`;
+    renderSpelling(data, q);
+    renderFacets(data, q);
+    el.sortBox.hidden = total === 0;
+    el.sort.value = sortOrder;
     if (total === 0) {
       el.summary.textContent = `No documents matched${tookText}.`;
       setMessage(el.message, 'empty', `No results for “${q}”.`,
@@ -354,8 +384,95 @@
     el.results.start = first;
     renderPager(q, page, total);
     const lastPage = lastPageOf(total);
-    shownSummary = `${plural(total, 'result', 'results')} for ${q}` + (lastPage > 1 ? `, page ${page} of ${lastPage}.` : '.');
+    const shownFor = data.corrected && data.suggestion ? data.suggestion : q;
+    shownSummary = `${plural(total, 'result', 'results')} for ${shownFor}` + (lastPage > 1 ? `, page ${page} of ${lastPage}.` : '.');
     announce(shownSummary);
+  }
+
+  // "Did you mean …?", or "Showing results for …" when the hits are the suggestion's.
+  function renderSpelling(data, q) {
+    if (typeof data.suggestion !== 'string' || !data.suggestion) return;
+    const link = (text, query, asTyped) => h('a', { href: urlFor({ q: query, page: 1, asTyped }), text,
+      onclick: (e) => {
+        if (!plainClick(e)) return;
+        e.preventDefault();
+        searchAsTyped = asTyped;
+        el.q.value = query;
+        setUrl({ q: query, page: 1, asTyped }, 'push');
+        runSearch(query, 1, { focus: 'summary' });
+      } });
+    if (data.corrected) {
+      el.spelling.append('Showing results for ', h('strong', { text: data.suggestion }),
+        '. Search instead for ', link(q, q, true), '.');
+    } else {
+      el.spelling.append('Did you mean ', link(data.suggestion, data.suggestion, false), '?');
+    }
+    el.spelling.hidden = false;
+  }
+
+  // ---------- filters written in the query ----------
+  const FILTER_RE = /(^|[\s(])(type|folder|modified|ext):("([^"]*)"?|[^\s()"]+)/g;
+  // The type:, folder:, modified: and ext: filters written in q, with the text that writes each.
+  function filtersIn(q) {
+    const out = [];
+    for (const m of q.matchAll(FILTER_RE)) {
+      const value = m[4] != null ? m[4] : m[3];
+      out.push({ field: m[2], value, raw: m[2] + ':' + m[3] });
+    }
+    return out;
+  }
+  const filterText = (field, value) => `${field}:${/[\s"()]/.test(value) || value === '' ? '"' + value.replace(/"/g, '') + '"' : value}`;
+  // q with the filter added, or taken away when it is there. A folder below one already chosen
+  // replaces it (drilling down); a year replaces another year.
+  function toggleFilter(q, field, value) {
+    const filters = filtersIn(q);
+    const present = filters.find((f) => f.field === field && f.value === value);
+    let out = q;
+    const drop = (f) => { out = out.replace(f.raw, ' '); };
+    if (present) {
+      drop(present);
+    } else {
+      for (const f of filters) {
+        if (f.field !== field) continue;
+        if (field === 'folder' && value.startsWith(f.value + '/')) drop(f);
+        if (field === 'modified') drop(f);
+      }
+      out = out.trim() + ' ' + filterText(field, value);
+    }
+    return out.replace(/\s+/g, ' ').trim();
+  }
+
+  function renderFacets(data, q) {
+    const counts = data.facets && typeof data.facets === 'object' ? data.facets : {};
+    const active = filtersIn(q);
+    el.facets.replaceChildren();
+    for (const facet of FACETS) {
+      const values = Array.isArray(counts[facet.name]) ? counts[facet.name] : [];
+      const chosen = active.filter((f) => f.field === facet.field);
+      if (!values.length && !chosen.length) continue;
+      const list = h('ul');
+      const button = (value, count, pressed) => h('li', null, h('button', {
+        type: 'button', 'aria-pressed': pressed ? 'true' : 'false',
+        'aria-label': pressed ? `Remove the filter ${facet.label.toLowerCase()} ${value}`
+          : `${facet.label} ${value}, ${plural(count, 'document', 'documents')}`,
+        onclick: () => {
+          const nq = toggleFilter(q, facet.field, value);
+          el.q.value = nq;
+          setUrl({ q: nq, page: 1 }, 'push');
+          runSearch(nq, 1, { focus: 'summary' });
+        } }, h('span', { text: pressed ? `✕ ${value}` : value }),
+        pressed ? null : h('span', { class: 'count', text: nf.format(count) })));
+      for (const f of chosen) list.append(button(f.value, 0, true));
+      for (const v of values) {
+        const value = String(v.value);
+        if (chosen.some((f) => f.value === value)) continue;
+        list.append(button(value, v.count | 0, false));
+      }
+      const id = `facet-${facet.name}`;
+      el.facets.append(h('section', { 'aria-labelledby': id },
+        h('h2', { id, text: facet.label }), list));
+    }
+    el.facets.hidden = !el.facets.childElementCount;
   }
 
   function plainClick(e) {
@@ -378,7 +495,8 @@
       showError(el.message, new ApiError('rejected', `the query is ${bytes} bytes; the limit is ${MAX_QUERY_BYTES}`, 400, 'query_too_long'));
       return;
     }
-    if (shown && shown.q === q && shown.page === page && !opts.force) {
+    if (shown && shown.q === q && shown.page === page && shown.sort === sortOrder &&
+        shown.asTyped === searchAsTyped && !opts.force) {
       document.title = `${plain(q)} – Loupe`;
       announce(shownSummary);
       afterRender(opts);
@@ -470,6 +588,8 @@
     el.docText.replaceChildren();
     el.docMessage.hidden = true;
     el.matchNav.hidden = true;
+    el.similar.hidden = true;
+    el.similarList.replaceChildren();
     marks = []; current = -1;
     el.docView.setAttribute('aria-busy', 'true');
     try {
@@ -492,6 +612,7 @@
       const stop = /[.!?…]$/.test(title) ? '' : '.';
       announce(`${title}${stop}${q ? ' ' + plural(marks.length, 'match', 'matches') + '.' : ''}`);
       if (opts && opts.focus) el.docTitle.focus({ preventScroll: true });
+      showSimilar(id, q, page, my);
     } catch (e) {
       if (my !== seq || e.kind === 'aborted') return;
       el.docTitle.textContent = e.status === 404 ? 'Document not found' : 'Could not open the document';
@@ -508,6 +629,103 @@
     }
   }
 
+  // "Similar documents" under the text: asked for once the document is shown, and left out
+  // quietly when it cannot be had.
+  async function showSimilar(id, q, page, my) {
+    let data;
+    try { data = await api(similarPath(id)); } catch (_) { return; }
+    if (my !== seq || lastDoc !== id || !Array.isArray(data.hits) || !data.hits.length) return;
+    for (const hit of data.hits) {
+      const other = String(hit.id == null ? '' : hit.id);
+      el.similarList.append(h('li', null, h('a', { href: urlFor({ q, page, doc: other }),
+        text: hit.title || hit.path || other, 'data-id': other,
+        onclick: (e) => {
+          if (!plainClick(e)) return;
+          e.preventDefault();
+          setUrl({ q, page, doc: other }, 'push', { fromResults: history.state && history.state.fromResults });
+          showDoc(other, q, page, { focus: true });
+        } }), ' ', h('span', { class: 'path', text: hit.path || other })));
+    }
+    el.similar.hidden = false;
+  }
+
+  // ---------- completions under the search box (the ARIA combobox pattern) ----------
+  let completions = [];   // the options shown
+  let activeOption = -1;  // the option chosen with the arrow keys
+  let suggestSeq = 0;
+  let suggestTimer = null;
+  function closeSuggestions() {
+    clearTimeout(suggestTimer);
+    ++suggestSeq;
+    completions = [];
+    activeOption = -1;
+    el.suggestions.replaceChildren();
+    el.suggestions.hidden = true;
+    el.q.setAttribute('aria-expanded', 'false');
+    el.q.removeAttribute('aria-activedescendant');
+  }
+  function setActiveOption(i) {
+    const items = [...el.suggestions.children];
+    if (!items.length) return;
+    activeOption = (i + items.length) % items.length;
+    items.forEach((li, n) => li.setAttribute('aria-selected', n === activeOption ? 'true' : 'false'));
+    el.q.setAttribute('aria-activedescendant', items[activeOption].id);
+    items[activeOption].scrollIntoView({ block: 'nearest' });
+  }
+  function chooseOption(i) {
+    const text = completions[i];
+    closeSuggestions();
+    if (text == null) return;
+    el.q.value = text;
+    el.form.requestSubmit();
+  }
+  function suggestLater() {
+    clearTimeout(suggestTimer);
+    const text = el.q.value;
+    if (!text.trim() || /\s$/.test(text) || view !== 'results') { closeSuggestions(); return; }
+    suggestTimer = setTimeout(async () => {
+      const my = ++suggestSeq;
+      let data;
+      try { data = await api(`${apiUrl('api/suggest')}?q=${encodeURIComponent(text)}`); } catch (_) { return; }
+      if (my !== suggestSeq || el.q.value !== text || document.activeElement !== el.q) return;
+      const list = (Array.isArray(data.suggestions) ? data.suggestions : []).map(String)
+        .filter((s) => s.toLowerCase() !== text.toLowerCase());
+      if (!list.length) { closeSuggestions(); return; }
+      completions = list;
+      activeOption = -1;
+      el.suggestions.replaceChildren(...list.map((s, i) => h('li', {
+        role: 'option', id: `suggestion-${i}`, 'aria-selected': 'false', text: s,
+        // Chosen on mousedown, before the box loses the focus (which closes the list).
+        onmousedown: (e) => { e.preventDefault(); chooseOption(i); } })));
+      el.suggestions.hidden = false;
+      el.q.setAttribute('aria-expanded', 'true');
+      el.q.removeAttribute('aria-activedescendant');
+      el.suggestStatus.textContent = `${plural(list.length, 'completion', 'completions')}: arrow keys to choose.`;
+    }, SUGGEST_MS);
+  }
+  el.q.addEventListener('input', (e) => { if (!(e && e.isComposing)) suggestLater(); });
+  el.q.addEventListener('blur', () => closeSuggestions());
+  el.q.addEventListener('keydown', (e) => {
+    if (el.suggestions.hidden || e.isComposing) return;
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      setActiveOption(activeOption < 0 && e.key === 'ArrowUp' ? -1 : activeOption + (e.key === 'ArrowDown' ? 1 : -1));
+    } else if (e.key === 'Enter' && activeOption >= 0) {
+      e.preventDefault();
+      chooseOption(activeOption);
+    } else if (e.key === 'Escape') {
+      e.preventDefault();
+      closeSuggestions();
+    }
+  });
+
+  el.sort.addEventListener('change', () => {
+    const st = readUrl();
+    sortOrder = SORTS.includes(el.sort.value) ? el.sort.value : 'relevance';
+    setUrl({ q: st.q, page: 1 }, 'push');
+    runSearch(st.q, 1, {});
+  });
+
   function backToResults() {
     const st = readUrl();
     if (history.state && history.state.fromResults) { history.back(); return; }
@@ -518,6 +736,8 @@
   // ---------- routing ----------
   function route(opts) {
     const st = readUrl();
+    sortOrder = st.sort;
+    searchAsTyped = st.asTyped;
     // Settle an odd URL (page=0, page=abc) to what is shown, so links and reloads agree.
     const canonical = urlFor(st);
     if (canonical !== location.pathname + location.search) history.replaceState(history.state, '', canonical + location.hash);
@@ -543,6 +763,7 @@
     debounce = setTimeout(() => {
       const q = el.q.value.trim();
       const st = readUrl();
+      if (q !== st.q) searchAsTyped = false;
       if (q === st.q && !st.doc && view === 'results' && shown && shown.q === q) return;
       // Clearing the box over a document (Esc, select-all + delete) is not a new search.
       if (!q && view === 'doc') return;
@@ -564,8 +785,10 @@
   el.form.addEventListener('submit', (e) => {
     e.preventDefault();
     clearTimeout(debounce);
+    closeSuggestions();
     const q = el.q.value.trim();
     const st = readUrl();
+    if (q !== st.q) searchAsTyped = false;
     setUrl({ q, page: 1 }, inBurst() && !st.doc ? 'replace' : 'push');
     // Submitting asks again, even for the results on screen: the index may have changed.
     runSearch(q, 1, { force: true });
@@ -589,7 +812,7 @@
   el.skip.addEventListener('click', (e) => { e.preventDefault(); el.main.focus(); });
 
   document.addEventListener('keydown', (e) => {
-    if (e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
     const t = e.target;
     const editing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
     if (e.key === '/' && !editing) { e.preventDefault(); el.q.focus(); el.q.select(); return; }

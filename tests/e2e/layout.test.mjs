@@ -62,10 +62,12 @@ describe('layout and accessibility', () => {
     const { page } = ctx;
     await page.goto(BASE + '/');
     // The search box has an accessible name, the form is a search landmark.
-    assert.equal(await page.getByRole('searchbox', { name: 'Search documents' }).count(), 1);
+    // A combobox: it offers completions in a listbox (the ARIA combobox pattern).
+    assert.equal(await page.getByRole('combobox', { name: 'Search documents' }).count(), 1);
     assert.equal(await page.getByRole('search').count(), 1);
     assert.equal(await page.getByRole('button', { name: 'Search', exact: true }).count(), 1);
-    assert.equal(await page.locator('[role="status"][aria-live="polite"]').count(), 1);
+    // One live region for results, one for completions: neither cuts the other off.
+    assert.equal(await page.locator('[role="status"][aria-live="polite"]').count(), 2);
     // Every visible control has a name.
     const unnamed = await page.$$eval('button, input, a[href]', (els) => els.filter((e) => {
       if (e.offsetParent === null) return false;
