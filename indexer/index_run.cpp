@@ -16,6 +16,7 @@
 #include "indexer/file_walker.h"
 #include "indexer/index_writer.h"
 #include "indexer/ordered_workers.h"
+#include "indexer/synonyms.h"
 
 namespace loupe::indexer {
 namespace fs = std::filesystem;
@@ -323,6 +324,18 @@ RunResult run_index(const IndexOptions& options, Progress& progress,
     return RunResult::kFailed;
   }
 
+  if (!options.synonyms.empty()) {
+    analysis::Analyzer analyzer(writer->language());
+    std::string error;
+    std::optional<std::vector<SynonymGroup>> groups =
+        read_synonyms(options.synonyms, analyzer, error);
+    if (!groups) {
+      progress.note(error);
+      writer->cancel();
+      return RunResult::kFailed;
+    }
+    writer->set_synonyms(synonym_pairs(*groups, analyzer));
+  }
   find_enclosing_roots(roots, *writer);
   std::error_code ec;
   fs::path db_path = fs::weakly_canonical(options.db, ec);

@@ -16,6 +16,9 @@ struct IndexOptions {
   std::filesystem::path db;
   std::string language;  // empty: the database's own, or English
   std::vector<std::string> paths;
+  // A synonyms file (see synonyms.h) that replaces the database's synonyms; empty: kept as
+  // they are.
+  std::filesystem::path synonyms = {};
 };
 
 struct IndexStats {

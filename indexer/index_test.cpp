@@ -602,6 +602,12 @@ TEST_CASE("loupe-index names the path or flag that is wrong") {
   CHECK(fs::exists(tmp / "mydocs/notes.txt"));
   CHECK_FALSE(fs::exists(tmp / "mydocs/iamglass"));
 
+  auto no_synonyms = run_command({program, "--db", (tmp / "db").string(), "--synonyms",
+                                  (tmp / "syn.txt").string(), (tmp / "docs").string()});
+  CHECK(no_synonyms.exit_code == 2);
+  CHECK(no_synonyms.output.find((tmp / "syn.txt").string() + ": cannot read the synonyms file") !=
+        std::string::npos);
+
   auto no_args = run_command({program});
   CHECK(no_args.exit_code == 2);
   auto bad_flag = run_command({program, "--bogus", "--db", (tmp / "db3").string(), "x"});

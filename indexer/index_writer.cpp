@@ -159,6 +159,15 @@ void IndexWriter::update_spelling(const Xapian::Document& doc, int change) {
   }
 }
 
+void IndexWriter::set_synonyms(const std::vector<std::pair<std::string, std::string>>& pairs) {
+  changed_ = true;
+  std::vector<std::string> old_keys;
+  for (auto it = db_.synonym_keys_begin(); it != db_.synonym_keys_end(); ++it)
+    old_keys.push_back(*it);
+  for (const std::string& key : old_keys) db_.clear_synonyms(key);
+  for (const auto& [key, synonym] : pairs) db_.add_synonym(key, synonym);
+}
+
 void IndexWriter::put(const Xapian::Document& doc, const db::DocumentRecord& record,
                       const std::string& text, const std::optional<StoredDocument>& previous) {
   // The caller looked the id up already: no second lookup by term.

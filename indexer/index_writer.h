@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "db/document_record.h"
@@ -52,6 +53,10 @@ class IndexWriter {
   void touch(const StoredDocument& stored, int64_t modified_ns, const std::string& path,
              const std::string& root, bool reroot);
   void remove(const StoredDocument& stored);
+
+  // Replaces the database's synonyms with these (key, synonym) pairs (indexer/synonyms.h;
+  // search/query_parser.cpp looks them up).
+  void set_synonyms(const std::vector<std::pair<std::string, std::string>>& pairs);
 
   // Makes every change visible to readers at once; until then they see the previous state.
   void commit();

@@ -30,6 +30,10 @@ int main(int argc, char** argv) {
   app.add_option(
       "--language", options.language,
       "stemming language (english, french, ..., or none); default: the database's, or english");
+  app.add_option("--synonyms", options.synonyms,
+                 "file of synonyms, a group per line: word, other, several words, ... "
+                 "(replaces the database's)")
+      ->envname("LOUPE_SYNONYMS");
   app.add_option("paths", options.paths, "files and folders to index")->required();
   try {
     app.parse(argc, argv);

@@ -178,7 +178,11 @@ class Parser {
  public:
   Parser(std::string_view query, analysis::Analyzer& analyzer, const Xapian::Database& db,
          TermExpansions& expansions)
-      : lexemes_(lex(query)), analyzer_(analyzer), db_(db), expansions_(expansions) {}
+      : lexemes_(lex(query)),
+        analyzer_(analyzer),
+        db_(db),
+        expansions_(expansions),
+        has_synonyms_(db.synonym_keys_begin() != db.synonym_keys_end()) {}
 
   ParsedQuery parse() {
     Built top = parse_sequence(/*top=*/true, /*negated=*/false);
@@ -643,6 +647,28 @@ class Parser {
         forms.push_back(variant(pair_joined, false, 0));
       }
     }
+    // Synonyms (loupe-index --synonyms) of the word or phrase as a whole, found and marked as
+    // if written beside it.
+    if (has_synonyms_) {
+      std::string key;
+      for (const std::string& part : joined) key += (key.empty() ? "" : " ") + part;
+      // A word without synonyms of its own may have its stem's ("cars": those of "car").
+      if (db_.synonyms_begin(key) == db_.synonyms_end(key) && joined.size() == 1 && !phrase &&
+          w.stemmable.front()) {
+        std::string stem = analyzer_.stem(key);
+        if (!stem.empty()) key = std::string(db::kStemPrefix) + stem;
+      }
+      for (auto it = db_.synonyms_begin(key); it != db_.synonyms_end(key); ++it) {
+        std::vector<std::string> words;
+        std::string_view rest = *it;
+        for (size_t space; (space = rest.find(' ')) != std::string_view::npos;
+             rest.remove_prefix(space + 1))
+          words.emplace_back(rest.substr(0, space));
+        words.emplace_back(rest);
+        bool stemmable = words.size() == 1 && db::is_spelling_word(words.front());
+        forms.push_back(variant(words, stemmable, 0));
+      }
+    }
     if (forms.size() > 1)
       out = same(Xapian::Query(Xapian::Query::OP_OR, forms.begin(), forms.end()));
     return out;
@@ -698,6 +724,7 @@ class Parser {
   analysis::Analyzer& analyzer_;
   const Xapian::Database& db_;
   TermExpansions& expansions_;
+  bool has_synonyms_;
   std::string error_;  // the first malformed filter value's explanation
   std::vector<std::string> folders_;
   Marked text_;   // the words to mark in the text

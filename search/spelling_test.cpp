@@ -1,6 +1,7 @@
 // Help with words, on a real index: spelling suggestions, completions, similar documents.
 #include <doctest/doctest.h>
 
+#include <map>
 #include <string>
 
 #include "indexer/index_run.h"
@@ -151,4 +152,65 @@ TEST_CASE("similar documents share the distinctive words of one, which is left o
   // The pages about asyncio come before the network pages that only share "receive".
   CHECK(similar->hits.front().id.rfind("net", 0) != 0);
   CHECK_FALSE(manual().searcher().similar("missing.txt", 5));
+}
+
+TEST_CASE("synonyms from a file find and mark each other, in any form, alone or in phrases") {
+  TempDir tmp;
+  write_file(tmp / "docs/a.txt", "The USA economy grew.\n");
+  write_file(tmp / "docs/b.txt", "In the United States of America, cars.\n");
+  write_file(tmp / "docs/c.txt", "Send an e-mail today.\n");
+  write_file(tmp / "docs/d.txt", "The automobile industry and its vehicles.\n");
+  write_file(tmp / "docs/e.txt", "Nothing of the kind: states and unity.\n");
+  write_file(tmp / "synonyms.txt",
+             "# a comment\n\nusa, United States, america\ncar, automobile, vehicle\n"
+             "email, electronic mail\n  ,  , \nlonely\n");
+  loupe::indexer::IndexOptions options{tmp / "db", "", {(tmp / "docs").string()}};
+  options.synonyms = tmp / "synonyms.txt";
+  loupe::indexer::Progress quiet(stderr, false);
+  loupe::indexer::IndexStats stats;
+  REQUIRE(loupe::indexer::run_index(
+              options, quiet, [] { return false; }, stats) == loupe::indexer::RunResult::kDone);
+  loupe::search::Searcher searcher((tmp / "db").string());
+  struct Row {
+    const char* query;
+    const char* expected;  // ids, in id order, with their marked words
+  };
+  const Row rows[] = {
+      {"usa", "a.txt[USA] b.txt[United,States,America]"},
+      {"\"united states\"", "a.txt[USA] b.txt[United,States,America]"},
+      {"cars", "b.txt[cars] d.txt[automobile,vehicles]"},  // by the stem
+      {"vehicle", "b.txt[cars] d.txt[automobile,vehicles]"},
+      {"email", "c.txt[e-mail]"},
+      {"car -usa", "d.txt[automobile,vehicles]"},  // an exclusion excludes the synonyms too
+      {"states", "b.txt[States] e.txt[states]"},   // a word of a phrase is not the phrase
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.query);
+    auto results = searcher.search(row.query, 1, 10);
+    std::map<std::string, std::string> found;
+    for (const auto& hit : results.hits) {
+      std::string marks;
+      for (size_t at = hit.snippet.find("<mark>"); at != std::string::npos;
+           at = hit.snippet.find("<mark>", at + 1)) {
+        size_t end = hit.snippet.find("</mark>", at);
+        marks += (marks.empty() ? "" : ",") + hit.snippet.substr(at + 6, end - at - 6);
+      }
+      found[hit.id] = marks;
+    }
+    std::string out;
+    for (const auto& [id, marks] : found) out += (out.empty() ? "" : " ") + id + "[" + marks + "]";
+    CHECK(out == row.expected);
+  }
+
+  // A new file replaces them.
+  write_file(tmp / "synonyms.txt", "car, wagon\n");
+  REQUIRE(loupe::indexer::run_index(
+              options, quiet, [] { return false; }, stats) == loupe::indexer::RunResult::kDone);
+  loupe::search::Searcher again((tmp / "db").string());
+  CHECK(again.search("usa", 1, 10).total == 1);
+  CHECK(again.search("automobile", 1, 10).total == 1);
+  // An unreadable file stops the run before anything changes.
+  options.synonyms = tmp / "missing.txt";
+  CHECK(loupe::indexer::run_index(
+            options, quiet, [] { return false; }, stats) == loupe::indexer::RunResult::kFailed);
 }
