@@ -47,13 +47,22 @@ bool is_spelling_word(std::string_view term) {
   return true;
 }
 
-void set_modified_values(Xapian::Document& doc, int64_t seconds) {
-  doc.add_value(kModifiedSlot, Xapian::sortable_serialise(static_cast<double>(seconds)));
-  std::time_t t = static_cast<std::time_t>(seconds);
+void set_document_values(Xapian::Document& doc, std::string_view type, std::string_view id,
+                         int64_t modified) {
+  doc.add_value(kModifiedSlot, Xapian::sortable_serialise(static_cast<double>(modified)));
+  std::time_t t = static_cast<std::time_t>(modified);
   std::tm utc{};
   char year[16] = "";
   if (gmtime_r(&t, &utc) != nullptr) std::snprintf(year, sizeof year, "%04d", utc.tm_year + 1900);
-  doc.add_value(kYearSlot, year);
+  size_t slash = id.rfind('/');
+  std::string_view folder =
+      slash == std::string_view::npos ? std::string_view() : id.substr(0, slash);
+  std::string facets(type);
+  facets += '\0';
+  facets += folder;
+  facets += '\0';
+  facets += year;
+  doc.add_value(kFacetSlot, facets);
 }
 
 }  // namespace loupe::db

@@ -84,17 +84,22 @@ enum ValueSlot : unsigned {
   kModifiedSlot = 0,  // Xapian::sortable_serialise(seconds since the epoch)
   kSizeSlot = 1,      // Xapian::sortable_serialise(bytes)
   kRecordSlot = 2,    // the document record with its checkpoints, binary (see document_record.h)
-  // Facets (search/facets.h) count these values over every match.
-  kTypeSlot = 3,    // the type name, as the type field's terms have it
-  kFolderSlot = 4,  // the folder the document is in ("" at the root), as the folder field's terms
-  kYearSlot = 5,    // "2024": the year of the modification time, UTC
+  // What facets (search/facets.h) count, one value for all of them: a match spy reads one
+  // value per match instead of three. Its fields in FacetField order, '\0' between them.
+  kFacetSlot = 3,
 };
 
 // The folders a document id is in, outermost first: "a/b/c.txt" gives "a" and "a/b".
 std::vector<std::string> folders_of(std::string_view id);
 
-// Sets the slots that follow the modification time (kModifiedSlot, kYearSlot).
-void set_modified_values(Xapian::Document& doc, int64_t seconds);
+// The fields of kFacetSlot's value.
+enum class FacetField { kType, kFolder, kYear };
+inline constexpr size_t kFacetFields = 3;
+
+// Sets the values that follow a document's type, id and modification time (kModifiedSlot,
+// kFacetSlot).
+void set_document_values(Xapian::Document& doc, std::string_view type, std::string_view id,
+                         int64_t modified);
 
 // Words kept in Xapian's spelling table (one count per document that has them), which
 // suggests corrections: unprefixed terms of 3 to 40 bytes, of letters only, in alphabets whose
@@ -111,7 +116,7 @@ inline constexpr std::string_view kLanguageKey =
 //   4: a possessive 's is the bare word, parts of a compound of words get no stem of their own
 //   and the compound is stemmed by its last part; phrase keys of titles, file names and
 //   headings; a page that is mostly links counts each word once (ranking). 5: folder terms, the
-//   type, folder and year slots of facets, and the spelling table.
+//   facet slot (type, folder, year), and the spelling table.
 inline constexpr std::string_view kFormatKey = "loupe:format";
 inline constexpr std::string_view kFormatVersion = "5";
 

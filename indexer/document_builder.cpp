@@ -114,9 +114,7 @@ Xapian::Document DocumentBuilder::build(db::DocumentRecord& record,
   std::vector<std::string> folders = db::folders_of(record.id);
   for (const std::string& folder : folders)
     doc.add_boolean_term(db::boolean_term(db::Field::kFolder, folder));
-  doc.add_value(db::kTypeSlot, record.type);
-  doc.add_value(db::kFolderSlot, folders.empty() ? std::string() : folders.back());
-  db::set_modified_values(doc, record.modified);
+  db::set_document_values(doc, record.type, record.id, record.modified);
   doc.add_value(db::kSizeSlot, Xapian::sortable_serialise(static_cast<double>(record.size)));
   db::store_record(doc, record);
   return doc;

@@ -198,7 +198,7 @@ void IndexWriter::touch(const StoredDocument& stored, int64_t modified_ns, const
     doc.add_boolean_term(db::boolean_term(db::Field::kRoot, root));
   }
   db::store_record(doc, record);
-  db::set_modified_values(doc, record.modified);
+  db::set_document_values(doc, record.type, record.id, record.modified);
   db_.replace_document(stored.docid, doc);
 }
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <memory>
 
 namespace loupe::search {
 namespace {
@@ -41,38 +40,42 @@ std::optional<Facet> facet_by_name(std::string_view name) {
   return std::nullopt;
 }
 
+std::vector<FacetCounts> FacetCounter::counts() const {
+  std::vector<std::map<std::string, uint64_t>> counts(facets_.size());
+  std::string_view fields[db::kFacetFields];
+  for (auto it = spy_.values_begin(); it != spy_.values_end(); ++it) {
+    const std::string value = *it;
+    std::string_view rest = value;
+    for (std::string_view& field : fields) {
+      size_t end = std::min(rest.find('\0'), rest.size());
+      field = rest.substr(0, end);
+      rest.remove_prefix(std::min(end + 1, rest.size()));
+    }
+    for (size_t i = 0; i < facets_.size(); ++i) {
+      std::string key(fields[static_cast<size_t>(facet_info(facets_[i]).field)]);
+      if (facets_[i] == Facet::kFolder) {
+        std::optional<std::string> child = next_level(key, folder_);
+        if (!child) continue;
+        key = std::move(*child);
+      }
+      if (!key.empty()) counts[i][key] += it.get_termfreq();
+    }
+  }
+  std::vector<FacetCounts> out;
+  for (size_t i = 0; i < facets_.size(); ++i) out.push_back({facets_[i], most_frequent(counts[i])});
+  return out;
+}
+
 std::vector<FacetCounts> count_facets(const Xapian::Database& db, const Xapian::Query& query,
-                                      const std::vector<Facet>& facets, const std::string& folder) {
-  if (facets.empty()) return {};
+                                      FacetCounter& counter) {
   Xapian::Enquire enquire(db);
   enquire.set_query(query);
   enquire.set_weighting_scheme(Xapian::BoolWeight());
   enquire.set_docid_order(Xapian::Enquire::DONT_CARE);
-  // Xapian's own spies (they also work over the remote protocol, where custom ones do not).
-  std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
-  for (Facet facet : facets) {
-    spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(facet_info(facet).slot));
-    enquire.add_matchspy(spies.back().get());
-  }
+  counter.attach(enquire);
   // Every match is seen: the counts are exact.
-  Xapian::doccount all = db.get_doccount();
-  (void)enquire.get_mset(0, 0, all);
-
-  std::vector<FacetCounts> out;
-  for (size_t i = 0; i < facets.size(); ++i) {
-    std::map<std::string, uint64_t> counts;
-    for (auto it = spies[i]->values_begin(); it != spies[i]->values_end(); ++it) {
-      std::string value = *it;
-      if (facets[i] == Facet::kFolder) {
-        std::optional<std::string> child = next_level(value, folder);
-        if (!child) continue;
-        value = std::move(*child);
-      }
-      if (!value.empty()) counts[value] += it.get_termfreq();
-    }
-    out.push_back({facets[i], most_frequent(counts)});
-  }
-  return out;
+  (void)enquire.get_mset(0, 0, db.get_doccount());
+  return counter.counts();
 }
 
 }  // namespace loupe::search

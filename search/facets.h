@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "db/schema.h"
@@ -18,14 +19,14 @@ enum class Facet { kType, kFolder, kYear };
 struct FacetInfo {
   Facet facet;
   std::string_view name;  // as the API names it (facets=type,folder,year)
-  db::ValueSlot slot;     // the value counted
+  db::FacetField field;   // the field of db::kFacetSlot's value counted
 };
 
 // The one table of facets, in the order responses list them.
 inline constexpr FacetInfo kFacets[] = {
-    {Facet::kType, "type", db::kTypeSlot},
-    {Facet::kFolder, "folder", db::kFolderSlot},
-    {Facet::kYear, "year", db::kYearSlot},
+    {Facet::kType, "type", db::FacetField::kType},
+    {Facet::kFolder, "folder", db::FacetField::kFolder},
+    {Facet::kYear, "year", db::FacetField::kYear},
 };
 
 constexpr const FacetInfo& facet_info(Facet facet) {
@@ -47,10 +48,29 @@ struct FacetCounts {
   std::vector<FacetValue> values;
 };
 
-// Counts every match of `query` (one pass, whatever the number of facets). Folders count the
-// next level below `folder` ("" for the root): documents in "a/b/c" count for "a" below the
-// root and for "a/b" below "a", those directly in `folder` for none.
+// Counts the facets of the matches a pass of Xapian's matcher sees: attached to the pass that
+// counts a search's total anyway, it costs no pass of its own. Folders count the next level
+// below `folder` ("" for the root): documents in "a/b/c" count for "a" below the root and for
+// "a/b" below "a", those directly in `folder` for none.
+class FacetCounter {
+ public:
+  FacetCounter(std::vector<Facet> facets, std::string folder)
+      : facets_(std::move(facets)), folder_(std::move(folder)) {}
+  bool wanted() const { return !facets_.empty(); }
+  // The enquire's passes are counted; the counter must outlive them.
+  void attach(Xapian::Enquire& enquire) { enquire.add_matchspy(&spy_); }
+  std::vector<FacetCounts> counts() const;
+
+ private:
+  std::vector<Facet> facets_;
+  std::string folder_;
+  // Xapian's own spy (it also works over the remote protocol, where custom ones do not), on the
+  // one value that holds every facet's field.
+  Xapian::ValueCountMatchSpy spy_{db::kFacetSlot};
+};
+
+// Counts every match of `query` in a pass of its own.
 std::vector<FacetCounts> count_facets(const Xapian::Database& db, const Xapian::Query& query,
-                                      const std::vector<Facet>& facets, const std::string& folder);
+                                      FacetCounter& counter);
 
 }  // namespace loupe::search

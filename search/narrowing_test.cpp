@@ -73,6 +73,7 @@ class Fixture {
         {dir_ / "db", "", {(dir_ / "docs").string()}}, quiet, [] { return false; }, stats);
     searcher_ = std::make_unique<loupe::search::Searcher>((dir_ / "db").string());
   }
+  loupe::search::Searcher& searcher() { return *searcher_; }
   SearchResults search(const std::string& query, SortOrder sort = SortOrder::kRelevance,
                        std::vector<Facet> facets = {}) {
     return searcher_->search(SearchRequest{query, 1, 50, sort, std::move(facets), true});
@@ -254,10 +255,19 @@ TEST_CASE("facets count every match, and each count is what its filter finds") {
   CHECK(values(deeper.facets[0]) == "library/asyncio/deep=1");
 
   // Every count equals the total with that value's filter added, for many queries.
-  const char* queries[] = {"otter",           "otter OR logging", "notes",
-                           "folder:library",  "modified:2022..",  "type:html OR otter",
-                           "-otter",          "otter -sorting",   "otter NEAR/3 notes",
-                           "\"otter notes\"", "streams OR tasks"};
+  const char* queries[] = {"otter",
+                           "otter OR logging",
+                           "notes",
+                           "folder:library",
+                           "modified:2022..",
+                           "type:html OR otter",
+                           "-otter",
+                           "otter -sorting",
+                           "otter NEAR/3 notes",
+                           "\"otter notes\"",
+                           "streams OR tasks",
+                           "otter notes",
+                           "otter sorting lists"};
   const std::map<Facet, std::string> filter_of = {
       {Facet::kType, "type:"}, {Facet::kFolder, "folder:"}, {Facet::kYear, "modified:"}};
   size_t checked = 0;
@@ -280,4 +290,22 @@ TEST_CASE("facets count every match, and each count is what its filter finds") {
     CHECK(by_type == results.total);  // every document has one type
   }
   CHECK(checked > 40);
+}
+
+TEST_CASE("facets are the same whichever pass of the search counts them") {
+  // Pages of one hit: the ranked pass sees few matches, and another pass counts them all.
+  const std::vector<Facet> all = {Facet::kType, Facet::kFolder, Facet::kYear};
+  for (const char* query :
+       {"otter notes", "otter", "\"otter notes\"", "otter -notes", "folder:library"}) {
+    CAPTURE(query);
+    SearchResults wide = fixture().search(query, SortOrder::kRelevance, all);
+    for (unsigned page = 1; page <= 3; ++page) {
+      SearchResults narrow = fixture().searcher().search(
+          SearchRequest{query, page, 1, SortOrder::kRelevance, all, true});
+      CHECK(narrow.total == wide.total);
+      REQUIRE(narrow.facets.size() == wide.facets.size());
+      for (size_t i = 0; i < wide.facets.size(); ++i)
+        CHECK(narrow.facets[i].values == wide.facets[i].values);
+    }
+  }
 }

@@ -126,13 +126,14 @@ auto Searcher::with_retry(F&& f) -> decltype(f()) {
 // `total` counts every match, so whenever the ranked pass stopped early (it only needs the best
 // few), a second pass counts without weighting: cheaper than making the ranked one see them all.
 uint64_t Searcher::exact_count(const Xapian::Query& query,
-                               const std::optional<Xapian::MSet>& ranked) {
-  if (ranked && ranked->get_matches_lower_bound() == ranked->get_matches_upper_bound())
-    return ranked->get_matches_lower_bound();
+                               const std::optional<Xapian::MSet>& ranked, FacetCounter* facets) {
+  bool exact = ranked && ranked->get_matches_lower_bound() == ranked->get_matches_upper_bound();
+  if (exact && facets == nullptr) return ranked->get_matches_lower_bound();
   Xapian::Enquire counter(db_);
   counter.set_query(query);
   counter.set_weighting_scheme(Xapian::BoolWeight());
   counter.set_docid_order(Xapian::Enquire::DONT_CARE);
+  if (facets != nullptr) facets->attach(counter);
   return counter.get_mset(0, 0, db_.get_doccount()).get_matches_lower_bound();
 }
 
@@ -231,16 +232,23 @@ SearchResults Searcher::run_search(const SearchRequest& request) {
   set_order(strict, request.sort, parsed.filters_only);
   // Positions are checked in every document a count visits: when the count must see them all
   // anyway, the ranked pass sees them all too, rather than checking most of them twice.
-  Xapian::doccount check_at_least =
-      parsed.positional && !parsed.tiered ? db_.get_doccount() : offset + per_page;
+  bool sees_all = parsed.positional && !parsed.tiered;
+  Xapian::doccount check_at_least = sees_all ? db_.get_doccount() : offset + per_page;
+  // The folder facet drills down from the one folder searched in, if there is one.
+  FacetCounter facets(request.facets,
+                      parsed.folders.size() == 1 ? parsed.folders.front() : std::string());
+  // Facets count in a pass that sees every match anyway, the ranked one or the one that counts
+  // the total, rather than in one of their own.
+  FacetCounter* counted = facets.wanted() && !sees_all ? &facets : nullptr;
+  if (facets.wanted() && sees_all) facets.attach(strict);
   Xapian::MSet first = strict.get_mset(offset, per_page, check_at_least);
   std::vector<Xapian::MSet> sets{first};
   bool strict_exhausted = first.size() < per_page;
   if (!parsed.tiered) {
-    results.total = exact_count(parsed.strict, first);
+    results.total = exact_count(parsed.strict, first, counted);
   } else if (!strict_exhausted) {
     // The page is all strict matches; the total is every document with any of the words.
-    results.total = exact_count(parsed.loose, std::nullopt);
+    results.total = exact_count(parsed.loose, std::nullopt, counted);
   } else {
     // The matcher saw every strict match, so their count is exact; the rest of the page comes
     // from the documents with only some of the words.
@@ -254,13 +262,12 @@ SearchResults Searcher::run_search(const SearchRequest& request) {
     Xapian::MSet second = rest.get_mset(rest_offset, wanted, rest_offset + wanted);
     results.total = strict_total + exact_count(only_some, second);
     sets.push_back(second);
+    // No one pass saw every match of the loose query.
+    if (counted) (void)count_facets(db_, parsed.loose, facets);
   }
 
   results.hits = hits(sets, parsed);
-  // The folder facet drills down from the one folder searched in, if there is one.
-  std::string base = parsed.folders.size() == 1 ? parsed.folders.front() : std::string();
-  results.facets =
-      count_facets(db_, parsed.tiered ? parsed.loose : parsed.strict, request.facets, base);
+  if (facets.wanted()) results.facets = facets.counts();
   return results;
 }
 

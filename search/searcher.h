@@ -105,7 +105,10 @@ class Searcher {
   void database_changed();
   void sync_language();
   std::vector<Hit> hits(const std::vector<Xapian::MSet>& sets, const ParsedQuery& parsed);
-  uint64_t exact_count(const Xapian::Query& query, const std::optional<Xapian::MSet>& ranked);
+  // Every match of `query`: the ranked pass's count when it is exact, else a pass of its own,
+  // which also counts `facets` when given.
+  uint64_t exact_count(const Xapian::Query& query, const std::optional<Xapian::MSet>& ranked,
+                       FacetCounter* facets = nullptr);
   std::optional<Xapian::docid> find_document(const std::string& id);
   template <typename F>
   auto with_retry(F&& f) -> decltype(f());
