@@ -66,16 +66,4 @@ std::vector<FacetCounts> FacetCounter::counts() const {
   return out;
 }
 
-std::vector<FacetCounts> count_facets(const Xapian::Database& db, const Xapian::Query& query,
-                                      FacetCounter& counter) {
-  Xapian::Enquire enquire(db);
-  enquire.set_query(query);
-  enquire.set_weighting_scheme(Xapian::BoolWeight());
-  enquire.set_docid_order(Xapian::Enquire::DONT_CARE);
-  counter.attach(enquire);
-  // Every match is seen: the counts are exact.
-  (void)enquire.get_mset(0, 0, db.get_doccount());
-  return counter.counts();
-}
-
 }  // namespace loupe::search

@@ -69,8 +69,4 @@ class FacetCounter {
   Xapian::ValueCountMatchSpy spy_{db::kFacetSlot};
 };
 
-// Counts every match of `query` in a pass of its own.
-std::vector<FacetCounts> count_facets(const Xapian::Database& db, const Xapian::Query& query,
-                                      FacetCounter& counter);
-
 }  // namespace loupe::search

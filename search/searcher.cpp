@@ -260,10 +260,12 @@ SearchResults Searcher::run_search(const SearchRequest& request) {
     Xapian::doccount rest_offset = offset > strict_total ? offset - strict_total : 0;
     Xapian::doccount wanted = per_page - static_cast<Xapian::doccount>(first.size());
     Xapian::MSet second = rest.get_mset(rest_offset, wanted, rest_offset + wanted);
-    results.total = strict_total + exact_count(only_some, second);
     sets.push_back(second);
-    // No one pass saw every match of the loose query.
-    if (counted) (void)count_facets(db_, parsed.loose, facets);
+    // Facets need a pass over every match of the loose query, which counts the total too.
+    if (counted)
+      results.total = exact_count(parsed.loose, std::nullopt, counted);
+    else
+      results.total = strict_total + exact_count(only_some, second);
   }
 
   results.hits = hits(sets, parsed);
