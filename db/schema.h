@@ -109,6 +109,8 @@ bool is_spelling_word(std::string_view term);
 // Database-wide metadata.
 inline constexpr std::string_view kLanguageKey =
     "loupe:language";  // stemming language of the index
+// When the last run that changed the index committed: seconds since the epoch, in decimal.
+inline constexpr std::string_view kCommittedKey = "loupe:committed";
 // The version of what the indexer writes, analysis included: in a database of another version,
 // runs analyse every file again, changed or not, until every document has been written anew.
 //   1: the first; 2: words keep a '+', "++" or '#' that ends them ("c++", "c#"); 3: HTML

@@ -1,5 +1,7 @@
 #include "indexer/index_writer.h"
 
+#include <chrono>
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -216,6 +218,10 @@ void IndexWriter::commit() {
     return;
   }
   db_.set_metadata(std::string(db::kLanguageKey), language_);
+  db_.set_metadata(std::string(db::kCommittedKey),
+                   std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                      std::chrono::system_clock::now().time_since_epoch())
+                                      .count()));
   // A run over some of the database's roots leaves the others' documents in the older format:
   // the version moves on once every document is written anew.
   if (!reanalyse_all_ || written_ >= db_.get_doccount())

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
       "Index plain text, Markdown and HTML files into a Loupe (Xapian) database.\n"
       "Runs are incremental: only changed files are read again, vanished ones removed.",
       "loupe-index"};
+  app.set_version_flag("--version", "loupe-index " LOUPE_VERSION);
   app.add_option("--db", db, "database folder (created if missing)")->required();
   app.add_option(
       "--language", options.language,

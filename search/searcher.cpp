@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
 
 #include "db/document_id.h"
@@ -135,6 +136,18 @@ uint64_t Searcher::exact_count(const Xapian::Query& query,
   counter.set_docid_order(Xapian::Enquire::DONT_CARE);
   if (facets != nullptr) facets->attach(counter);
   return counter.get_mset(0, 0, db_.get_doccount()).get_matches_lower_bound();
+}
+
+std::string Searcher::language() {
+  return with_retry([&] { return opened_ ? language_ : std::string(); });
+}
+
+int64_t Searcher::committed() {
+  return with_retry([&]() -> int64_t {
+    if (!opened_) return 0;
+    std::string value = db_.get_metadata(std::string(db::kCommittedKey));
+    return value.empty() ? 0 : std::strtoll(value.c_str(), nullptr, 10);
+  });
 }
 
 uint64_t Searcher::document_count() {

@@ -92,6 +92,10 @@ class Searcher {
   std::optional<SearchResults> similar(const std::string& id, unsigned per_page);
   bool document_exists(const std::string& id);
   uint64_t document_count();
+  // The stemming language the index was built with ("" before the index exists), and when its
+  // last change was committed (seconds since the epoch; 0 when unknown).
+  std::string language();
+  int64_t committed();
   // The index revision this searcher reads (0 before the index exists).
   uint64_t revision() const { return opened_ ? db_.get_revision() : 0; }
   // Which index that is: its UUID (empty before the index exists). An index deleted and built

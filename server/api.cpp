@@ -246,9 +246,14 @@ void add_api_routes(Router& router, search::SearcherPool& pool, bool key_require
                document(pool, req, res, m[1].str());
              });
   router.add("GET", "/api/health", [&pool, key_required](const auto&, auto& res, const auto&) {
+    auto searcher = pool.acquire();
     send_json(res, 200,
               {{"status", "ok"},
-               {"documents", pool.acquire()->document_count()},
+               {"documents", searcher->document_count()},
+               {"revision", searcher->revision()},
+               {"last_commit", searcher->committed()},
+               {"language", searcher->language()},
+               {"version", LOUPE_VERSION},
                {"api_key_required", key_required}});
   });
   // Anything else under /api/ is an API 404, never the page.

@@ -9,6 +9,7 @@ namespace loupe::server {
 std::optional<ServerConfig> parse_config(int argc, char** argv, int& exit_code) {
   ServerConfig config;
   CLI::App app{"Serve a Loupe index: JSON search API and the web page.", "loupe-server"};
+  app.set_version_flag("--version", "loupe-server " LOUPE_VERSION);
   app.add_option("--db", config.db, "database folder written by loupe-index")
       ->envname("LOUPE_DB")
       ->required();

@@ -287,6 +287,20 @@ TEST_CASE("health reports the document count") {
   CHECK(r.body["status"] == "ok");
   CHECK(r.body["documents"] == 9);
   CHECK(r.body["api_key_required"] == false);
+  // Which index, of what language, committed when, served by which version.
+  CHECK(r.body["revision"].get<uint64_t>() >= 1);
+  CHECK(r.body["language"] == "english");
+  int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  CHECK(r.body["last_commit"].get<int64_t>() <= now);
+  CHECK(r.body["last_commit"].get<int64_t>() > now - 3600);
+  CHECK(r.body["version"].is_string());
+  auto version = run_command({loupe::testing::server_program(), "--version"});
+  CHECK(version.exit_code == 0);
+  CHECK(version.output == "loupe-server " + r.body["version"].get<std::string>() + "\n");
+  CHECK(run_command({loupe::testing::index_program(), "--version"}).output ==
+        "loupe-index " + r.body["version"].get<std::string>() + "\n");
 }
 
 TEST_CASE("hits say their type and date; facets, folders and sorting narrow a search") {
