@@ -22,6 +22,20 @@ std::optional<ServerConfig> parse_config(int argc, char** argv, int& exit_code) 
       ->check(CLI::ExistingDirectory);
   app.add_option("--api-key", config.api_key, "require this bearer token on /api/ requests")
       ->envname("LOUPE_API_KEY");
+  app.add_option("--cors-origin", config.cors_origins,
+                 "an origin (https://wiki.example.com) whose pages may call the API; repeatable; "
+                 "* for any")
+      ->envname("LOUPE_CORS_ORIGINS")
+      ->delimiter(',')
+      ->check([](const std::string& origin) -> std::string {
+        if (origin == "*") return {};
+        size_t scheme = origin.find("://");
+        bool ok = (origin.rfind("http://", 0) == 0 || origin.rfind("https://", 0) == 0) &&
+                  origin.size() > scheme + 3 &&
+                  origin.find_first_of("/?#", scheme + 3) == std::string::npos;
+        return ok ? std::string()
+                  : "an origin is scheme://host[:port], such as https://wiki.example.com";
+      });
   app.add_option("--threads", config.threads, "most HTTP worker threads (one per open connection)")
       ->envname("LOUPE_THREADS")
       ->check(CLI::Range(4, 4096));

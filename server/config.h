@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace loupe::server {
 
@@ -12,6 +13,9 @@ struct ServerConfig {
   std::string bind = "127.0.0.1";
   std::string web;      // folder of the static page; empty: no page
   std::string api_key;  // when set, /api/ (but /api/health) needs "Authorization: Bearer <key>"
+  // Origins of pages served elsewhere that may call the API from a browser (CORS); "*" for any.
+  // Empty: none, the browser's same-origin rule.
+  std::vector<std::string> cors_origins;
   // Most HTTP threads. A keep-alive connection holds one while it is open, so the pool grows
   // with the connections up to this; searches themselves run on `searchers`.
   int threads = 512;

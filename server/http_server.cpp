@@ -133,7 +133,18 @@ HttpServer::HttpServer(const ServerConfig& config, search::SearcherPool& searche
   });
   // Runs before cpp-httplib reads a body: its own limit covers Content-Length bodies only, so a
   // chunked one would otherwise be read into memory whole.
-  http_.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+  http_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (req.method == "OPTIONS" && req.has_header("Access-Control-Request-Method") &&
+        cors_allowed(req)) {
+      // A browser's preflight for a page of another origin: it may GET, with an API key.
+      allow_origin(req, res);
+      res.set_header("Access-Control-Allow-Methods", "GET, HEAD");
+      res.set_header("Access-Control-Allow-Headers", "Authorization");
+      res.set_header("Access-Control-Max-Age", "600");
+      res.status = 204;
+      log_request(req, res.status, 0);
+      return httplib::Server::HandlerResponse::Handled;
+    }
     std::optional<Error> error;
     if (req.method != "GET" && req.method != "HEAD") {
       res.set_header("Allow", "GET, HEAD");
@@ -227,6 +238,20 @@ HttpServer::HttpServer(const ServerConfig& config, search::SearcherPool& searche
   }));
 }
 
+bool HttpServer::cors_allowed(const httplib::Request& req) const {
+  if (config_.cors_origins.empty() || !req.has_header("Origin")) return false;
+  const std::string origin = req.get_header_value("Origin");
+  return std::any_of(
+      config_.cors_origins.begin(), config_.cors_origins.end(),
+      [&](const std::string& allowed) { return allowed == "*" || allowed == origin; });
+}
+
+void HttpServer::allow_origin(const httplib::Request& req, httplib::Response& res) const {
+  res.set_header("Access-Control-Allow-Origin", req.get_header_value("Origin"));
+  // The answer depends on the Origin header: a cache must not hand it to another origin.
+  res.set_header("Vary", "Origin");
+}
+
 bool HttpServer::authorized(const httplib::Request& req) const {
   if (config_.api_key.empty() || req.path.rfind("/api/", 0) != 0 || req.path == "/api/health")
     return true;
@@ -255,6 +280,7 @@ void HttpServer::handle(const httplib::Request& request, httplib::Response& res)
   } else {
     router_.dispatch(req, res);
   }
+  if (cors_allowed(req)) allow_origin(req, res);
   log_request(req, res.status,
               std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
                   .count());

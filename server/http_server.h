@@ -59,6 +59,9 @@ class HttpServer {
  private:
   void handle(const httplib::Request& req, httplib::Response& res) const;
   bool authorized(const httplib::Request& req) const;
+  // A request from a page of an origin --cors-origin allows; its answer says so.
+  bool cors_allowed(const httplib::Request& req) const;
+  void allow_origin(const httplib::Request& req, httplib::Response& res) const;
 
   ServerConfig config_;
   Router router_;

@@ -928,3 +928,55 @@ TEST_CASE("SIGTERM stops the server cleanly; every request was logged") {
   CHECK(s.log().find("\nGET /admin") == std::string::npos);
   CHECK(s.log().find("stopped") != std::string::npos);
 }
+
+TEST_CASE("CORS: off by default; --cors-origin lets the pages of those origins call the API") {
+  // The shared server has no --cors-origin: a preflight is a method it does not answer.
+  httplib::Headers preflight = {{"Origin", "https://wiki.example.com"},
+                                {"Access-Control-Request-Method", "GET"},
+                                {"Access-Control-Request-Headers", "authorization"}};
+  {
+    auto c = client(server().port());
+    auto res = c.Options("/api/search?q=karpathy", preflight);
+    REQUIRE(res);
+    CHECK(res->status == 405);
+    CHECK_FALSE(res->has_header("Access-Control-Allow-Origin"));
+    Reply plain = get(search_path("karpathy"), {{"Origin", "https://wiki.example.com"}});
+    CHECK(plain.status == 200);
+  }
+  ServerProcess cors(corpus().db(), {"--cors-origin", "https://wiki.example.com", "--cors-origin",
+                                     "http://localhost:3000", "--api-key", "k3y"});
+  auto c = client(cors.port());
+  auto answered = c.Options("/api/search?q=karpathy", preflight);
+  REQUIRE(answered);
+  CHECK(answered->status == 204);
+  CHECK(answered->get_header_value("Access-Control-Allow-Origin") == "https://wiki.example.com");
+  CHECK(answered->get_header_value("Access-Control-Allow-Methods") == "GET, HEAD");
+  CHECK(answered->get_header_value("Access-Control-Allow-Headers") == "Authorization");
+  CHECK(answered->get_header_value("Vary") == "Origin");
+  // The answer itself names the origin, an error too (the page must read the 401).
+  auto found = c.Get(search_path("karpathy"),
+                     {{"Origin", "http://localhost:3000"}, {"Authorization", "Bearer k3y"}});
+  REQUIRE(found);
+  CHECK(found->status == 200);
+  CHECK(found->get_header_value("Access-Control-Allow-Origin") == "http://localhost:3000");
+  auto refused = c.Get(search_path("karpathy"), {{"Origin", "http://localhost:3000"}});
+  REQUIRE(refused);
+  CHECK(refused->status == 401);
+  CHECK(refused->get_header_value("Access-Control-Allow-Origin") == "http://localhost:3000");
+  // Another origin gets nothing that lets its page read the answer.
+  httplib::Headers other = {{"Origin", "https://evil.example"},
+                            {"Access-Control-Request-Method", "GET"}};
+  auto not_allowed = c.Options("/api/search?q=karpathy", other);
+  REQUIRE(not_allowed);
+  CHECK(not_allowed->status == 405);
+  CHECK_FALSE(not_allowed->has_header("Access-Control-Allow-Origin"));
+  auto read = c.Get(search_path("karpathy"),
+                    {{"Origin", "https://evil.example"}, {"Authorization", "Bearer k3y"}});
+  REQUIRE(read);
+  CHECK_FALSE(read->has_header("Access-Control-Allow-Origin"));
+  // A malformed origin is a usage error.
+  auto bad = run_command({loupe::testing::server_program(), "--db", corpus().db().string(),
+                          "--cors-origin", "wiki.example.com/path"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.output.find("--cors-origin") != std::string::npos);
+}
