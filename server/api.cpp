@@ -10,6 +10,7 @@
 
 #include "analysis/utf8.h"
 #include "server/json_text.h"
+#include "server/request_log.h"
 #include "server/responses.h"
 
 namespace loupe::server {
@@ -144,6 +145,7 @@ void search(search::SearcherPool& pool, const httplib::Request& req, httplib::Re
     send_error(res, Error::kInvalidQuery, results->error);
     return;
   }
+  res.set_header(kHitsHeader, std::to_string(results->total));  // for the log
 
   // Written straight out: this is the response sent most often, and the fields keep the order
   // the API documents.

@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <filesystem>
+#include <map>
 #include <thread>
 
 namespace loupe::server {
@@ -36,6 +37,11 @@ std::optional<ServerConfig> parse_config(int argc, char** argv, int& exit_code) 
         return ok ? std::string()
                   : "an origin is scheme://host[:port], such as https://wiki.example.com";
       });
+  app.add_option("--log-format", config.log_format,
+                 "a line per request on stderr: plain, or json (one object a line)")
+      ->envname("LOUPE_LOG_FORMAT")
+      ->transform(CLI::CheckedTransformer(std::map<std::string, LogFormat>{
+          {"plain", LogFormat::kPlain}, {"json", LogFormat::kJson}}));
   app.add_option("--threads", config.threads, "most HTTP worker threads (one per open connection)")
       ->envname("LOUPE_THREADS")
       ->check(CLI::Range(4, 4096));

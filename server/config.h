@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "server/request_log.h"
+
 namespace loupe::server {
 
 struct ServerConfig {
@@ -16,6 +18,7 @@ struct ServerConfig {
   // Origins of pages served elsewhere that may call the API from a browser (CORS); "*" for any.
   // Empty: none, the browser's same-origin rule.
   std::vector<std::string> cors_origins;
+  LogFormat log_format = LogFormat::kPlain;  // a line per request on stderr
   // Most HTTP threads. A keep-alive connection holds one while it is open, so the pool grows
   // with the connections up to this; searches themselves run on `searchers`.
   int threads = 512;

@@ -47,24 +47,6 @@ constexpr size_t kShareOfOneAddress = 2;
 // character); no document id or page path comes near.
 constexpr size_t kMaxPathBytes = 4096;
 
-// The decoded path, with control characters percent-encoded again: a path may hold a line break
-// (file names can), which must not start a line of its own in the log.
-std::string loggable(const std::string& path) {
-  std::string out;
-  for (char c : path) {
-    auto byte = static_cast<unsigned char>(c);
-    if (byte >= 0x20 && byte != 0x7F) {
-      out += c;
-      continue;
-    }
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    out += '%';
-    out += kHex[byte >> 4];
-    out += kHex[byte & 0xF];
-  }
-  return out;
-}
-
 // The path of a request target in absolute form ("http://host/api/search"), which HTTP/1.1
 // servers must accept (RFC 9112, 3.2.2: clients send it through proxies); nullopt for the usual
 // origin form ("/api/search"). The authority is not checked: the Host header is not either.
@@ -76,12 +58,6 @@ std::optional<std::string> absolute_form_path(const std::string& target) {
   if (scheme != "http" && scheme != "https") return std::nullopt;
   size_t path = target.find('/', scheme_end + 3);
   return path == std::string::npos ? std::string("/") : target.substr(path);
-}
-
-void log_request(const httplib::Request& req, int status, double ms) {
-  if (status == -1) status = 200;  // cpp-httplib's "not set yet", which it sends as 200
-  std::fprintf(stderr, "%s %s %d %.2fms\n", loggable(req.method).c_str(),
-               loggable(req.path).c_str(), status, ms);
 }
 
 // Compares in time that depends on the lengths only, not on how much of the key was right.
@@ -108,6 +84,7 @@ RequestLimits request_limits() {
 
 HttpServer::HttpServer(const ServerConfig& config, search::SearcherPool& searchers)
     : config_(config),
+      log_(config.log_format),
       static_files_(config.web),
       http_(request_limits(), static_cast<size_t>(config.threads),
             std::max<size_t>(1, static_cast<size_t>(config.threads) / kShareOfOneAddress)) {
@@ -142,7 +119,7 @@ HttpServer::HttpServer(const ServerConfig& config, search::SearcherPool& searche
       res.set_header("Access-Control-Allow-Headers", "Authorization");
       res.set_header("Access-Control-Max-Age", "600");
       res.status = 204;
-      log_request(req, res.status, 0);
+      log_.write(req, res.status, 0);
       return httplib::Server::HandlerResponse::Handled;
     }
     std::optional<Error> error;
@@ -181,7 +158,7 @@ HttpServer::HttpServer(const ServerConfig& config, search::SearcherPool& searche
         message = "the API takes no request bodies";
     }
     send_error(res, *error, message);
-    log_request(req, res.status, 0);
+    log_.write(req, res.status, 0);
     return httplib::Server::HandlerResponse::Handled;
   });
 
@@ -195,8 +172,8 @@ HttpServer::HttpServer(const ServerConfig& config, search::SearcherPool& searche
   http_.Post(every_path, httplib::Server::Handler(handler));
 
   // Without a handler, cpp-httplib 0.11 sends the exception's text to the client in a header.
-  http_.set_exception_handler([](const httplib::Request& req, httplib::Response& res,
-                                 std::exception_ptr ep) {
+  http_.set_exception_handler([this](const httplib::Request& req, httplib::Response& res,
+                                     std::exception_ptr ep) {
     std::string what = "unknown exception";
     try {
       std::rethrow_exception(ep);
@@ -212,8 +189,8 @@ HttpServer::HttpServer(const ServerConfig& config, search::SearcherPool& searche
   });
   // Errors cpp-httplib answers itself (malformed request, body or URI too long) get the API's
   // shape.
-  http_.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req,
-                                                                  httplib::Response& res) {
+  http_.set_error_handler(httplib::Server::HandlerWithResponse([this](const httplib::Request& req,
+                                                                      httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
     int status = res.status;
     switch (status) {
@@ -233,7 +210,7 @@ HttpServer::HttpServer(const ServerConfig& config, search::SearcherPool& searche
         send_error(res, Error::kBadRequest, "a malformed HTTP request, or an unknown method");
     }
     res.status = status;
-    log_request(req, status, 0);
+    log_.write(req, status, 0);
     return httplib::Server::HandlerResponse::Handled;
   }));
 }
@@ -281,9 +258,9 @@ void HttpServer::handle(const httplib::Request& request, httplib::Response& res)
     router_.dispatch(req, res);
   }
   if (cors_allowed(req)) allow_origin(req, res);
-  log_request(req, res.status,
-              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
-                  .count());
+  log_.write(req, res,
+             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+                 .count());
 }
 
 bool ListeningServer::process_and_close_socket(socket_t sock) {

@@ -12,6 +12,7 @@
 #include "server/connection_table.h"
 #include "server/guarded_stream.h"
 #include "server/lingering_closer.h"
+#include "server/request_log.h"
 #include "server/router.h"
 #include "server/static_files.h"
 
@@ -64,6 +65,7 @@ class HttpServer {
   void allow_origin(const httplib::Request& req, httplib::Response& res) const;
 
   ServerConfig config_;
+  RequestLog log_;
   Router router_;
   StaticFiles static_files_;
   ListeningServer http_;

@@ -980,3 +980,36 @@ TEST_CASE("CORS: off by default; --cors-origin lets the pages of those origins c
   CHECK(bad.exit_code == 2);
   CHECK(bad.output.find("--cors-origin") != std::string::npos);
 }
+
+TEST_CASE("--log-format json writes one JSON object a request; the plain line stays the default") {
+  ServerProcess json_log(corpus().db(), {"--log-format", "json"});
+  auto c = client(json_log.port());
+  auto found = c.Get(search_path("karpathy"));
+  REQUIRE(found);
+  CHECK_FALSE(found->has_header("X-Loupe-Hits"));  // for the log only
+  uint64_t total = json::parse(found->body)["total"].get<uint64_t>();
+  REQUIRE(c.Get("/api/documents/no%0Asuch%FF.txt"));
+  REQUIRE(c.Get("/api/search?q="));
+  json_log.stop();
+  std::vector<json> lines;
+  std::istringstream log(json_log.log());
+  for (std::string line; std::getline(log, line);)
+    if (!line.empty() && line[0] == '{') lines.push_back(json::parse(line));
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[0]["method"] == "GET");
+  CHECK(lines[0]["path"] == "/api/search");
+  CHECK(lines[0]["status"] == 200);
+  CHECK(lines[0]["hits"] == total);
+  CHECK(lines[0]["client"] == "127.0.0.1");
+  CHECK(lines[0]["ms"].is_number());
+  CHECK(std::regex_match(lines[0]["time"].get<std::string>(),
+                         std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")));
+  CHECK(lines[1]["status"] == 404);  // a path of a line break and a byte not UTF-8: one line
+  CHECK_FALSE(lines[1].contains("hits"));
+  CHECK(lines[2]["status"] == 400);
+  // The default: a plain line.
+  ServerProcess plain(corpus().db());
+  REQUIRE(client(plain.port()).Get(search_path("karpathy")));
+  plain.stop();
+  CHECK(plain.log().find("GET /api/search 200 ") != std::string::npos);
+}
