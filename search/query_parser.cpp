@@ -330,7 +330,7 @@ class Parser {
       Xapian::Query not_these = combine(Xapian::Query::OP_OR, excluded);
       if (out.strict.empty()) {
         // Only exclusions: everything but them.
-        out.strict = out.loose = Xapian::Query::MatchAll;
+        out.strict = out.loose = match_all();
         out.only_excluded = not_these;
       }
       out.strict = Xapian::Query(Xapian::Query::OP_AND_NOT, out.strict, not_these);
@@ -372,7 +372,7 @@ class Parser {
       item = join(Xapian::Query::OP_OR, item, parse_near(!negated));
     }
     if (item.empty()) return item;
-    Built out = same(Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll, item.loose));
+    Built out = same(Xapian::Query(Xapian::Query::OP_AND_NOT, match_all(), item.loose));
     out.only_excluded = item.loose;
     return out;
   }
@@ -383,7 +383,7 @@ class Parser {
     if (b.empty()) return a;
     if (a.only_excluded && b.only_excluded) {
       Xapian::Query either(Xapian::Query::OP_OR, *a.only_excluded, *b.only_excluded);
-      Built out = same(Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll, either));
+      Built out = same(Xapian::Query(Xapian::Query::OP_AND_NOT, match_all(), either));
       out.only_excluded = either;
       return out;
     }
@@ -573,8 +573,8 @@ class Parser {
         if (!folder) break;
         if (!negated) folders_.push_back(*folder);
         // "folder:/" is the root: every document is under it.
-        match = folder->empty() ? Xapian::Query::MatchAll
-                                : Xapian::Query(db::boolean_term(field.field, *folder));
+        match =
+            folder->empty() ? match_all() : Xapian::Query(db::boolean_term(field.field, *folder));
         break;
       }
       case db::FieldKind::kDateRange: {

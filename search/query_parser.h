@@ -59,6 +59,13 @@ struct ParsedQuery {
   std::vector<std::string> folders;
 };
 
+// Every document, as a query of its own. Xapian::Query::MatchAll is one static object whose
+// reference count is not atomic: copied on several threads at once, it ends up freed while in
+// use (loupe-server segfaulted in libxapian under load, on queries with exclusions).
+inline Xapian::Query match_all() {
+  return Xapian::Query(std::string());
+}
+
 // Never throws on user input: unbalanced quotes and parentheses or stray operators are read
 // leniently; a filter's malformed value is reported in ParsedQuery::error. The analyzer must be the
 // one the index was built with (same language); `db` gives the words behind a wildcard or a stem

@@ -336,7 +336,7 @@ std::optional<SearchResults> Searcher::similar(const std::string& id, unsigned p
     Xapian::RSet relevant;
     relevant.add_document(*docid);
     Xapian::Enquire feedback(db_);
-    feedback.set_query(Xapian::Query::MatchAll);
+    feedback.set_query(match_all());
     WordsOnly words;
     // No lower bound on the weight: in a small or uniform collection even a document's most
     // distinctive words are in most documents (weights below 0), and still the best there is.

@@ -32,6 +32,9 @@ bool is_operator(std::string_view word) {
 // The number of documents with `word`, by the spelling table (Xapian 1.4 has no direct lookup).
 Xapian::doccount spelling_frequency(const Xapian::Database& db, const std::string& word) {
   Xapian::TermIterator it = db.spellings_begin();
+  // An index without a spelling table (written before it had one) gives an end iterator, which
+  // must not be moved.
+  if (it == db.spellings_end()) return 0;
   it.skip_to(word);
   return it != db.spellings_end() && *it == word ? it.get_termfreq() : 0;
 }

@@ -214,3 +214,22 @@ TEST_CASE("synonyms from a file find and mark each other, in any form, alone or 
   CHECK(loupe::indexer::run_index(
             options, quiet, [] { return false; }, stats) == loupe::indexer::RunResult::kFailed);
 }
+
+TEST_CASE("an index with an empty spelling table answers without suggestions") {
+  TempDir tmp;
+  write_file(tmp / "docs/2024.txt", "12345 67890 4242\n");  // no word of letters, title too
+  loupe::indexer::Progress quiet(stderr, false);
+  loupe::indexer::IndexStats stats;
+  loupe::indexer::run_index(
+      {tmp / "db", "", {(tmp / "docs").string()}}, quiet, [] { return false; }, stats);
+  {
+    Xapian::Database db((tmp / "db").string());
+    REQUIRE(db.spellings_begin() == db.spellings_end());
+  }
+  loupe::search::Searcher searcher((tmp / "db").string());
+  CHECK(searcher.search("12345", 1, 10).total == 1);
+  auto typo = searcher.search("abcdefg", 1, 10);
+  CHECK(typo.total == 0);
+  CHECK(typo.suggestion.empty());
+  CHECK(searcher.completions("abc", 8).empty());
+}

@@ -106,8 +106,13 @@ def start_server(server, db, log, extra):
 
 
 def rss_kb(pid):
-    with open(f"/proc/{pid}/status") as f:
-        return int(re.search(r"VmRSS:\s*(\d+)", f.read()).group(1))
+    """None once the process has died (a zombie has no VmRSS)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            m = re.search(r"VmRSS:\s*(\d+)", f.read())
+    except OSError:
+        return None
+    return int(m.group(1)) if m else None
 
 
 def main():
@@ -145,8 +150,10 @@ def main():
             started = time.monotonic()
 
             def sample():
-                while not stop.wait(1):
-                    samples.append((time.monotonic() - started, rss_kb(proc.pid)))
+                while not stop.wait(1) and proc.poll() is None:
+                    kb = rss_kb(proc.pid)
+                    if kb is not None:
+                        samples.append((time.monotonic() - started, kb))
 
             sampler = threading.Thread(target=sample)
             sampler.start()
@@ -185,6 +192,10 @@ def main():
                 stop.set()
                 sampler.join()
             time.sleep(1.5)  # the searchers look for a new revision once a second
+            if proc.poll() is not None:
+                log.seek(0)
+                fail(f"loupe-server died during the soak (status {proc.returncode}); its log "
+                     f"ends:\n{log.read()[-3000:]}\nwrk:\n{report[-2000:]}")
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health") as r:
                 health = json.load(r)
             proc.send_signal(signal.SIGTERM)
