@@ -660,7 +660,8 @@ class Parser {
       }
       for (auto it = db_.synonyms_begin(key); it != db_.synonyms_end(key); ++it) {
         std::vector<std::string> words;
-        std::string_view rest = *it;
+        const std::string synonym = *it;  // the iterator gives a temporary
+        std::string_view rest = synonym;
         for (size_t space; (space = rest.find(' ')) != std::string_view::npos;
              rest.remove_prefix(space + 1))
           words.emplace_back(rest.substr(0, space));
