@@ -5,7 +5,14 @@
 namespace loupe::server {
 
 void Router::add(std::string method, const std::string& pattern, RouteHandler handler) {
-  routes_.push_back({std::move(method), std::regex(pattern), std::move(handler)});
+  routes_.push_back({std::move(method), pattern, std::regex(pattern), std::move(handler)});
+}
+
+std::vector<std::pair<std::string, std::string>> Router::routes() const {
+  std::vector<std::pair<std::string, std::string>> listed;
+  listed.reserve(routes_.size());
+  for (const Route& route : routes_) listed.emplace_back(route.method, route.source);
+  return listed;
 }
 
 void Router::dispatch(const httplib::Request& req, httplib::Response& res) const {

@@ -6,6 +6,7 @@
 #include <functional>
 #include <regex>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace loupe::server {
@@ -21,10 +22,14 @@ class Router {
   // For paths no pattern matches (the static page).
   void fallback(RouteHandler handler) { fallback_ = std::move(handler); }
   void dispatch(const httplib::Request& req, httplib::Response& res) const;
+  // Method and pattern of each route, in the order they are tried: what a test compares with
+  // the API's description (docs/openapi.json).
+  std::vector<std::pair<std::string, std::string>> routes() const;
 
  private:
   struct Route {
     std::string method;
+    std::string source;  // the pattern as given, which std::regex does not keep
     std::regex pattern;
     RouteHandler handler;
   };
