@@ -258,6 +258,9 @@ void add_api_routes(Router& router, search::SearcherPool& pool, bool key_require
                {"version", LOUPE_VERSION},
                {"api_key_required", key_required}});
   });
+  router.add("GET", "/api/openapi\\.json", [](const auto&, auto& res, const auto&) {
+    send_json_text(res, 200, std::string(openapi_document()));
+  });
   // Anything else under /api/ is an API 404, never the page.
   router.add("GET", "/api/.*", [](const auto& req, auto& res, const auto&) {
     send_error(res, Error::kNotFound, "no such API path: " + req.path);

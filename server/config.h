@@ -14,7 +14,7 @@ struct ServerConfig {
   int port = 8080;
   std::string bind = "127.0.0.1";
   std::string web;      // folder of the static page; empty: no page
-  std::string api_key;  // when set, /api/ (but /api/health) needs "Authorization: Bearer <key>"
+  std::string api_key;  // when set, /api/ (but /api/health and /api/openapi.json) needs the key
   // Origins of pages served elsewhere that may call the API from a browser (CORS); "*" for any.
   // Empty: none, the browser's same-origin rule.
   std::vector<std::string> cors_origins;

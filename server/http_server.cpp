@@ -230,7 +230,10 @@ void HttpServer::allow_origin(const httplib::Request& req, httplib::Response& re
 }
 
 bool HttpServer::authorized(const httplib::Request& req) const {
-  if (config_.api_key.empty() || req.path.rfind("/api/", 0) != 0 || req.path == "/api/health")
+  // The API's description is public, as it is in the repository: a client needs it to learn
+  // how to pass the key.
+  if (config_.api_key.empty() || req.path.rfind("/api/", 0) != 0 || req.path == "/api/health" ||
+      req.path == "/api/openapi.json")
     return true;
   const std::string header = req.get_header_value("Authorization");
   const std::string scheme = "bearer ";  // auth schemes are case-insensitive (RFC 9110)

@@ -838,6 +838,36 @@ TEST_CASE("with an API key, /api/ needs it and /api/health does not") {
                         1000) == "HTTP/1.1 401 Unauthorized");
 }
 
+TEST_CASE("the API's OpenAPI description is served, and needs no API key") {
+  Reply r = get("/api/openapi.json");
+  REQUIRE(r.status == 200);
+  CHECK(r.content_type == "application/json; charset=utf-8");
+  CHECK(r.body["openapi"].get<std::string>().rfind("3.", 0) == 0);
+  CHECK(r.body["paths"].contains("/api/search"));
+  CHECK(r.body["paths"]["/api/search"].contains("get"));
+  // The same bytes as the repository's copy, for a client that checks one against the other.
+  std::ifstream in(loupe::testing::seeds_dir().parent_path() / "docs/openapi.json",
+                   std::ios::binary);
+  std::stringstream source;
+  source << in.rdbuf();
+  CHECK(r.raw == source.str());
+  auto c = client(server().port());
+  auto head = c.Head("/api/openapi.json");
+  REQUIRE(head);
+  CHECK(head->status == 200);
+  CHECK(head->body.empty());
+  // A client learns from it how to pass the key, so it is as public as /api/health.
+  ServerProcess keyed(corpus().db(), {}, {"LOUPE_API_KEY=s3cret-key"});
+  Reply open = get("/api/openapi.json", {}, keyed.port());
+  CHECK(open.status == 200);
+  CHECK(open.body["paths"].contains("/api/search"));
+  CHECK(raw_status_line(keyed.port(), "GET http://x/api/openapi.json HTTP/1.1\r\nHost: x\r\n\r\n",
+                        1000) == "HTTP/1.1 200 OK");
+  // Only that path: a look-alike is an API path like any other.
+  check_error(get("/api/openapi.jsonx", {}, keyed.port()), 401, "unauthorized");
+  check_error(get("/api/openapiXjson"), 404, "not_found");
+}
+
 TEST_CASE("flags win over environment variables") {
   TempDir tmp;
   ServerProcess s(corpus().db(), {}, {"LOUPE_DB=" + (tmp / "elsewhere").string(), "LOUPE_PORT=1"});
