@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -9,6 +10,8 @@
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
+
+#include <nlohmann/json.hpp>
 
 #include "db/schema.h"
 #include "indexer/document_reader.h"
@@ -61,7 +64,7 @@ class Run {
     if (!format) {
       std::string ext = file.path.extension().string();
       ++unsupported_[ext];
-      ++stats_.skipped;
+      stats_.skip(kSkippedUnsupported);
       return true;
     }
     std::optional<StoredDocument> previous = writer_.find(file.id);
@@ -182,7 +185,7 @@ class Run {
       // A root path too long for a term is stored hashed: it is ours, or one we cannot look at.
       if (prefix + owner == db::boolean_term(db::Field::kRoot, root)) return false;
       progress_.note(file.path.string() + ": skipped, id " + file.id + " is taken by another root");
-      ++stats_.skipped;
+      stats_.skip(kSkippedIdTaken);
       return true;
     }
     std::error_code ec;
@@ -195,7 +198,7 @@ class Run {
       return false;
     progress_.note(file.path.string() + ": skipped, id " + file.id + " is taken by " +
                    owner_file.string());
-    ++stats_.skipped;
+    stats_.skip(kSkippedIdTaken);
     return true;
   }
 
@@ -205,12 +208,12 @@ class Run {
     switch (prepared.outcome) {
       case PreparedFile::Outcome::kUnreadable:
         progress_.note(job.file.path.string() + ": cannot read: " + prepared.error);
-        ++stats_.skipped;
+        ++stats_.failed;
         problems_ = true;
         return;
       case PreparedFile::Outcome::kBinary:
         progress_.note(job.file.path.string() + ": skipped, binary content");
-        ++stats_.skipped;
+        stats_.skip(kSkippedBinary);
         if (job.previous) {
           writer_.remove(*job.previous);
           ++stats_.removed;
@@ -279,14 +282,12 @@ void find_enclosing_roots(std::vector<RootFiles>& roots, const IndexWriter& writ
   }
 }
 
-}  // namespace
-
-RunResult run_index(const IndexOptions& options, Progress& progress,
-                    const std::function<bool()>& interrupted, IndexStats& stats) {
-  auto started = std::chrono::steady_clock::now();
-  bool missing = false;
+// Stage 1, roots: the given paths that exist, each folder once, nested ones folded into theirs.
+// `missing` is set when a path is not there.
+std::vector<RootFiles> find_roots(const std::vector<std::string>& paths, Progress& progress,
+                                  bool& missing) {
   std::vector<RootFiles> roots;
-  for (const std::string& given : options.paths) {
+  for (const std::string& given : paths) {
     std::error_code ec;
     fs::file_status status = fs::status(given, ec);
     if (!fs::exists(status)) {
@@ -311,6 +312,95 @@ RunResult run_index(const IndexOptions& options, Progress& progress,
     roots.push_back({Root{given, canonical, fs::is_directory(status), {}, {}}, {}, {}, true});
   }
   drop_nested(roots, progress);
+  return roots;
+}
+
+// Stage 2, walk: each root's files (the database's own folder left out). Returns their number.
+size_t walk_roots(std::vector<RootFiles>& roots, const fs::path& db, IndexStats& stats,
+                  Progress& progress) {
+  std::error_code ec;
+  fs::path db_path = fs::weakly_canonical(db, ec);
+  size_t total = 0;
+  for (RootFiles& r : roots) {
+    r.files = list_files(r.root, db_path, [&](const std::string& id, const std::string& error) {
+      progress.note(error);
+      ++stats.failed;
+      if (id == r.root.scope)
+        r.complete = false;
+      else
+        r.unreadable.push_back(id);
+    });
+    total += r.files.size();
+  }
+  return total;
+}
+
+// Stage 3, index: every root's files into the (uncommitted) index, then what is gone out of it.
+// False when interrupted.
+bool index_roots(std::vector<RootFiles>& roots, size_t total, IndexWriter& writer, Run& run,
+                 IndexStats& stats, Progress& progress, const std::function<bool()>& interrupted) {
+  size_t done = 0;
+  std::unordered_map<std::string, std::string> claimed;  // id -> the root that indexed it
+  for (RootFiles& r : roots) {
+    std::string root_key = r.key();
+    std::unordered_set<Xapian::docid> in_root = writer.docids_from_root(root_key);
+    std::unordered_set<std::string> seen;
+    for (const SourceFile& file : r.files) {
+      if (interrupted()) return false;
+      progress.update(++done, total, stats.bytes_read);
+      // Two roots of one run holding the same id: the first that indexes it keeps it.
+      auto owner = claimed.find(file.id);
+      if (owner != claimed.end() && owner->second != root_key) {
+        progress.note(file.path.string() + ": skipped, id " + file.id + " is taken by " +
+                      owner->second);
+        stats.skip(kSkippedIdTaken);
+        continue;
+      }
+      if (run.index_file(file, root_key, in_root)) {
+        claimed.emplace(file.id, root_key);
+        seen.insert(file.id);
+      }
+    }
+    run.drain();
+    if (!r.unreadable.empty()) run.mark_problem();
+    if (!r.complete) {
+      run.mark_problem();
+      continue;
+    }
+    run.remove_vanished(root_key, r.root.scope, seen, r.unreadable);
+    if (r.root.scope.empty() && r.root.is_directory)
+      run.absorb_roots_inside(root_key, seen, r.unreadable);
+  }
+  run.remove_abandoned();
+  return !interrupted();
+}
+
+// Replaces the database's synonyms with those of `file`. False (with a note) when it cannot be
+// read.
+bool load_synonyms(const fs::path& file, IndexWriter& writer, Progress& progress) {
+  analysis::Analyzer analyzer(writer.language());
+  std::string error;
+  std::optional<std::vector<SynonymGroup>> groups = read_synonyms(file, analyzer, error);
+  if (!groups) {
+    progress.note(error);
+    return false;
+  }
+  writer.set_synonyms(synonym_pairs(*groups, analyzer));
+  return true;
+}
+
+}  // namespace
+
+void IndexStats::skip(const char* reason) {
+  ++skipped;
+  ++skipped_reasons[reason];
+}
+
+RunResult run_index(const IndexOptions& options, Progress& progress,
+                    const std::function<bool()>& interrupted, IndexStats& stats) {
+  auto started = std::chrono::steady_clock::now();
+  bool missing = false;
+  std::vector<RootFiles> roots = find_roots(options.paths, progress, missing);
   if (roots.empty()) {
     progress.note("nothing to index");
     return RunResult::kFailed;
@@ -323,77 +413,20 @@ RunResult run_index(const IndexOptions& options, Progress& progress,
     progress.note(e.what());
     return RunResult::kFailed;
   }
-
-  if (!options.synonyms.empty()) {
-    analysis::Analyzer analyzer(writer->language());
-    std::string error;
-    std::optional<std::vector<SynonymGroup>> groups =
-        read_synonyms(options.synonyms, analyzer, error);
-    if (!groups) {
-      progress.note(error);
-      writer->cancel();
-      return RunResult::kFailed;
-    }
-    writer->set_synonyms(synonym_pairs(*groups, analyzer));
+  if (!options.synonyms.empty() && !load_synonyms(options.synonyms, *writer, progress)) {
+    writer->cancel();
+    return RunResult::kFailed;
   }
   find_enclosing_roots(roots, *writer);
-  std::error_code ec;
-  fs::path db_path = fs::weakly_canonical(options.db, ec);
-  size_t total = 0;
-  for (RootFiles& r : roots) {
-    r.files = list_files(r.root, db_path, [&](const std::string& id, const std::string& error) {
-      progress.note(error);
-      if (id == r.root.scope)
-        r.complete = false;
-      else
-        r.unreadable.push_back(id);
-    });
-    total += r.files.size();
-  }
-
+  size_t total = walk_roots(roots, options.db, stats, progress);
   if (writer->reanalyse_all())
     progress.note(options.db.string() +
                   ": written by another version of loupe-index; every file is analysed again");
+
   Run run(*writer, progress, stats);
-  size_t done = 0;
-  std::unordered_map<std::string, std::string> claimed;  // id -> the root that indexed it
   try {
-    for (RootFiles& r : roots) {
-      std::string root_key = r.key();
-      std::unordered_set<Xapian::docid> in_root = writer->docids_from_root(root_key);
-      std::unordered_set<std::string> seen;
-      for (const SourceFile& file : r.files) {
-        if (interrupted()) {
-          writer->cancel();
-          progress.finish();
-          return RunResult::kInterrupted;
-        }
-        progress.update(++done, total, stats.bytes_read);
-        // Two roots of one run holding the same id: the first that indexes it keeps it.
-        auto owner = claimed.find(file.id);
-        if (owner != claimed.end() && owner->second != root_key) {
-          progress.note(file.path.string() + ": skipped, id " + file.id + " is taken by " +
-                        owner->second);
-          ++stats.skipped;
-          continue;
-        }
-        if (run.index_file(file, root_key, in_root)) {
-          claimed.emplace(file.id, root_key);
-          seen.insert(file.id);
-        }
-      }
-      run.drain();
-      if (!r.unreadable.empty()) run.mark_problem();
-      if (!r.complete) {
-        run.mark_problem();
-        continue;
-      }
-      run.remove_vanished(root_key, r.root.scope, seen, r.unreadable);
-      if (r.root.scope.empty() && r.root.is_directory)
-        run.absorb_roots_inside(root_key, seen, r.unreadable);
-    }
-    run.remove_abandoned();
-    if (interrupted()) {
+    // Stage 4, commit: all of the run in one transaction, or nothing of it.
+    if (!index_roots(roots, total, *writer, run, stats, progress, interrupted)) {
       writer->cancel();
       progress.finish();
       return RunResult::kInterrupted;
@@ -414,9 +447,42 @@ std::string summary_line(const IndexStats& s) {
   double mb_per_s = s.seconds > 0 ? static_cast<double>(s.bytes_read) / 1e6 / s.seconds : 0.0;
   std::snprintf(
       line, sizeof line,
-      "added %zu, updated %zu, removed %zu, unchanged %zu, skipped %zu in %.2f s (%.1f MB/s)",
-      s.added, s.updated, s.removed, s.unchanged, s.skipped, s.seconds, mb_per_s);
+      "added %zu, updated %zu, removed %zu, unchanged %zu, skipped %zu, failed %zu in %.2f s "
+      "(%.1f MB/s)",
+      s.added, s.updated, s.removed, s.unchanged, s.skipped, s.failed, s.seconds, mb_per_s);
   return line;
+}
+
+std::string summary_json(const IndexStats& s, RunResult result, const Progress& progress) {
+  static constexpr std::pair<RunResult, const char*> kResults[] = {
+      {RunResult::kDone, "done"},
+      {RunResult::kPartial, "partial"},
+      {RunResult::kFailed, "failed"},
+      {RunResult::kInterrupted, "interrupted"},
+  };
+  const char* name = "failed";
+  for (const auto& [r, text] : kResults)
+    if (r == result) name = text;
+  double mb_per_s = s.seconds > 0 ? static_cast<double>(s.bytes_read) / 1e6 / s.seconds : 0.0;
+  nlohmann::ordered_json notes = nlohmann::ordered_json::array();
+  for (const std::string& note : progress.notes()) notes.push_back(note);
+  nlohmann::ordered_json out = {
+      {"result", name},
+      {"added", s.added},
+      {"updated", s.updated},
+      {"removed", s.removed},
+      {"unchanged", s.unchanged},
+      {"skipped", s.skipped},
+      {"skipped_reasons", s.skipped_reasons},
+      {"failed", s.failed},
+      {"bytes_read", s.bytes_read},
+      {"seconds", std::round(s.seconds * 1000) / 1000},
+      {"mb_per_s", std::round(mb_per_s * 100) / 100},
+      {"notes", notes},
+      {"notes_total", progress.note_count()},
+  };
+  // File names need not be UTF-8: replace what is not, rather than throw.
+  return out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 }  // namespace loupe::indexer

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -21,14 +22,23 @@ struct IndexOptions {
   std::filesystem::path synonyms = {};
 };
 
+// Why files were skipped: the keys of IndexStats::skipped_reasons.
+inline constexpr const char* kSkippedUnsupported = "unsupported type";
+inline constexpr const char* kSkippedBinary = "binary content";
+inline constexpr const char* kSkippedIdTaken = "id taken by another root";
+
 struct IndexStats {
   size_t added = 0;
   size_t updated = 0;
   size_t removed = 0;
   size_t unchanged = 0;
-  size_t skipped = 0;
+  size_t skipped = 0;  // files left out on purpose, by reason in `skipped_reasons`
+  size_t failed = 0;   // files (or folders) that could not be read
+  std::map<std::string, size_t> skipped_reasons;
   uint64_t bytes_read = 0;
   double seconds = 0;
+
+  void skip(const char* reason);
 };
 
 enum class RunResult {
@@ -44,5 +54,9 @@ RunResult run_index(const IndexOptions& options, Progress& progress,
 
 // "added 5, updated 0, ... in 0.12 s (1.3 MB/s)"
 std::string summary_line(const IndexStats& stats);
+
+// The run as one JSON object (loupe-index --json): its result, the counts, skips by reason, the
+// speed and the notes it wrote.
+std::string summary_json(const IndexStats& stats, RunResult result, const Progress& progress);
 
 }  // namespace loupe::indexer

@@ -8,6 +8,7 @@
 #include <xapian.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <thread>
 
@@ -657,5 +658,75 @@ TEST_CASE("unreadable files are reported and keep their previous version") {
   chmod((tmp / "docs/a.txt").c_str(), 0);
   Outcome run = index(tmp / "db", {(tmp / "docs").string()});
   CHECK(run.result == RunResult::kPartial);
+  CHECK(run.stats.failed == 1);
+  CHECK(run.stats.skipped == 0);
   CHECK(has_term(Xapian::Database((tmp / "db").string()), "a.txt", "readable"));
+}
+
+TEST_CASE("--json prints the run as one JSON object, skips by reason") {
+  TempDir tmp;
+  write_file(tmp / "docs/a.txt", "plain words");
+  write_file(tmp / "docs/b.xyz", "a type Loupe does not read");
+  write_file(tmp / "docs/c.txt", std::string("binary\0\0\0\x01\x02 content", 22));
+  auto run = run_command({loupe::testing::index_program(), "--json", "--db", (tmp / "db").string(),
+                          (tmp / "docs").string()});
+  CHECK(run.exit_code == 0);
+  size_t start = run.output.find("{\"result\"");
+  REQUIRE(start != std::string::npos);
+  auto summary =
+      nlohmann::json::parse(run.output.substr(start, run.output.find('\n', start) - start));
+  CHECK(summary["result"] == "done");
+  CHECK(summary["added"] == 1);
+  CHECK(summary["skipped"] == 2);
+  CHECK(summary["skipped_reasons"]["unsupported type"] == 1);
+  CHECK(summary["skipped_reasons"]["binary content"] == 1);
+  CHECK(summary["failed"] == 0);
+  CHECK(summary["bytes_read"].get<int>() > 0);
+  CHECK(summary["notes"].size() == summary["notes_total"].get<size_t>());
+  CHECK(summary.contains("seconds"));
+  CHECK(summary.contains("mb_per_s"));
+
+  auto failed = run_command({loupe::testing::index_program(), "--json", "--db",
+                             (tmp / "docs/a.txt").string(), (tmp / "docs").string()});
+  CHECK(failed.exit_code == 2);
+  start = failed.output.find("{\"result\"");
+  REQUIRE(start != std::string::npos);
+  auto failure =
+      nlohmann::json::parse(failed.output.substr(start, failed.output.find('\n', start) - start));
+  CHECK(failure["result"] == "failed");
+  REQUIRE(failure["notes"].size() == 1);
+  CHECK(failure["notes"][0].get<std::string>().find("--db") != std::string::npos);
+}
+
+TEST_CASE("every loupe-index flag can come from a LOUPE_* variable; flags win") {
+  TempDir tmp;
+  write_file(tmp / "docs/a.txt", "running runners");
+  write_file(tmp / "more/b.txt", "more words");
+  const std::string program = loupe::testing::index_program();
+  auto wait_for = [](loupe::testing::ChildProcess& child) {
+    while (child.running()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return child.stop();
+  };
+  {
+    loupe::testing::ChildProcess child(
+        {program}, {"LOUPE_DB=" + (tmp / "db").string(),
+                    "LOUPE_PATHS=" + (tmp / "docs").string() + ":" + (tmp / "more").string(),
+                    "LOUPE_LANGUAGE=french", "LOUPE_JSON=true"});
+    CHECK(wait_for(child) == 0);
+    CHECK(child.log().find("\"added\":2") != std::string::npos);
+  }
+  Xapian::Database db((tmp / "db").string());
+  CHECK(db.get_doccount() == 2);
+  CHECK(db.get_metadata(std::string(loupe::db::kLanguageKey)) == "french");
+  {
+    loupe::testing::ChildProcess child(
+        {program, "--db", (tmp / "db2").string(), (tmp / "docs").string()},
+        {"LOUPE_DB=" + (tmp / "db").string()});
+    CHECK(wait_for(child) == 0);
+    CHECK(child.log().find("added 1") != std::string::npos);
+  }
+  CHECK(Xapian::Database((tmp / "db2").string()).get_doccount() == 1);
+  auto no_paths = run_command({program, "--db", (tmp / "db3").string()});
+  CHECK(no_paths.exit_code == 2);
+  CHECK(no_paths.output.find("LOUPE_PATHS") != std::string::npos);
 }

@@ -84,13 +84,10 @@ std::string server_program() {
   return LOUPE_BINARY_DIR "/loupe-server";
 }
 
-ServerProcess::ServerProcess(const fs::path& db, const std::vector<std::string>& extra_args,
-                             const std::vector<std::string>& env) {
-  std::vector<std::string> argv = {server_program(), "--db",     db.string(), "--port", "0",
-                                   "--bind",         "127.0.0.1"};
-  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-  // The log goes to a file, not a pipe: a pipe nobody drains would fill up and stall the server.
-  std::string log_path = (fs::temp_directory_path() / "loupe-server-log-XXXXXX").string();
+ChildProcess::ChildProcess(const std::vector<std::string>& argv,
+                           const std::vector<std::string>& env) {
+  // The log goes to a file, not a pipe: a pipe nobody drains would fill up and stall the program.
+  std::string log_path = (fs::temp_directory_path() / "loupe-child-log-XXXXXX").string();
   log_fd_ = mkstemp(log_path.data());
   if (log_fd_ < 0) throw std::runtime_error("mkstemp failed");
   unlink(log_path.c_str());
@@ -103,6 +100,59 @@ ServerProcess::ServerProcess(const fs::path& db, const std::vector<std::string>&
     execv(args[0], args.data());
     _exit(127);
   }
+}
+
+const std::string& ChildProcess::log() {
+  if (log_fd_ >= 0) {
+    char buffer[4096];
+    ssize_t n;
+    while ((n = pread(log_fd_, buffer, sizeof buffer, static_cast<off_t>(log_.size()))) > 0)
+      log_.append(buffer, static_cast<size_t>(n));
+  }
+  return log_;
+}
+
+bool ChildProcess::running() {
+  if (pid_ <= 0) return false;
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) != pid_) return true;
+  status_ = exit_status(status);
+  pid_ = -1;
+  return false;
+}
+
+void ChildProcess::signal(int signal) {
+  if (pid_ > 0) kill(pid_, signal);
+}
+
+int ChildProcess::stop(int signal) {
+  if (!running()) return status_;
+  kill(pid_, signal);
+  if (signal != SIGTERM && signal != SIGKILL) return -1;
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  log();
+  pid_ = -1;
+  status_ = exit_status(status);
+  return status_;
+}
+
+ChildProcess::~ChildProcess() {
+  stop();
+  if (log_fd_ >= 0) close(log_fd_);
+}
+
+std::vector<std::string> ServerProcess::arguments(const fs::path& db,
+                                                  const std::vector<std::string>& extra_args) {
+  std::vector<std::string> argv = {server_program(), "--db",     db.string(), "--port", "0",
+                                   "--bind",         "127.0.0.1"};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  return argv;
+}
+
+ServerProcess::ServerProcess(const fs::path& db, const std::vector<std::string>& extra_args,
+                             const std::vector<std::string>& env)
+    : process_(arguments(db, extra_args), env) {
   // Wait for "listening on http://127.0.0.1:PORT".
   static const std::regex kListening(R"(listening on http://[^:]+:(\d+))");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
@@ -113,40 +163,11 @@ ServerProcess::ServerProcess(const fs::path& db, const std::vector<std::string>&
       port_ = std::stoi(m[1].str());
       return;
     }
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      break;
-    }
+    if (!process_.running()) break;
     usleep(10000);
   }
-  stop();
-  throw std::runtime_error("loupe-server did not start:\n" + log_);
-}
-
-const std::string& ServerProcess::log() {
-  if (log_fd_ >= 0) {
-    char buffer[4096];
-    ssize_t n;
-    while ((n = pread(log_fd_, buffer, sizeof buffer, static_cast<off_t>(log_.size()))) > 0)
-      log_.append(buffer, static_cast<size_t>(n));
-  }
-  return log_;
-}
-
-int ServerProcess::stop() {
-  if (pid_ <= 0) return -1;
-  kill(pid_, SIGTERM);
-  int status = 0;
-  waitpid(pid_, &status, 0);
-  log();
-  pid_ = -1;
-  return exit_status(status);
-}
-
-ServerProcess::~ServerProcess() {
-  if (pid_ > 0) stop();
-  if (log_fd_ >= 0) close(log_fd_);
+  process_.stop();
+  throw std::runtime_error("loupe-server did not start:\n" + process_.log());
 }
 
 }  // namespace loupe::testing

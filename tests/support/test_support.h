@@ -37,25 +37,46 @@ std::filesystem::path seeds_dir();
 std::string index_program();
 std::string server_program();
 
+// A program run in the background, its stdout and stderr kept in a log; stopped (SIGTERM, then
+// waited for) on destruction. `env` entries are NAME=value.
+class ChildProcess {
+ public:
+  explicit ChildProcess(const std::vector<std::string>& argv,
+                        const std::vector<std::string>& env = {});
+  ~ChildProcess();
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+  // Sends `signal` and, for SIGTERM and SIGKILL, waits; returns the exit status (-1 while it
+  // runs). The log is kept for inspection.
+  int stop(int signal = 15);
+  void signal(int signal);
+  // Whether it still runs (reaps it when it ended on its own).
+  bool running();
+  const std::string& log();
+
+ private:
+  pid_t pid_ = -1;
+  int log_fd_ = -1;
+  int status_ = -1;
+  std::string log_;
+};
+
 // loupe-server on an ephemeral loopback port; stopped (SIGTERM, then waited for) on destruction.
 class ServerProcess {
  public:
   explicit ServerProcess(const std::filesystem::path& db,
                          const std::vector<std::string>& extra_args = {},
                          const std::vector<std::string>& env = {});
-  ~ServerProcess();
-  ServerProcess(const ServerProcess&) = delete;
-  ServerProcess& operator=(const ServerProcess&) = delete;
   int port() const { return port_; }
   // Sends SIGTERM and waits; returns the exit status. The log is kept for inspection.
-  int stop();
-  const std::string& log();
+  int stop() { return process_.stop(); }
+  const std::string& log() { return process_.log(); }
 
  private:
-  pid_t pid_ = -1;
-  int log_fd_ = -1;
+  static std::vector<std::string> arguments(const std::filesystem::path& db,
+                                            const std::vector<std::string>& extra_args);
+  ChildProcess process_;
   int port_ = 0;
-  std::string log_;
 };
 
 }  // namespace loupe::testing
