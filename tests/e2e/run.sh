@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# End-to-end tests of the web page in headless Chromium against the real server.
+# End-to-end tests of the web page in headless Chromium against the real server, and of the
+# API's OpenAPI description.
 # Usage: tests/e2e/run.sh BUILD_DIR
 # Builds a temporary index from seeds/ plus test fixtures with BUILD_DIR/loupe-index,
 # starts BUILD_DIR/loupe-server on a free loopback port serving web/, runs the
@@ -31,8 +32,10 @@ if [[ ! -x "$CHROMIUM" ]] || ! command -v node >/dev/null || ! command -v npm >/
   fi
 fi
 
-# Node dependencies (playwright-core only; it drives Debian's chromium and downloads no browser).
-if [[ ! -f "$HERE/node_modules/playwright-core/package.json" ]]; then
+# Node dependencies: playwright-core (it drives Debian's chromium and downloads no browser) and
+# @readme/openapi-parser. npm ls fails when one is missing or not the locked version, as in a
+# node_modules installed before package.json last changed.
+if ! (cd "$HERE" && npm ls --depth=0 >/dev/null 2>&1); then
   echo "e2e: installing node dependencies in $HERE" >&2
   (cd "$HERE" && { npm ci --no-audit --no-fund || npm install --no-audit --no-fund; }) >&2
 fi
