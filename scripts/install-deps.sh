@@ -9,7 +9,8 @@ packages=(cmake ninja-build g++ pkg-config ca-certificates curl
           libxapian-dev xapian-tools libicu-dev libcpp-httplib-dev nlohmann-json3-dev
           doctest-dev libcli11-dev libxml2-dev libmd4c-dev libmd4c-html0-dev libxxhash-dev libjemalloc-dev)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(chromium python3 slowhttptest wrk)
+  # prometheus: its promtool checks the /metrics page in the server test.
+  packages+=(chromium python3 slowhttptest wrk prometheus)
   command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 if [[ "${1:-}" == "--fuzz" ]]; then

@@ -26,7 +26,11 @@ std::shared_ptr<const SearchResults> ResultCache::find(const std::string& key) {
   if (!enabled()) return nullptr;
   std::lock_guard lock(mutex_);
   auto it = index_.find(key);
-  if (it == index_.end()) return nullptr;
+  if (it == index_.end()) {
+    misses_.fetch_add(1, std::memory_order_relaxed);
+    return nullptr;
+  }
+  hits_.fetch_add(1, std::memory_order_relaxed);
   entries_.splice(entries_.begin(), entries_, it->second);
   return it->second->results;
 }

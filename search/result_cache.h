@@ -1,6 +1,7 @@
 // Recent search results, shared by every searcher: typing, paging and popular queries repeat.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <list>
 #include <memory>
@@ -23,6 +24,9 @@ class ResultCache {
   std::shared_ptr<const SearchResults> find(const std::string& key);
   void insert(const std::string& key, std::shared_ptr<const SearchResults> results);
   bool enabled() const { return max_bytes_ > 0; }
+  // Lookups answered from the cache, and not, since the start (for /metrics).
+  uint64_t hits() const { return hits_.load(std::memory_order_relaxed); }
+  uint64_t misses() const { return misses_.load(std::memory_order_relaxed); }
 
  private:
   struct Entry {
@@ -37,6 +41,7 @@ class ResultCache {
   std::unordered_map<std::string, std::list<Entry>::iterator> index_;
   size_t bytes_ = 0;
   size_t max_bytes_;
+  std::atomic<uint64_t> hits_{0}, misses_{0};
 };
 
 }  // namespace loupe::search

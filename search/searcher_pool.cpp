@@ -22,8 +22,14 @@ SearcherPool::Lease SearcherPool::acquire() {
     } else {
       Waiter waiter;
       waiters_.push_back(&waiter);
+      auto started = std::chrono::steady_clock::now();
       waiter.ready.wait(lock, [&] { return waiter.given != nullptr; });
       searcher = waiter.given;
+      waits_.fetch_add(1, std::memory_order_relaxed);
+      wait_ns_.fetch_add(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                   std::chrono::steady_clock::now() - started)
+                                                   .count()),
+                         std::memory_order_relaxed);
     }
   }
   try {

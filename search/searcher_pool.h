@@ -46,6 +46,13 @@ class SearcherPool {
   // A search through the cache: the same request on the same revision of the index is
   // answered once.
   std::shared_ptr<const SearchResults> search(const SearchRequest& request);
+  // For /metrics: the result cache's hits and misses; acquisitions that had to wait for a
+  // searcher, and their waits together.
+  const ResultCache& cache() const { return cache_; }
+  uint64_t waits() const { return waits_.load(std::memory_order_relaxed); }
+  double wait_seconds() const { return wait_ns_.load(std::memory_order_relaxed) / 1e9; }
+  size_t size() const { return searchers_.size(); }
+
   std::shared_ptr<const SearchResults> search(const std::string& query, unsigned page,
                                               unsigned per_page) {
     return search(SearchRequest{query, page, per_page, SortOrder::kRelevance, {}, true});
@@ -64,6 +71,7 @@ class SearcherPool {
     Searcher* given = nullptr;
   };
   std::atomic<uint64_t> newest_revision_{0};
+  std::atomic<uint64_t> waits_{0}, wait_ns_{0};
   std::vector<Searcher*> free_;
   std::deque<Waiter*> waiters_;
   std::mutex mutex_;

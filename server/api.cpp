@@ -234,19 +234,23 @@ void add_api_routes(Router& router, search::SearcherPool& pool, bool key_require
              [&pool](const auto& req, auto& res, const auto&) { suggest(pool, req, res); });
   // [^] rather than '.': ids may hold any character, a newline too. A document whose id ends in
   // "/similar" (a file called "similar") is still a document when no document has the id before.
-  router.add("GET", "/api/documents/([^]+)/similar",
-             [&pool](const auto& req, auto& res, const std::smatch& m) {
-               std::string id = m[1].str();
-               bool is_document = pool.acquire()->document_exists(id);
-               if (!is_document && pool.acquire()->document_exists(id + "/similar"))
-                 document(pool, req, res, id + "/similar");
-               else
-                 similar(pool, req, res, id);
-             });
-  router.add("GET", "/api/documents/([^]+)",
-             [&pool](const auto& req, auto& res, const std::smatch& m) {
-               document(pool, req, res, m[1].str());
-             });
+  router.add(
+      "GET", "/api/documents/([^]+)/similar",
+      [&pool](const auto& req, auto& res, const std::smatch& m) {
+        std::string id = m[1].str();
+        bool is_document = pool.acquire()->document_exists(id);
+        if (!is_document && pool.acquire()->document_exists(id + "/similar"))
+          document(pool, req, res, id + "/similar");
+        else
+          similar(pool, req, res, id);
+      },
+      "/api/documents/{id}/similar");
+  router.add(
+      "GET", "/api/documents/([^]+)",
+      [&pool](const auto& req, auto& res, const std::smatch& m) {
+        document(pool, req, res, m[1].str());
+      },
+      "/api/documents/{id}");
   router.add("GET", "/api/health", [&pool, key_required](const auto&, auto& res, const auto&) {
     auto searcher = pool.acquire();
     send_json(res, 200,
@@ -258,13 +262,19 @@ void add_api_routes(Router& router, search::SearcherPool& pool, bool key_require
                {"version", LOUPE_VERSION},
                {"api_key_required", key_required}});
   });
-  router.add("GET", "/api/openapi\\.json", [](const auto&, auto& res, const auto&) {
-    send_json_text(res, 200, std::string(openapi_document()));
-  });
+  router.add(
+      "GET", "/api/openapi\\.json",
+      [](const auto&, auto& res, const auto&) {
+        send_json_text(res, 200, std::string(openapi_document()));
+      },
+      "/api/openapi.json");
   // Anything else under /api/ is an API 404, never the page.
-  router.add("GET", "/api/.*", [](const auto& req, auto& res, const auto&) {
-    send_error(res, Error::kNotFound, "no such API path: " + req.path);
-  });
+  router.add(
+      "GET", "/api/.*",
+      [](const auto& req, auto& res, const auto&) {
+        send_error(res, Error::kNotFound, "no such API path: " + req.path);
+      },
+      "/api/*");
 }
 
 }  // namespace loupe::server

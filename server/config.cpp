@@ -37,6 +37,9 @@ std::optional<ServerConfig> parse_config(int argc, char** argv, int& exit_code) 
         return ok ? std::string()
                   : "an origin is scheme://host[:port], such as https://wiki.example.com";
       });
+  app.add_flag("--metrics-public", config.metrics_public,
+               "serve /metrics without the API key (a scraper on a trusted network)")
+      ->envname("LOUPE_METRICS_PUBLIC");
   app.add_option("--log-format", config.log_format,
                  "a line per request on stderr: plain, or json (one object a line)")
       ->envname("LOUPE_LOG_FORMAT")

@@ -18,6 +18,8 @@ struct ServerConfig {
   // Origins of pages served elsewhere that may call the API from a browser (CORS); "*" for any.
   // Empty: none, the browser's same-origin rule.
   std::vector<std::string> cors_origins;
+  // /metrics needs the API key when one is set, unless this says it is open to all.
+  bool metrics_public = false;
   LogFormat log_format = LogFormat::kPlain;  // a line per request on stderr
   // Most HTTP threads. A keep-alive connection holds one while it is open, so the pool grows
   // with the connections up to this; searches themselves run on `searchers`.

@@ -89,6 +89,8 @@ HttpServer::HttpServer(const ServerConfig& config, search::SearcherPool& searche
       http_(request_limits(), static_cast<size_t>(config.threads),
             std::max<size_t>(1, static_cast<size_t>(config.threads) / kShareOfOneAddress)) {
   add_api_routes(router_, searchers, !config_.api_key.empty());
+  add_metrics_route(router_, {metrics_, searchers, open_connections_, config_.db,
+                              std::chrono::system_clock::now()});
   router_.fallback(
       [this](const auto& req, auto& res, const auto&) { static_files_.serve(req, res); });
 
@@ -120,6 +122,7 @@ HttpServer::HttpServer(const ServerConfig& config, search::SearcherPool& searche
       res.set_header("Access-Control-Max-Age", "600");
       res.status = 204;
       log_.write(req, res.status, 0);
+      metrics_.observe(kRefusedRoute, res.status, 0);
       return httplib::Server::HandlerResponse::Handled;
     }
     std::optional<Error> error;
@@ -159,6 +162,7 @@ HttpServer::HttpServer(const ServerConfig& config, search::SearcherPool& searche
     }
     send_error(res, *error, message);
     log_.write(req, res.status, 0);
+    metrics_.observe(kRefusedRoute, res.status, 0);
     return httplib::Server::HandlerResponse::Handled;
   });
 
@@ -211,6 +215,7 @@ HttpServer::HttpServer(const ServerConfig& config, search::SearcherPool& searche
     }
     res.status = status;
     log_.write(req, status, 0);
+    metrics_.observe(kRefusedRoute, status, 0);
     return httplib::Server::HandlerResponse::Handled;
   }));
 }
@@ -232,9 +237,12 @@ void HttpServer::allow_origin(const httplib::Request& req, httplib::Response& re
 bool HttpServer::authorized(const httplib::Request& req) const {
   // The API's description is public, as it is in the repository: a client needs it to learn
   // how to pass the key.
-  if (config_.api_key.empty() || req.path.rfind("/api/", 0) != 0 || req.path == "/api/health" ||
-      req.path == "/api/openapi.json")
+  if (config_.api_key.empty() || req.path == "/api/health" || req.path == "/api/openapi.json")
     return true;
+  // Metrics tell what is searched and how much is indexed: the key's, unless opened on purpose.
+  bool guarded =
+      req.path.rfind("/api/", 0) == 0 || (req.path == "/metrics" && !config_.metrics_public);
+  if (!guarded) return true;
   const std::string header = req.get_header_value("Authorization");
   const std::string scheme = "bearer ";  // auth schemes are case-insensitive (RFC 9110)
   bool bearer = header.size() > scheme.size() &&
@@ -253,17 +261,21 @@ void HttpServer::handle(const httplib::Request& request, httplib::Response& res)
     origin_form->path = std::move(*path);
   }
   const httplib::Request& req = origin_form ? *origin_form : request;
+  std::string_view route;
   if (!authorized(req)) {
     res.set_header("WWW-Authenticate", "Bearer");
     send_error(res, Error::kUnauthorized,
                "this server needs an API key: Authorization: Bearer <key>");
+    route = router_.label_of(req);
   } else {
-    router_.dispatch(req, res);
+    route = router_.dispatch(req, res);
   }
   if (cors_allowed(req)) allow_origin(req, res);
-  log_.write(req, res,
-             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
-                 .count());
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  log_.write(req, res, seconds * 1000);
+  // cpp-httplib sends an unset status (-1) as 200.
+  metrics_.observe(route, res.status == -1 ? 200 : res.status, seconds);
 }
 
 bool ListeningServer::process_and_close_socket(socket_t sock) {

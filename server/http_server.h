@@ -12,6 +12,7 @@
 #include "server/connection_table.h"
 #include "server/guarded_stream.h"
 #include "server/lingering_closer.h"
+#include "server/metrics.h"
 #include "server/request_log.h"
 #include "server/router.h"
 #include "server/static_files.h"
@@ -66,6 +67,7 @@ class HttpServer {
 
   ServerConfig config_;
   RequestLog log_;
+  mutable RequestMetrics metrics_;  // counted as requests are answered
   Router router_;
   StaticFiles static_files_;
   ListeningServer http_;

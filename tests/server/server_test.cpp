@@ -14,6 +14,7 @@
 #include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -1042,4 +1043,70 @@ TEST_CASE("--log-format json writes one JSON object a request; the plain line st
   REQUIRE(client(plain.port()).Get(search_path("karpathy")));
   plain.stop();
   CHECK(plain.log().find("GET /api/search 200 ") != std::string::npos);
+}
+
+namespace {
+
+// A metric's value on a /metrics page: the sample whose name and labels are `series` exactly.
+std::optional<double> metric(const std::string& page, const std::string& series) {
+  std::istringstream lines(page);
+  for (std::string line; std::getline(lines, line);)
+    if (line.size() > series.size() && line.compare(0, series.size(), series) == 0 &&
+        line[series.size()] == ' ')
+      return std::stod(line.substr(series.size() + 1));
+  return std::nullopt;
+}
+
+}  // namespace
+
+TEST_CASE("/metrics counts every request by route and status, in a format promtool accepts") {
+  ServerProcess fresh(corpus().db());
+  const int port = fresh.port();
+  const int searches = 7, misses = 3, refused = 2;
+  for (int i = 0; i < searches; ++i) CHECK(get(search_path("karpathy"), {}, port).status == 200);
+  for (int i = 0; i < misses; ++i)
+    CHECK(get("/api/documents/no-such-" + std::to_string(i), {}, port).status == 404);
+  httplib::Client c = client(port);
+  for (int i = 0; i < refused; ++i) CHECK(c.Delete("/api/search")->status == 405);
+  Reply page = get("/metrics", {}, port);
+  REQUIRE(page.status == 200);
+  CHECK(page.content_type == "text/plain; version=0.0.4; charset=utf-8");
+  const std::string& m = page.raw;
+  CHECK(metric(m, R"m(loupe_http_requests_total{route="/api/search",status="200"})m") == searches);
+  CHECK(metric(m, R"m(loupe_http_requests_total{route="/api/documents/{id}",status="404"})m") ==
+        misses);
+  CHECK(metric(m, R"m(loupe_http_requests_total{route="(refused)",status="405"})m") == refused);
+  CHECK(metric(m, R"m(loupe_http_request_duration_seconds_count{route="/api/search"})m") ==
+        searches);
+  CHECK(
+      metric(m, R"m(loupe_http_request_duration_seconds_bucket{route="/api/search",le="+Inf"})m") ==
+      searches);
+  // The same query: the first is computed, the rest come from the cache.
+  CHECK(metric(m, "loupe_result_cache_misses_total") == 1);
+  CHECK(metric(m, "loupe_result_cache_hits_total") == searches - 1);
+  CHECK(metric(m, "loupe_index_documents") ==
+        get("/api/health", {}, port).body["documents"].get<double>());
+  CHECK(metric(m, "loupe_http_open_connections") >= 1);
+  CHECK(metric(m, R"m(loupe_build_info{version=")m" LOUPE_VERSION R"m("})m") == 1);
+  CHECK_FALSE(metric(m, "loupe_watch_runs_total"));  // no watcher keeps this index
+
+  // The page itself is counted on the next one.
+  Reply again = get("/metrics", {}, port);
+  CHECK(metric(again.raw, R"m(loupe_http_requests_total{route="/metrics",status="200"})m") == 1);
+
+  TempDir tmp;
+  write_file(tmp / "metrics.txt", m);
+  auto checked = run_command(
+      {"/bin/sh", "-c", "promtool check metrics < '" + (tmp / "metrics.txt").string() + "'"});
+  CHECK_MESSAGE(checked.exit_code == 0, "promtool (Debian's prometheus package) rejects the page:\n"
+                                            << checked.output);
+}
+
+TEST_CASE("/metrics needs the API key when one is set, unless --metrics-public") {
+  ServerProcess keyed(corpus().db(), {}, {"LOUPE_API_KEY=s3cret-key"});
+  check_error(get("/metrics", {}, keyed.port()), 401, "unauthorized");
+  CHECK(get("/metrics", {{"Authorization", "Bearer s3cret-key"}}, keyed.port()).status == 200);
+  ServerProcess open(corpus().db(), {"--metrics-public"}, {"LOUPE_API_KEY=s3cret-key"});
+  CHECK(get("/metrics", {}, open.port()).status == 200);
+  check_error(get(search_path("karpathy"), {}, open.port()), 401, "unauthorized");
 }

@@ -172,6 +172,16 @@ TEST_CASE("a watcher makes every kind of change searchable, or gone, within seco
   CHECK(status["runs"].get<int>() >= 2);
   CHECK(status["indexed"].get<int>() >= 7);
   CHECK(status["complete"].get<bool>());
+  // The server's /metrics reports the watcher's status.
+  httplib::Client client("127.0.0.1", port);
+  auto metrics = client.Get("/metrics");
+  REQUIRE(metrics);
+  CHECK(metrics->body.find("loupe_watch_runs_total " + std::to_string(status["runs"].get<int>()) +
+                           "\n") != std::string::npos);
+  CHECK(metrics->body.find("loupe_watch_files_indexed_total " +
+                           std::to_string(status["indexed"].get<int>()) + "\n") !=
+        std::string::npos);
+  CHECK(metrics->body.find("loupe_watch_complete 1\n") != std::string::npos);
   CHECK(w.watcher.stop() == 0);
 }
 
