@@ -6,9 +6,13 @@
 #      existing index only applies what changed while the container was down. With an existing
 #      index the server starts first, so a restart serves at once;
 #   3. run loupe-server in the background;
-#   4. every $LOUPE_REFRESH_SECONDS (0 = never) run loupe-index again: added, changed and removed
-#      files are picked up while queries go on (the indexer commits one atomic transaction, the
-#      server reopens the database on its own). `docker kill -s HUP` re-indexes at once.
+#   4. run `loupe-index --watch`: file-system events keep the index current within a second or
+#      two while queries go on (each batch of changes is one atomic commit; the server reopens the
+#      database on its own), and a rescan every $LOUPE_REFRESH_SECONDS (0 = never) catches what
+#      events miss (network mounts). Every $LOUPE_REFRESH_SECONDS this script also checks whether
+#      /docs appeared or emptied (seeds <-> docs). `docker kill -s HUP` rescans at once. With
+#      LOUPE_WATCH=0, or where watching cannot start, loupe-index runs every
+#      $LOUPE_REFRESH_SECONDS instead.
 #   5. on SIGTERM/SIGINT: forward SIGTERM to the server (it finishes in-flight requests) and to a
 #      running indexer (it cancels its transaction, leaving the last committed index intact),
 #      wait for both and exit. Everything runs in the background and this script only `wait`s,
@@ -29,6 +33,10 @@ WEB=${LOUPE_WEB:-/opt/loupe/web}
 BIND=${LOUPE_BIND:-0.0.0.0}
 PORT=${LOUPE_PORT:-8080}
 REFRESH=${LOUPE_REFRESH_SECONDS:-30}
+WATCH=${LOUPE_WATCH:-1}
+# loupe-index reads LOUPE_* variables too (LOUPE_WATCH would make every run a watcher): what it
+# needs is passed as flags, the rest must not leak in.
+unset LOUPE_PATHS LOUPE_JSON LOUPE_BACKUP LOUPE_WATCH LOUPE_RESCAN_SECONDS
 
 case $REFRESH in ''|*[!0-9]*) die "LOUPE_REFRESH_SECONDS must be a whole number of seconds (0 disables), not '$REFRESH'" ;; esac
 case $PORT in ''|*[!0-9]*) die "LOUPE_PORT must be a port number, not '$PORT'" ;; esac
@@ -83,7 +91,7 @@ sync_seeds() {
   fi
 }
 
-SERVER_PID= INDEX_PID= SLEEP_PID= STOPPING= REINDEX_NOW= SOURCE= SEEDS_COPIED= FIRST_RUN=1
+SERVER_PID= INDEX_PID= WATCH_PID= WATCH_KEY= WATCH_FAILURES=0 SLEEP_PID= STOPPING= REINDEX_NOW= SOURCE= SEEDS_COPIED= FIRST_RUN=1
 UNREADABLE_WARNED=
 
 on_stop() {
@@ -92,10 +100,12 @@ on_stop() {
   log "stopping"
   [ -n "$SLEEP_PID" ] && kill "$SLEEP_PID" 2>/dev/null
   [ -n "$INDEX_PID" ] && kill -TERM "$INDEX_PID" 2>/dev/null
+  [ -n "$WATCH_PID" ] && kill -TERM "$WATCH_PID" 2>/dev/null
   [ -n "$SERVER_PID" ] && kill -TERM "$SERVER_PID" 2>/dev/null
 }
 on_hup() {
   REINDEX_NOW=1
+  [ -n "$WATCH_PID" ] && kill -HUP "$WATCH_PID" 2>/dev/null
   [ -n "$SLEEP_PID" ] && kill "$SLEEP_PID" 2>/dev/null
 }
 trap on_stop TERM INT
@@ -110,27 +120,41 @@ wait_pid() {
   done
 }
 
-# Passes loupe-index's output on. A periodic run that found nothing to do stays silent.
+# loupe-index --json prints each run as one JSON object on stdout; this says it as a summary line.
+json_field() { [[ $1 =~ \"$2\":\"?([a-z0-9.]+) ]] && printf '%s' "${BASH_REMATCH[1]}"; }
+summary_of() {
+  local f out=
+  for f in added updated removed unchanged skipped failed; do out+="${out:+, }$f $(json_field "$1" "$f")"; done
+  printf 'loupe-index: %s in %s s (%s MB/s)' "$out" "$(json_field "$1" seconds)" "$(json_field "$1" mb_per_s)"
+}
+
+# Passes loupe-index's output on: its notes, and each run's summary from its JSON object. With
+# `quiet`, a run that found nothing to do stays silent (its notes too, unless one is trouble).
 index_output() {
-  local quiet=$1 line lines=() idle= trouble=
+  local quiet=$1 line lines=() trouble=
   while IFS= read -r line; do
-    if [ "$quiet" = 1 ]; then
-      lines+=("$line")
-      case $line in
-        *"added 0, updated 0, removed 0, "*) idle=1 ;;
-        *"cannot read"*|*"interrupted"*|*"locked"*|*"no such"*|*"indexed with --language"*) trouble=1 ;;
-      esac
-    else
-      printf '%s\n' "$line" >&2
-    fi
+    case $line in
+      '{"result":'*)
+        local changed=$(( $(json_field "$line" added) + $(json_field "$line" updated) + \
+                          $(json_field "$line" removed) + $(json_field "$line" failed) ))
+        if [ "$quiet" != 1 ] || [ "$changed" -gt 0 ] || [ -n "$trouble" ] ||
+           [ "$(json_field "$line" result)" != done ]; then
+          for l in "${lines[@]}"; do printf '%s\n' "$l" >&2; done
+          summary_of "$line" >&2; printf '\n' >&2
+        fi
+        lines=() trouble=
+        continue ;;
+      *"cannot read"*|*"interrupted"*|*"locked"*|*"no such"*|*"cannot watch"*|*"overflowed"*|*"indexed with --language"*) trouble=1 ;;
+    esac
     case $line in
       *"indexed with --language"*)
         log "hint: set LOUPE_LANGUAGE to the index's language, or start once with LOUPE_REBUILD=1 to rebuild it" ;;
     esac
+    if [ "$quiet" = 1 ] && [ -z "$trouble" ]; then lines+=("$line"); else
+      for l in "${lines[@]}"; do printf '%s\n' "$l" >&2; done
+      lines=(); printf '%s\n' "$line" >&2
+    fi
   done
-  if [ "$quiet" = 1 ] && { [ -z "$idle" ] || [ -n "$trouble" ]; }; then
-    for line in "${lines[@]}"; do printf '%s\n' "$line" >&2; done
-  fi
   return 0
 }
 
@@ -156,7 +180,7 @@ index_once() {
   sync_seeds "$src"
   docs_readable && paths+=("$DOCS")
   paths+=("$SEED_ROOT")
-  loupe-index --db "$DB" ${LOUPE_LANGUAGE:+--language "$LOUPE_LANGUAGE"} "${paths[@]}" \
+  loupe-index --json --db "$DB" ${LOUPE_LANGUAGE:+--language "$LOUPE_LANGUAGE"} "${paths[@]}" \
     > >(index_output "$([ -n "$FIRST_RUN" ] && echo 0 || echo 1)") 2>&1 &
   INDEX_PID=$!
   wait_pid "$INDEX_PID"; rc=$?
@@ -165,6 +189,28 @@ index_once() {
     log "warning: loupe-index exited with status $rc; the last committed index is served"
   fi
   return "$rc"
+}
+
+# The watcher over the paths index_once used last. It exits only when stopped or when it cannot
+# watch at all (then the loop below runs loupe-index every $REFRESH seconds instead).
+watch_paths() {
+  docs_readable && [ "$SOURCE" = docs ] && printf '%s\n' "$DOCS"
+  printf '%s\n' "$SEED_ROOT"
+}
+start_watcher() {
+  [ "$WATCH" = 1 ] || return 0
+  local paths=()
+  mapfile -t paths < <(watch_paths)
+  loupe-index --watch --json --rescan-seconds "$REFRESH" --db "$DB" \
+    ${LOUPE_LANGUAGE:+--language "$LOUPE_LANGUAGE"} "${paths[@]}" > >(index_output 1) 2>&1 &
+  WATCH_PID=$!
+  WATCH_KEY="${paths[*]}"
+}
+stop_watcher() {
+  [ -n "$WATCH_PID" ] || return 0
+  kill -TERM "$WATCH_PID" 2>/dev/null
+  wait_pid "$WATCH_PID"
+  WATCH_PID=
 }
 
 start_server() {
@@ -177,6 +223,7 @@ finish() {
   local rc=0
   [ -n "$SLEEP_PID" ] && kill "$SLEEP_PID" 2>/dev/null
   [ -n "$INDEX_PID" ] && wait_pid "$INDEX_PID"
+  [ -n "$WATCH_PID" ] && wait_pid "$WATCH_PID"
   if [ -n "$SERVER_PID" ]; then
     wait_pid "$SERVER_PID"; rc=$?
     # A server ended by the SIGTERM we forwarded stopped as asked.
@@ -197,12 +244,18 @@ else
   start_server
 fi
 
-# ---------------------------------------------------------------------------- refresh loop
-[ "$REFRESH" -eq 0 ] && log "periodic re-indexing disabled (LOUPE_REFRESH_SECONDS=0)"
+# ---------------------------------------------------------------------------- watch and refresh loop
+if [ "$WATCH" = 1 ]; then
+  log "watching for changes${REFRESH:+; a rescan every ${REFRESH}s catches what events miss}"
+  start_watcher
+elif [ "$REFRESH" -eq 0 ]; then
+  log "periodic re-indexing disabled (LOUPE_REFRESH_SECONDS=0)"
+fi
 while [ -z "$STOPPING" ]; do
   if ! kill -0 "$SERVER_PID" 2>/dev/null; then
     wait "$SERVER_PID"; rc=$?
     log "error: loupe-server exited with status $rc"
+    [ -n "$WATCH_PID" ] && kill -TERM "$WATCH_PID" 2>/dev/null
     exit $((rc == 0 ? 1 : rc))
   fi
   if [ -z "$REINDEX_NOW" ]; then
@@ -212,16 +265,34 @@ while [ -z "$STOPPING" ]; do
       sleep "$REFRESH" &
     fi
     SLEEP_PID=$!
-    # Returns when the server exits, the sleep ends, or a signal arrives.
-    wait -n "$SERVER_PID" "$SLEEP_PID"
+    # Returns when the server or the watcher exits, the sleep ends, or a signal arrives.
+    wait -n "$SERVER_PID" "$SLEEP_PID" ${WATCH_PID:+"$WATCH_PID"}
     kill "$SLEEP_PID" 2>/dev/null
     wait "$SLEEP_PID" 2>/dev/null
     SLEEP_PID=
   fi
   [ -n "$STOPPING" ] && break
   kill -0 "$SERVER_PID" 2>/dev/null || continue
-  if [ "$REFRESH" -gt 0 ] || [ -n "$REINDEX_NOW" ]; then
-    REINDEX_NOW=
+  hup=$REINDEX_NOW
+  REINDEX_NOW=
+  if [ "$WATCH" = 1 ]; then
+    if [ -n "$WATCH_PID" ] && ! kill -0 "$WATCH_PID" 2>/dev/null; then
+      wait "$WATCH_PID"; rc=$?
+      WATCH_PID=
+      WATCH_FAILURES=$((WATCH_FAILURES + 1))
+      log "warning: the watcher exited with status $rc$([ "$WATCH_FAILURES" -ge 3 ] && echo "; re-indexing every ${REFRESH}s instead")"
+      [ "$WATCH_FAILURES" -ge 3 ] && WATCH=0
+      index_once
+      start_watcher
+      continue
+    fi
+    # /docs appeared, emptied or became unreadable: index the other source, then watch it.
+    if [ "$(pick_source)" != "$SOURCE" ] || [ "$(watch_paths | tr '\n' ' ' | sed 's/ $//')" != "$WATCH_KEY" ]; then
+      stop_watcher
+      index_once
+      start_watcher
+    fi
+  elif [ "$REFRESH" -gt 0 ] || [ -n "$hup" ]; then
     index_once
   fi
 done
