@@ -53,6 +53,17 @@ if(NOT XXHASH_FOUND)
   loupe_missing("xxHash" "libxxhash-dev")
 endif()
 
+# Readers of binary formats (indexer/formats.h): PDF, and the zip containers of Office,
+# OpenDocument and EPUB files.
+pkg_check_modules(POPPLER_CPP QUIET IMPORTED_TARGET poppler-cpp)
+if(NOT POPPLER_CPP_FOUND)
+  loupe_missing("poppler-cpp" "libpoppler-cpp-dev")
+endif()
+pkg_check_modules(LIBZIP QUIET IMPORTED_TARGET libzip)
+if(NOT LIBZIP_FOUND)
+  loupe_missing("libzip" "libzip-dev")
+endif()
+
 # Debian's cpp-httplib is a compiled library: its pkg-config flags keep our view of the
 # header in step with how the library was built.
 pkg_check_modules(HTTPLIB QUIET IMPORTED_TARGET cpp-httplib)

@@ -22,7 +22,9 @@ TEST_CASE("an id that is not UTF-8 is percent-encoded for clients, and read back
       {"\xC3\xA9-\xE9", "\xC3\xA9-%E9"},       // the well-formed characters of a mixed name stay
       {"\xE2\x82", "%E2%82"},                  // a character cut short
       {"\xED\xA0\x80.txt", "%ED%A0%80.txt"},   // an encoded surrogate
-      {"a\xFF\xFE" "b", "a%FF%FEb"},
+      {"a\xFF\xFE"
+       "b",
+       "a%FF%FEb"},
   };
   for (const Row& row : rows) {
     CAPTURE(row.stored);
@@ -40,8 +42,7 @@ TEST_CASE("only the form public_id writes reads back as a stored id") {
       "%41.txt",        // an escaped ASCII letter
       "caf%e9.txt",     // lower-case hex
       "caf%E",          // cut short
-      "caf%G9",
-      "plain.txt",
+      "caf%G9",        "plain.txt",
   };
   for (const char* id : not_escaped) {
     CAPTURE(id);

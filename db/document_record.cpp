@@ -59,9 +59,11 @@ std::string encode_checkpoints(const std::vector<uint32_t>& offsets,
   return out;
 }
 
-bool decode_checkpoints(std::string_view data, std::vector<uint32_t>& offsets,
-                        std::vector<uint32_t>& positions) {
-  size_t at = 0;
+namespace {
+
+// Reads checkpoints from `at` on, and leaves `at` after them.
+bool decode_checkpoints_at(std::string_view data, size_t& at, std::vector<uint32_t>& offsets,
+                           std::vector<uint32_t>& positions) {
   uint64_t count = 0;
   if (!get_varint64(data, at, count) || count > data.size()) return false;
   offsets.resize(count);
@@ -76,7 +78,63 @@ bool decode_checkpoints(std::string_view data, std::vector<uint32_t>& offsets,
     offsets[i] = static_cast<uint32_t>(offset);
     positions[i] = static_cast<uint32_t>(position);
   }
+  return true;
+}
+
+void put_pages(std::string& out, const DocumentRecord& r) {
+  put_string(out, r.page_kind);
+  put_string(out, r.author);
+  put_varint64(out, static_cast<uint64_t>(r.created));
+  put_varint64(out, r.page_positions.size());
+  uint32_t last_position = 0, last_offset = 0;
+  for (size_t i = 0; i < r.page_positions.size(); ++i) {
+    put_varint64(out, r.page_positions[i] - last_position);
+    put_varint64(out, r.page_offsets[i] - last_offset);
+    put_string(out, i < r.page_names.size() ? r.page_names[i] : std::string());
+    last_position = r.page_positions[i];
+    last_offset = r.page_offsets[i];
+  }
+}
+
+bool get_pages(std::string_view data, size_t& at, DocumentRecord& r) {
+  uint64_t created = 0, count = 0;
+  if (!get_string(data, at, r.page_kind) || !get_string(data, at, r.author) ||
+      !get_varint64(data, at, created) || !get_varint64(data, at, count) || count > data.size())
+    return false;
+  r.created = static_cast<int64_t>(created);
+  uint64_t position = 0, offset = 0;
+  bool named = false;
+  for (uint64_t i = 0; i < count; ++i) {
+    uint64_t d_position = 0, d_offset = 0;
+    std::string name;
+    if (!get_varint64(data, at, d_position) || !get_varint64(data, at, d_offset) ||
+        !get_string(data, at, name))
+      return false;
+    position += d_position;
+    offset += d_offset;
+    if (position > UINT32_MAX || offset > UINT32_MAX) return false;
+    r.page_positions.push_back(static_cast<uint32_t>(position));
+    r.page_offsets.push_back(static_cast<uint32_t>(offset));
+    named = named || !name.empty();
+    r.page_names.push_back(std::move(name));
+  }
+  if (!named) r.page_names.clear();
   return at == data.size();
+}
+
+}  // namespace
+
+bool decode_checkpoints(std::string_view data, std::vector<uint32_t>& offsets,
+                        std::vector<uint32_t>& positions) {
+  size_t at = 0;
+  return decode_checkpoints_at(data, at, offsets, positions) && at == data.size();
+}
+
+size_t page_of(const DocumentRecord& record, uint32_t position) {
+  const std::vector<uint32_t>& starts = record.page_positions;
+  if (starts.empty()) return 0;
+  auto after = std::upper_bound(starts.begin(), starts.end(), position);
+  return after == starts.begin() ? 1 : static_cast<size_t>(after - starts.begin());
 }
 
 void store_record(Xapian::Document& doc, const DocumentRecord& r) {
@@ -89,6 +147,12 @@ void store_record(Xapian::Document& doc, const DocumentRecord& r) {
                       {"modified_ns", r.modified_ns},
                       {"hash", r.hash},
                       {"text_bytes", r.text_bytes}};
+  if (!r.page_kind.empty()) {
+    j["page_kind"] = r.page_kind;
+    j["pages"] = r.page_positions.size();
+  }
+  if (!r.author.empty()) j["author"] = r.author;
+  if (r.created != 0) j["created"] = r.created;
   doc.set_data(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   std::string binary;
   for (const std::string* s : {&r.id, &r.path, &r.title, &r.type, &r.hash}) put_string(binary, *s);
@@ -96,6 +160,8 @@ void store_record(Xapian::Document& doc, const DocumentRecord& r) {
                      static_cast<uint64_t>(r.modified_ns), r.text_bytes})
     put_varint64(binary, n);
   binary += encode_checkpoints(r.checkpoint_offsets, r.checkpoint_positions);
+  // After the checkpoints, so that records written before pages existed still read.
+  if (!r.page_kind.empty() || !r.author.empty() || r.created != 0) put_pages(binary, r);
   doc.add_value(kRecordSlot, binary);
 }
 
@@ -110,7 +176,8 @@ DocumentRecord load_record(const Xapian::Document& doc) {
     ok = ok && get_string(data, at, *s);
   for (uint64_t* n : {&r.size, &modified, &modified_ns, &r.text_bytes})
     ok = ok && get_varint64(data, at, *n);
-  ok = ok && decode_checkpoints(data.substr(at), r.checkpoint_offsets, r.checkpoint_positions);
+  ok = ok && decode_checkpoints_at(data, at, r.checkpoint_offsets, r.checkpoint_positions);
+  ok = ok && (at == data.size() || get_pages(data, at, r));
   if (!ok)
     throw std::runtime_error("document " + std::to_string(doc.get_docid()) +
                              " is not a Loupe record");

@@ -14,7 +14,7 @@ struct DocumentRecord {
   std::string id;    // path relative to the indexed root; stable across runs
   std::string path;  // path as the indexer found it
   std::string title;
-  std::string type;         // "text", "markdown" or "html"
+  std::string type;         // the format's name: "text", "markdown", "html", "pdf", ...
   uint64_t size = 0;        // bytes of the source file
   int64_t modified = 0;     // seconds since the epoch
   int64_t modified_ns = 0;  // full precision, to notice a change within the same second
@@ -25,7 +25,20 @@ struct DocumentRecord {
   // text, and its position is checkpoint_positions[i].
   std::vector<uint32_t> checkpoint_offsets;
   std::vector<uint32_t> checkpoint_positions;
+  // Pages of a PDF, slides, sheets: what they are called, and where each starts, as a word
+  // position (a hit's page is the last that starts at or before its match) and a byte offset of
+  // the text. Names only for sheets (empty, or one per page).
+  std::string page_kind;
+  std::vector<uint32_t> page_positions;
+  std::vector<uint32_t> page_offsets;
+  std::vector<std::string> page_names;
+  // From the format's metadata, when it has them.
+  std::string author;
+  int64_t created = 0;  // seconds since the epoch; 0: unknown
 };
+
+// The page (1-based) holding word position `position`; 0 for a document without pages.
+size_t page_of(const DocumentRecord& record, uint32_t position);
 
 // The record goes into a value slot in a compact binary form, which every hit reads (no parsing
 // in proportion to the text's length); the document data holds the same fields as JSON, for

@@ -29,6 +29,7 @@ enum class Field {
   kTitlePartKey,
   kFolder,
   kModified,
+  kAuthor,
 };
 
 enum class FieldKind {
@@ -49,7 +50,7 @@ struct FieldInfo {
 inline constexpr FieldInfo kFields[] = {
     {Field::kTitle, "title", "S", FieldKind::kText},
     {Field::kId, "", "Q", FieldKind::kFilter},            // unique: the document id
-    {Field::kType, "type", "T", FieldKind::kFilter},      // "text", "markdown" or "html"
+    {Field::kType, "type", "T", FieldKind::kFilter},      // the format's name (indexer/formats.h)
     {Field::kExtension, "ext", "E", FieldKind::kFilter},  // lower-case extension, no dot
     {Field::kRoot, "", "XROOT", FieldKind::kFilter},      // the indexed folder a document came from
     // Ranking fields (search/ranking.h): weighed, not queried by name. The phrase keys
@@ -60,6 +61,8 @@ inline constexpr FieldInfo kFields[] = {
     // Every folder a document is in, from its root: "a/b/c.txt" is in "a" and in "a/b".
     {Field::kFolder, "folder", "XF", FieldKind::kPath},
     {Field::kModified, "modified", "", FieldKind::kDateRange},  // see kModifiedSlot
+    {Field::kAuthor, "author", "A",
+     FieldKind::kText},  // from the format's metadata (PDF, DOCX, ...)
 };
 
 constexpr const FieldInfo& field_info(Field field) {

@@ -10,9 +10,15 @@
 
 namespace loupe::indexer {
 
-void DocumentBuilder::add_body(Xapian::Document& doc, const std::string& text, bool list_page,
-                               db::DocumentRecord& record) {
+void DocumentBuilder::add_body(Xapian::Document& doc, const ExtractedDocument& extracted,
+                               bool list_page, db::DocumentRecord& record) {
+  const std::string& text = extracted.text;
   db::CheckpointPlanner planner(text);
+  // Each page starts at its first word's position (an empty page at the next page's).
+  const std::vector<ExtractedDocument::Page>& pages = extracted.pages;
+  record.page_positions.assign(pages.size(), 0);
+  size_t next_page = 0;
+  uint32_t last_position = 0;
   // Stems carry no positions: count them here and hand each to Xapian once, which saves a
   // lookup in the document's term map per word. A list page's words are counted the same way.
   stem_counts_.clear();
@@ -22,6 +28,9 @@ void DocumentBuilder::add_body(Xapian::Document& doc, const std::string& text, b
   Xapian::termcount wdf_per_word = list_page ? 0 : 1;
   // Positions start at 1, as Xapian's TermGenerator numbers them.
   analyzer_.analyze(text, 1, [&](const analysis::Token& token) {
+    while (next_page < pages.size() && token.begin >= pages[next_page].offset)
+      record.page_positions[next_page++] = token.position;
+    last_position = std::max(last_position, token.position);
     doc.add_posting(token.term, token.position, wdf_per_word);
     if (list_page) list_words_.insert(token.term);
     const std::string& stem = analyzer_.token_stem(token);
@@ -32,9 +41,32 @@ void DocumentBuilder::add_body(Xapian::Document& doc, const std::string& text, b
   const std::string stem_prefix(db::kStemPrefix);
   for (const auto& [stem, count] : stem_counts_)
     doc.add_term(stem_prefix + stem, list_page ? 1 : count);
+  // Pages after the last word start after it.
+  for (; next_page < pages.size(); ++next_page)
+    record.page_positions[next_page] = last_position + 1;
   record.text_bytes = text.size();
   record.checkpoint_offsets = planner.offsets();
   record.checkpoint_positions = planner.positions();
+  record.page_kind = pages.empty() ? std::string() : extracted.page_kind;
+  record.page_offsets.clear();
+  record.page_names.clear();
+  bool named = false;
+  for (const ExtractedDocument::Page& page : pages) {
+    record.page_offsets.push_back(static_cast<uint32_t>(page.offset));
+    record.page_names.push_back(page.name);
+    named = named || !page.name.empty();
+  }
+  if (!named) record.page_names.clear();
+}
+
+void DocumentBuilder::add_author(Xapian::Document& doc, const std::string& author) {
+  const std::string prefix(db::prefix(db::Field::kAuthor));
+  const std::string stem_prefix(db::kStemPrefix);
+  analyzer_.analyze(author, 1, [&](const analysis::Token& token) {
+    doc.add_posting(prefix + token.term, token.position);
+    const std::string& stem = analyzer_.token_stem(token);
+    if (!stem.empty()) doc.add_term(stem_prefix + prefix + stem);
+  });
 }
 
 void DocumentBuilder::add_title(Xapian::Document& doc, const std::string& title) {
@@ -98,7 +130,10 @@ Xapian::Document DocumentBuilder::build(db::DocumentRecord& record,
                      ? extracted.title
                      : analysis::repair_utf8(std::filesystem::path(record.id).stem().string());
   add_title(doc, record.title);
-  add_body(doc, extracted.text, is_list_page(extracted), record);
+  add_body(doc, extracted, is_list_page(extracted), record);
+  record.author = analysis::repair_utf8(extracted.author);
+  record.created = extracted.created;
+  if (!record.author.empty()) add_author(doc, record.author);
   add_keys(doc, db::Field::kTitleKey, analysis::segment_keys(analyzer_, record.title));
   add_keys(doc, db::Field::kTitlePartKey, analysis::part_keys(analyzer_, record.title));
   add_file_name_key(doc, record.id);

@@ -28,8 +28,9 @@ class DocumentBuilder {
                          const std::string& root);
 
  private:
-  void add_body(Xapian::Document& doc, const std::string& text, bool list_page,
+  void add_body(Xapian::Document& doc, const ExtractedDocument& extracted, bool list_page,
                 db::DocumentRecord& record);
+  void add_author(Xapian::Document& doc, const std::string& author);
   void add_title(Xapian::Document& doc, const std::string& title);
   void add_keys(Xapian::Document& doc, db::Field field, const std::vector<std::string>& keys);
   void add_file_name_key(Xapian::Document& doc, const std::string& id);

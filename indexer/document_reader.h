@@ -1,15 +1,13 @@
-// Turns a file's contents into the title and plain text Loupe indexes, by format.
+// What a reader extracts from a file: the title and plain text Loupe indexes, and their parts.
 #pragma once
 
-#include <filesystem>
-#include <optional>
+#include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace loupe::indexer {
-
-enum class Format { kText, kMarkdown, kHtml };
 
 // Headings down to this level are kept for ranking: deeper ones name small details.
 inline constexpr int kMaxRankedHeadingLevel = 3;
@@ -22,21 +20,40 @@ struct ExtractedDocument {
   // Bytes of `text` that are the text of links: most of a page that lists other pages (an
   // index, a site map) is, and ranking needs to tell those from the pages they list.
   size_t link_text_bytes = 0;
+  // Pages of a PDF, slides of a presentation, sheets of a spreadsheet: where each starts in
+  // `text` (the first at 0; a form feed separates them in `text`) and, for sheets, its name.
+  struct Page {
+    size_t offset = 0;
+    std::string name;
+  };
+  std::vector<Page> pages;
+  std::string page_kind;  // "page", "slide" or "sheet"; empty without pages
+  // From the format's metadata, when it has them.
+  std::string author;
+  int64_t created = 0;  // seconds since the epoch; 0: unknown
 };
 
-// The format for a file name, or nullopt when Loupe does not read files of that kind.
-// Files without an extension are read as text (their content is checked for binary later).
-std::optional<Format> format_for(const std::filesystem::path& path);
+// A file a reader cannot read (damaged, encrypted, over a limit): skipped with this message.
+class ExtractionError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
-std::string_view format_name(Format format);
+// Separates pages in ExtractedDocument::text.
+inline constexpr char kPageBreak = '\f';
 
-// `utf8` must be valid UTF-8 (see decode_text). Never throws on malformed markup.
-ExtractedDocument read_document(Format format, std::string_view utf8);
-
-// The readers behind read_document, one per format.
+// The readers, one per format (see formats.h). Text readers take valid UTF-8 (see decode_text)
+// and never throw on malformed markup; readers of binary formats take the file's bytes and throw
+// ExtractionError.
 ExtractedDocument read_plain_text(std::string_view utf8);
 ExtractedDocument read_markdown(std::string_view utf8);
 ExtractedDocument read_html(std::string_view utf8);
+ExtractedDocument read_pdf(std::string_view bytes);
+ExtractedDocument read_docx(std::string_view bytes);
+ExtractedDocument read_pptx(std::string_view bytes);
+ExtractedDocument read_xlsx(std::string_view bytes);
+ExtractedDocument read_opendocument(std::string_view bytes);
+ExtractedDocument read_epub(std::string_view bytes);
 
 // The visible text of a piece of HTML, such as raw HTML inside Markdown; `heading`, if given,
 // receives its title or first top-level heading.

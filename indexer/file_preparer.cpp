@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "indexer/extractor.h"
 #include "indexer/text_decoder.h"
 
 namespace loupe::indexer {
@@ -45,14 +46,15 @@ PreparedFile prepare_file(FileJob job, DocumentBuilder& builder, std::string& bu
     return out;
   }
   out.bytes_read = buffer.size();
-  if (looks_binary(buffer)) {
+  Format format = detect_format(out.job.format, buffer);
+  if (format == nullptr || (format->text && looks_binary(buffer))) {
     out.outcome = PreparedFile::Outcome::kBinary;
     return out;
   }
   db::DocumentRecord& record = out.record;
   record.id = file.id;
   record.path = file.path.string();
-  record.type = std::string(format_name(out.job.format));
+  record.type = std::string(format_name(format));
   record.size = file.size;
   record.modified_ns = file.modified_ns;
   record.modified = file.modified_ns / 1000000000;
@@ -62,7 +64,19 @@ PreparedFile prepare_file(FileJob job, DocumentBuilder& builder, std::string& bu
     out.outcome = PreparedFile::Outcome::kTouched;
     return out;
   }
-  ExtractedDocument extracted = read_document(out.job.format, decode_text(buffer));
+  ExtractedDocument extracted;
+  try {
+    if (format->text)
+      extracted = read_document(format, decode_text(buffer));
+    else if (format->isolated)
+      extracted = extract_isolated(format, file.path);
+    else
+      extracted = read_document(format, buffer);
+  } catch (const ExtractionError& e) {
+    out.error = e.what();
+    out.outcome = PreparedFile::Outcome::kNotExtracted;
+    return out;
+  }
   out.document = builder.build(record, extracted, out.job.root);
   out.text = std::move(extracted.text);
   out.outcome = PreparedFile::Outcome::kIndex;

@@ -8,16 +8,16 @@
 #include <string>
 
 #include "indexer/document_builder.h"
-#include "indexer/document_reader.h"
 #include "indexer/file_walker.h"
+#include "indexer/formats.h"
 #include "indexer/index_writer.h"
 
 namespace loupe::indexer {
 
 struct FileJob {
   SourceFile file;
-  Format format;
-  std::string root;                        // the canonical root, for the root term
+  Format format;     // as the file's name says; its content may say otherwise (detect_format)
+  std::string root;  // the canonical root, for the root term
   std::optional<StoredDocument> previous;  // this id's document in the index, if any
   bool moved = false;                      // `previous` was indexed from another root
   bool reanalyse = false;                  // analyse the text even when its bytes are the same
@@ -25,10 +25,11 @@ struct FileJob {
 
 struct PreparedFile {
   enum class Outcome {
-    kIndex,       // document, record and text are ready to write
-    kTouched,     // same content as `previous`: only the time changed
-    kBinary,      // skipped: not text
-    kUnreadable,  // skipped: `error` says why
+    kIndex,         // document, record and text are ready to write
+    kTouched,       // same content as `previous`: only the time changed
+    kBinary,        // skipped: not text, nor a format Loupe reads
+    kNotExtracted,  // skipped: its reader failed, `error` says why
+    kUnreadable,    // skipped: `error` says why
   };
   FileJob job;
   Outcome outcome = Outcome::kUnreadable;

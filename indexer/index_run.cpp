@@ -14,9 +14,9 @@
 #include <nlohmann/json.hpp>
 
 #include "db/schema.h"
-#include "indexer/document_reader.h"
 #include "indexer/file_preparer.h"
 #include "indexer/file_walker.h"
+#include "indexer/formats.h"
 #include "indexer/index_writer.h"
 #include "indexer/ordered_workers.h"
 #include "indexer/synonyms.h"
@@ -60,8 +60,8 @@ class Run {
   // already indexed from `root`. False when the id belongs to another root's file.
   bool index_file(const SourceFile& file, const std::string& root,
                   const std::unordered_set<Xapian::docid>& in_root) {
-    std::optional<Format> format = format_for(file.path);
-    if (!format) {
+    Format format = format_for(file.path);
+    if (format == nullptr) {
       std::string ext = file.path.extension().string();
       ++unsupported_[ext];
       stats_.skip(kSkippedUnsupported);
@@ -82,7 +82,7 @@ class Run {
     // Started on the first file to read: a run with nothing to do pays for no threads.
     if (!workers_) workers_.emplace(worker_states(writer_.language()));
     while (workers_->pending() >= in_flight_) apply(workers_->next());
-    workers_->submit([job = FileJob{file, *format, root, std::move(previous), moved,
+    workers_->submit([job = FileJob{file, format, root, std::move(previous), moved,
                                     writer_.reanalyse_all()}](WorkerState& state) mutable {
       return prepare_file(std::move(job), state.builder, state.buffer);
     });
@@ -210,6 +210,12 @@ class Run {
         progress_.note(job.file.path.string() + ": cannot read: " + prepared.error);
         ++stats_.failed;
         problems_ = true;
+        return;
+      case PreparedFile::Outcome::kNotExtracted:
+        // The document indexed from an earlier version stays: the reader may fail for a
+        // moment (a time limit on a busy machine), and the old text is still the file's best.
+        progress_.note(job.file.path.string() + ": skipped, " + prepared.error);
+        stats_.skip(kSkippedNotExtracted);
         return;
       case PreparedFile::Outcome::kBinary:
         progress_.note(job.file.path.string() + ": skipped, binary content");

@@ -26,6 +26,8 @@ struct IndexOptions {
 inline constexpr const char* kSkippedUnsupported = "unsupported type";
 inline constexpr const char* kSkippedBinary = "binary content";
 inline constexpr const char* kSkippedIdTaken = "id taken by another root";
+// Damaged, encrypted, a zip bomb, or its reader crashed or ran out of time or memory.
+inline constexpr const char* kSkippedNotExtracted = "could not be extracted";
 
 struct IndexStats {
   size_t added = 0;

@@ -667,7 +667,8 @@ TEST_CASE("--json prints the run as one JSON object, skips by reason") {
   TempDir tmp;
   write_file(tmp / "docs/a.txt", "plain words");
   write_file(tmp / "docs/b.xyz", "a type Loupe does not read");
-  write_file(tmp / "docs/c.txt", std::string("binary\0\0\0\x01\x02 content", 22));
+  const char binary[] = "binary\0\0\0\x01\x02 content";
+  write_file(tmp / "docs/c.txt", std::string(binary, sizeof binary - 1));
   auto run = run_command({loupe::testing::index_program(), "--json", "--db", (tmp / "db").string(),
                           (tmp / "docs").string()});
   CHECK(run.exit_code == 0);

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "indexer/document_reader.h"
+#include "indexer/formats.h"
 #include "indexer/headline.h"
 #include "indexer/text_decoder.h"
 
@@ -206,15 +207,47 @@ TEST_CASE("Markdown: the text, not the markup") {
 TEST_CASE("formats follow the file extension") {
   struct FormatRow {
     std::string name;
-    std::optional<Format> format;
+    std::string format;  // "" when Loupe does not read it
   };
-  const FormatRow rows[] = {{"a.txt", Format::kText},    {"README", Format::kText},
-                            {"a.MD", Format::kMarkdown}, {"a.html", Format::kHtml},
-                            {"b.HTM", Format::kHtml},    {"c.png", std::nullopt},
-                            {"d.js", std::nullopt},      {"e.markdown", Format::kMarkdown}};
+  const FormatRow rows[] = {
+      {"a.txt", "text"}, {"README", "text"}, {"a.MD", "markdown"}, {"a.html", "html"},
+      {"b.HTM", "html"}, {"c.png", ""},      {"d.js", ""},         {"e.markdown", "markdown"},
+      {"f.PDF", "pdf"},  {"g.docx", "docx"}, {"h.pptx", "pptx"},   {"i.xlsx", "xlsx"},
+      {"j.odt", "odt"},  {"k.ods", "ods"},   {"l.odp", "odp"},     {"m.epub", "epub"},
+      {"n.doc", ""},     {"o.zip", ""},
+  };
   for (const FormatRow& row : rows) {
     CAPTURE(row.name);
-    CHECK(format_for(row.name) == row.format);
+    Format format = format_for(row.name);
+    CHECK(std::string(format == nullptr ? "" : format_name(format)) == row.format);
+  }
+}
+
+TEST_CASE("the content says the format when the name is wrong or silent") {
+  const std::string zip = "PK\x03\x04\x14\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x08\0\0\0";
+  struct DetectRow {
+    std::string name;
+    std::string head;
+    std::string format;  // "" when it is not read
+  };
+  const DetectRow rows[] = {
+      {"paper.pdf", "%PDF-1.7\n%\xE2\xE3", "pdf"},
+      {"paper.txt", "%PDF-1.4\n", "pdf"},          // a PDF called .txt
+      {"paper", "%PDF-1.4\n", "pdf"},              // or without an extension
+      {"notes.docx", "Just some text\n", "text"},  // text called .docx
+      {"notes.pdf", "plain words, no PDF\n", "text"},
+      {"image.pdf", std::string("\x89PNG\r\n\x1A\n\0\0\0\rIHDR", 16), ""},
+      {"empty.pdf", "", "pdf"},  // its reader says it is empty
+      {"report.docx", zip + "word/document.xml", "docx"},
+      {"book.zip.txt", zip + "mimetypeapplication/epub+zip", "epub"},
+      {"sheet", zip + "mimetypeapplication/vnd.oasis.opendocument.spreadsheet", "ods"},
+      {"deck.odt", zip + "mimetypeapplication/vnd.oasis.opendocument.presentation", "odp"},
+      {"a.md", "# Title\n", "markdown"},
+  };
+  for (const DetectRow& row : rows) {
+    CAPTURE(row.name);
+    Format format = detect_format(format_for(row.name), row.head);
+    CHECK(std::string(format == nullptr ? "" : format_name(format)) == row.format);
   }
 }
 

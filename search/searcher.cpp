@@ -181,7 +181,14 @@ std::vector<Hit> Searcher::hits(const std::vector<Xapian::MSet>& sets, const Par
     };
     Hit hit;
     hit.score = ranked[i].get_weight();
-    hit.snippet = make_snippet(record, read_text, plan, positions[i], highlighter);
+    uint32_t target = 0;
+    hit.snippet = make_snippet(record, read_text, plan, positions[i], highlighter, &target);
+    hit.page = db::page_of(record, target);
+    if (hit.page > 0) {
+      hit.page_kind = record.page_kind;
+      if (hit.page <= record.page_names.size()) hit.page_name = record.page_names[hit.page - 1];
+    }
+    hit.author = record.author;
     std::vector<MarkedToken> title_tokens = title_highlighter.tokens(record.title, 0);
     hit.title_html = Highlighter::render(record.title, 0, record.title.size(), title_tokens, true);
     hit.id = db::public_id(record.id);
@@ -392,6 +399,11 @@ std::optional<DocumentView> Searcher::document(const std::string& id, const std:
     view.type = std::move(record.type);
     view.size = record.size;
     view.modified = record.modified;
+    view.page_kind = record.page_kind;
+    view.pages = record.page_positions.size();
+    view.page_names = record.page_names;
+    view.author = record.author;
+    view.created = record.created;
     return view;
   });
 }

@@ -21,11 +21,16 @@ struct Hit {
   std::string id;  // as clients see it: db::public_id
   std::string title;
   std::string path;
-  std::string type;      // "text", "markdown", "html"
+  std::string type;      // the format's name: "text", "markdown", "html", "pdf", ...
   int64_t modified = 0;  // seconds since the epoch
   double score = 0;
   std::string snippet;     // escaped HTML with <mark>
   std::string title_html;  // escaped HTML with <mark>
+  // The page (slide, sheet) the snippet is on, from 1; 0 for documents without pages.
+  size_t page = 0;
+  std::string page_kind;  // "page", "slide", "sheet"
+  std::string page_name;  // a sheet's name
+  std::string author;     // from the format's metadata, when known
 };
 
 enum class SortOrder { kRelevance, kNewest, kOldest };
@@ -63,6 +68,12 @@ struct DocumentView {
   std::string text;
   std::optional<std::string> html;  // with a query: the text escaped, every match in <mark>
   size_t matches = 0;
+  // Pages, slides or sheets: `text` (and `html`) separate them with form feeds.
+  std::string page_kind;
+  size_t pages = 0;
+  std::vector<std::string> page_names;  // sheets' names; empty otherwise
+  std::string author;
+  int64_t created = 0;
 };
 
 // Not thread-safe: Xapian objects are not. Use one per thread (see SearcherPool).

@@ -284,7 +284,7 @@ Passage build_passage(const db::DocumentRecord& record, const TextReader& read_t
 
 std::string make_snippet(const db::DocumentRecord& record, const TextReader& read_text,
                          const SnippetPlan& plan, const HitPositions& positions,
-                         Highlighter& highlighter) {
+                         Highlighter& highlighter, uint32_t* target_out) {
   if (record.checkpoint_offsets.empty()) return {};
   std::vector<Match> matches;
   for (const SnippetPlan::Term& t : plan.terms)
@@ -310,6 +310,7 @@ std::string make_snippet(const db::DocumentRecord& record, const TextReader& rea
   }
   uint32_t target =
       matches.empty() ? record.checkpoint_positions.front() : best_window(matches, plan.concepts);
+  if (target_out != nullptr) *target_out = target;
   Passage passage =
       build_passage(record, read_text, target, kLeadWords, kLeadChars, kTrailWords, highlighter);
   if (passage.chars < kMinSnippetChars && (passage.cut_before || passage.cut_after)) {

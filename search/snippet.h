@@ -61,8 +61,9 @@ using TextReader = std::function<std::string(uint64_t begin, uint64_t end)>;
 
 // An escaped passage of about kSnippetChars around the densest cluster of matches, "…" where it
 // is cut, matches in <mark>. Falls back to the start of the text when no position matches.
+// `target`, when given, receives the word position the passage is built around (a hit's page).
 std::string make_snippet(const db::DocumentRecord& record, const TextReader& read_text,
                          const SnippetPlan& plan, const HitPositions& positions,
-                         Highlighter& highlighter);
+                         Highlighter& highlighter, uint32_t* target = nullptr);
 
 }  // namespace loupe::search

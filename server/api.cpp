@@ -113,8 +113,13 @@ void write_hits(JsonWriter& out, const std::vector<search::Hit>& hits) {
         .field("type", hit.type)
         .field("modified", hit.modified)
         .field("score", round_to(hit.score, 1e4))
-        .field("snippet", hit.snippet)
-        .end_object();
+        .field("snippet", hit.snippet);
+    if (hit.page > 0) {
+      out.field("page", hit.page).field("page_kind", hit.page_kind);
+      if (!hit.page_name.empty()) out.field("page_name", hit.page_name);
+    }
+    if (!hit.author.empty()) out.field("author", hit.author);
+    out.end_object();
   }
   out.end_array();
 }
@@ -193,6 +198,16 @@ void document(search::SearcherPool& pool, const httplib::Request& req, httplib::
       .field("modified", view->modified)
       .field("text", view->text);
   if (view->html) out.field("html", *view->html).field("matches", view->matches);
+  if (view->pages > 0) {
+    out.field("page_kind", view->page_kind).field("pages", view->pages);
+    if (!view->page_names.empty()) {
+      out.key("page_names").begin_array();
+      for (const std::string& name : view->page_names) out.value(name);
+      out.end_array();
+    }
+  }
+  if (!view->author.empty()) out.field("author", view->author);
+  if (view->created != 0) out.field("created", view->created);
   out.end_object();
   send_json_text(res, 200, out.take());
 }

@@ -14,7 +14,7 @@
 #include "analysis/analyzer.h"
 #include "db/document_record.h"
 #include "indexer/document_builder.h"
-#include "indexer/document_reader.h"
+#include "indexer/formats.h"
 #include "indexer/text_decoder.h"
 #include "search/highlighter.h"
 #include "search/query_parser.h"
@@ -42,7 +42,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   size_t newline = input.find('\n');
   if (newline == std::string_view::npos || newline > 1024) return 0;  // the API's query limit
 
-  auto format = static_cast<indexer::Format>(data[0] % 3);
+  // The text formats: the first rows of the table.
+  indexer::Format format = &indexer::formats()[data[0] % 3];
   std::string query(input.substr(0, newline));
   std::string text = indexer::decode_text(input.substr(newline + 1));
   indexer::ExtractedDocument extracted = indexer::read_document(format, text);
