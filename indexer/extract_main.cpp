@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
   } catch (const loupe::indexer::ExtractionError& e) {
     return fail(e.what(), 3);
   } catch (const std::bad_alloc&) {
-    return fail("needs more than " + std::string(argv[4]) + " MB of memory: stopped", 4);
+    return fail("needs more than " + std::string(argv[4]) + " MB of memory", 4);
   } catch (const std::exception& e) {
     return fail(std::string("the reader failed: ") + e.what(), 4);
   }

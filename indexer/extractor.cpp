@@ -129,13 +129,11 @@ ExtractedDocument extract_isolated(Format format, const fs::path& file,
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   if (timed_out)
-    throw ExtractionError("took longer than " + std::to_string(limits.wall.count() / 1000) +
-                          " s: stopped");
+    throw ExtractionError("took longer than " + std::to_string(limits.wall.count() / 1000) + " s");
   if (WIFSIGNALED(status)) {
     int signal = WTERMSIG(status);
     if (signal == SIGXCPU || signal == SIGKILL)
-      throw ExtractionError("used more than " + std::to_string(limits.cpu_seconds) +
-                            " s of CPU: stopped");
+      throw ExtractionError("used more than " + std::to_string(limits.cpu_seconds) + " s of CPU");
     throw ExtractionError("crashed the " + name + " reader (" + signal_name(signal) + ")");
   }
   if (WIFEXITED(status) && WEXITSTATUS(status) == 127)

@@ -69,7 +69,7 @@ PreparedFile prepare_file(FileJob job, DocumentBuilder& builder, std::string& bu
     if (format->text)
       extracted = read_document(format, decode_text(buffer));
     else if (format->isolated)
-      extracted = extract_isolated(format, file.path);
+      extracted = extract_isolated(format, file.path, out.job.limits);
     else
       extracted = read_document(format, buffer);
   } catch (const ExtractionError& e) {

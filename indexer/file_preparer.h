@@ -8,6 +8,7 @@
 #include <string>
 
 #include "indexer/document_builder.h"
+#include "indexer/extractor.h"
 #include "indexer/file_walker.h"
 #include "indexer/formats.h"
 #include "indexer/index_writer.h"
@@ -21,6 +22,7 @@ struct FileJob {
   std::optional<StoredDocument> previous;  // this id's document in the index, if any
   bool moved = false;                      // `previous` was indexed from another root
   bool reanalyse = false;                  // analyse the text even when its bytes are the same
+  ExtractLimits limits = {};               // for a binary format's reader
 };
 
 struct PreparedFile {

@@ -52,8 +52,8 @@ std::vector<std::unique_ptr<WorkerState>> worker_states(const std::string& langu
 // Indexes the files of one run; its counters end up in IndexStats.
 class Run {
  public:
-  Run(IndexWriter& writer, Progress& progress, IndexStats& stats)
-      : writer_(writer), progress_(progress), stats_(stats) {}
+  Run(IndexWriter& writer, Progress& progress, IndexStats& stats, const ExtractLimits& limits)
+      : writer_(writer), progress_(progress), stats_(stats), limits_(limits) {}
 
   // Decides from the index alone what a file needs; the reading and analysing it may need
   // happens on a worker, and its result is applied here, in order. `in_root` holds the documents
@@ -83,7 +83,7 @@ class Run {
     if (!workers_) workers_.emplace(worker_states(writer_.language()));
     while (workers_->pending() >= in_flight_) apply(workers_->next());
     workers_->submit([job = FileJob{file, format, root, std::move(previous), moved,
-                                    writer_.reanalyse_all()}](WorkerState& state) mutable {
+                                    writer_.reanalyse_all(), limits_}](WorkerState& state) mutable {
       return prepare_file(std::move(job), state.builder, state.buffer);
     });
     return true;
@@ -240,6 +240,7 @@ class Run {
   IndexWriter& writer_;
   Progress& progress_;
   IndexStats& stats_;
+  const ExtractLimits& limits_;
   std::map<std::string, size_t> unsupported_;
   std::set<std::string> abandoned_;
   bool problems_ = false;
@@ -429,7 +430,7 @@ RunResult run_index(const IndexOptions& options, Progress& progress,
     progress.note(options.db.string() +
                   ": written by another version of loupe-index; every file is analysed again");
 
-  Run run(*writer, progress, stats);
+  Run run(*writer, progress, stats, options.extract_limits);
   try {
     // Stage 4, commit: all of the run in one transaction, or nothing of it.
     if (!index_roots(roots, total, *writer, run, stats, progress, interrupted)) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "indexer/extractor.h"
 #include "indexer/progress.h"
 
 namespace loupe::indexer {
@@ -20,6 +21,7 @@ struct IndexOptions {
   // A synonyms file (see synonyms.h) that replaces the database's synonyms; empty: kept as
   // they are.
   std::filesystem::path synonyms = {};
+  ExtractLimits extract_limits = {};  // for readers of binary formats (extractor.h)
 };
 
 // Why files were skipped: the keys of IndexStats::skipped_reasons.

@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -121,6 +122,17 @@ int main(int argc, char** argv) {
                  "copy the database's last committed revision into this new folder and exit "
                  "(safe while the server and a watcher run)")
       ->envname("LOUPE_BACKUP");
+  unsigned extract_seconds = 60;
+  app.add_option("--extract-seconds", extract_seconds,
+                 "longest a PDF, Office, OpenDocument or EPUB file may take to read (its reader "
+                 "gets half of it in CPU time); a file over it is skipped with a note")
+      ->envname("LOUPE_EXTRACT_SECONDS")
+      ->check(CLI::Range(1u, 3600u));
+  unsigned extract_mb = 1024;
+  app.add_option("--extract-mb", extract_mb,
+                 "memory a reader of one such file may use, MB; a file over it is skipped")
+      ->envname("LOUPE_EXTRACT_MB")
+      ->check(CLI::Range(64u, 65536u));
   app.add_option("paths", options.paths, "files and folders to index");
   try {
     app.parse(argc, argv);
@@ -134,6 +146,9 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
   options.db = db;
+  options.extract_limits.wall = std::chrono::seconds(extract_seconds);
+  options.extract_limits.cpu_seconds = std::max(1u, extract_seconds / 2);
+  options.extract_limits.memory_mb = extract_mb;
 
   if (!backup.empty()) {
     loupe::indexer::BackupResult result = loupe::indexer::backup_database(options.db, backup);

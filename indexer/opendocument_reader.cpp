@@ -23,7 +23,8 @@ class ContentWalk {
     if (name == "presentation") kind_ = "slide";
     if (name == "table" && kind_ == "sheet" && table_depth_++ == 0)
       out_.begin_page("sheet", e.attribute("name"));
-    if (name == "page" && kind_ == "slide") out_.begin_page("slide", e.attribute("name"));
+    // A slide's name is the application's ("page1"); a sheet's is the user's.
+    if (name == "page" && kind_ == "slide") out_.begin_page("slide");
     if (name == "frame" && e.attribute("class") == "title") title_frame_ = true;
     if (name == "table-cell") ++cell_depth_;
     if (name == "p" || name == "h") ++paragraph_depth_;

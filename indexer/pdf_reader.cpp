@@ -53,16 +53,22 @@ ExtractedDocument read_pdf(std::string_view bytes) {
   poppler::set_debug_error_function(quiet, nullptr);
   std::unique_ptr<poppler::document> doc(
       poppler::document::load_from_raw_data(bytes.data(), static_cast<int>(bytes.size())));
-  if (!doc) throw ExtractionError("not a readable PDF (damaged or truncated)");
-  if (doc->is_locked()) throw ExtractionError("encrypted PDF (needs a password): skipped");
+  if (!doc) throw ExtractionError("not a readable PDF (damaged, truncated or empty)");
+  if (doc->is_locked()) throw ExtractionError("an encrypted PDF (it needs a password)");
   TextBuilder out;
   int pages = doc->pages();
   for (int i = 0; i < pages; ++i) {
     out.begin_page("page");
     std::unique_ptr<poppler::page> page(doc->create_page(i));
     // In reading order, without the page's physical layout (runs of spaces that place words).
-    if (page)
-      out.append(utf8(page->text(poppler::rectf(), poppler::page::non_raw_non_physical_layout)));
+    if (page) {
+      std::string text =
+          utf8(page->text(poppler::rectf(), poppler::page::non_raw_non_physical_layout));
+      // poppler ends a page's text with a form feed of its own; pages are the builder's to mark.
+      while (!text.empty() && (text.back() == '\f' || text.back() == '\n' || text.back() == ' '))
+        text.pop_back();
+      out.append(text);
+    }
     out.end_paragraph();
   }
   std::string title = utf8(doc->get_title());

@@ -25,8 +25,16 @@ void TextBuilder::append(std::string_view text) {
     doc_.text.append(analysis::repair_utf8(text));
 }
 
+void TextBuilder::trim_end() {
+  while (doc_.text.size() > paragraph_ && (doc_.text.back() == ' ' || doc_.text.back() == '\t'))
+    doc_.text.pop_back();
+}
+
 void TextBuilder::end_paragraph(int heading_level) {
   std::string text = trimmed(paragraph());
+  trim_end();
+  // A row's last cell ends with the row, not with a tab.
+  while (!doc_.text.empty() && doc_.text.back() == '\t') doc_.text.pop_back();
   if (heading_level > 0 && !text.empty()) {
     if (first_heading_.empty()) first_heading_ = text;
     if (heading_level <= kMaxRankedHeadingLevel) doc_.headings.push_back(text);
@@ -37,6 +45,7 @@ void TextBuilder::end_paragraph(int heading_level) {
 }
 
 void TextBuilder::end_cell() {
+  trim_end();
   if (!doc_.text.empty() && doc_.text.back() != '\n' && doc_.text.back() != kPageBreak)
     doc_.text.push_back('\t');
   paragraph_ = doc_.text.size();

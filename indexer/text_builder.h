@@ -30,6 +30,9 @@ class TextBuilder {
   ExtractedDocument& doc() { return doc_; }
 
  private:
+  // Drops the current paragraph's trailing blanks.
+  void trim_end();
+
   ExtractedDocument doc_;
   size_t paragraph_ = 0;  // where the current paragraph starts in doc_.text
   std::string first_heading_;

@@ -46,7 +46,7 @@ std::optional<std::string> ZipArchive::read(const std::string& name) {
       throw ExtractionError(
           name + " inflates to more than " +
           std::to_string((out.size() > kMaxPartBytes ? kMaxPartBytes : kMaxInflatedBytes) >> 20) +
-          " MB: skipped as a zip bomb");
+          " MB (a zip bomb?)");
     }
   }
   bool damaged = n < 0;

@@ -11,7 +11,8 @@ packages=(cmake ninja-build g++ pkg-config ca-certificates curl
           libpoppler-cpp-dev libzip-dev)
 if [[ "${1:-}" == "--test" ]]; then
   # prometheus: its promtool checks the /metrics page in the server test.
-  packages+=(chromium python3 slowhttptest wrk prometheus)
+  # pandoc and qpdf make the format fixtures (tests/formats/make_fixtures.py).
+  packages+=(chromium python3 slowhttptest wrk prometheus pandoc qpdf)
   command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 if [[ "${1:-}" == "--fuzz" ]]; then

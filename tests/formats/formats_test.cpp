@@ -1,0 +1,240 @@
+// PDF, Office, OpenDocument and EPUB files, made at test time by the tools that write them
+// (make_fixtures.py: pandoc, Chromium, qpdf, Python's zipfile), indexed by the real loupe-index
+// and searched through the real server.
+#include <doctest/doctest.h>
+#include <httplib.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "tests/support/test_support.h"
+
+namespace fs = std::filesystem;
+using loupe::testing::ChildProcess;
+using loupe::testing::run_command;
+using loupe::testing::ServerProcess;
+using loupe::testing::TempDir;
+using loupe::testing::write_file;
+using nlohmann::json;
+
+namespace {
+
+// The fixtures and their index, made once for the whole test program.
+struct Fixtures {
+  Fixtures() {
+    auto made = run_command({"/usr/bin/python3", LOUPE_SOURCE_DIR "/tests/formats/make_fixtures.py",
+                             dir.path().string()});
+    REQUIRE_MESSAGE(made.exit_code == 0,
+                    "make_fixtures.py needs pandoc, chromium and qpdf (scripts/install-deps.sh "
+                    "--test):\n"
+                        << made.output);
+    auto indexed = run_command(
+        {loupe::testing::index_program(), "--json", "--db", db().string(), dir.path().string()});
+    REQUIRE_MESSAGE(indexed.exit_code == 0, indexed.output);
+    size_t start = indexed.output.find("{\"result\"");
+    REQUIRE(start != std::string::npos);
+    summary = json::parse(indexed.output.substr(start, indexed.output.find('\n', start) - start));
+  }
+  fs::path db() const { return dir / "db"; }
+  TempDir dir;
+  json summary;
+};
+
+Fixtures& fixtures() {
+  static Fixtures f;
+  return f;
+}
+
+ServerProcess& server() {
+  static ServerProcess s(fixtures().db());
+  return s;
+}
+
+json get(const std::string& path) {
+  httplib::Client client("127.0.0.1", server().port());
+  client.set_read_timeout(10);
+  auto res = client.Get(path);
+  REQUIRE(res);
+  REQUIRE_MESSAGE(res->status == 200, res->body);
+  return json::parse(res->body);
+}
+
+json search(const std::string& q) {
+  return get("/api/search?per_page=100&q=" + httplib::detail::encode_query_param(q));
+}
+
+std::set<std::string> ids(const json& results) {
+  std::set<std::string> out;
+  for (const auto& hit : results["hits"]) out.insert(hit["id"].get<std::string>());
+  return out;
+}
+
+const json* hit(const json& results, const std::string& id) {
+  for (const auto& h : results["hits"])
+    if (h["id"] == id) return &h;
+  return nullptr;
+}
+
+// The same sections in every format (and as the slides of talk.odp).
+const std::set<std::string> kSame = {"same/same.txt",  "same/same.md",  "same/same.html",
+                                     "same/same.docx", "same/same.odt", "same/same.epub",
+                                     "same/same.pptx", "same/same.pdf", "sheets/talk.odp"};
+
+}  // namespace
+
+TEST_CASE("the same text is found, ranked and marked alike in every format") {
+  struct Row {
+    std::string query;
+    std::string marked;  // what every snippet marks
+  };
+  const Row rows[] = {
+      {"quokka", "quokka"},           {"wombat", "wombat"},
+      {"burrow", "burrows"},  // a stem
+      {"\"strong claws\"", "strong"}, {"platypus AND venomous", "venomous"},
+      {"cube-shaped", "cube-shaped"},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.query);
+    json results = search(row.query);
+    CHECK(ids(results) == kSame);
+    for (const auto& h : results["hits"]) {
+      CAPTURE(h["id"]);
+      CHECK(h["snippet"].get<std::string>().find("<mark>" + row.marked + "</mark>") !=
+            std::string::npos);
+      CHECK(h["title"] == "Marsupials and Monotremes");
+    }
+  }
+  json types = search("quokka");
+  std::set<std::string> seen;
+  for (const auto& h : types["hits"]) seen.insert(h["type"].get<std::string>());
+  CHECK(seen == std::set<std::string>{"text", "markdown", "html", "docx", "odt", "epub", "pptx",
+                                      "pdf", "odp"});
+  CHECK(ids(search("type:pdf quokka")) == std::set<std::string>{"same/same.pdf"});
+}
+
+TEST_CASE("hits say the page, slide or sheet their snippet is on") {
+  struct Row {
+    std::string query;
+    std::string id;
+    int page;
+    std::string kind;
+    std::string name;
+  };
+  const Row rows[] = {
+      {"quokka", "same/same.pdf", 1, "page", ""},
+      {"wombat", "same/same.pdf", 2, "page", ""},
+      {"platypus", "same/same.pdf", 3, "page", ""},
+      {"platypus", "sheets/talk.odp", 3, "slide", ""},
+      {"kangaroo", "sheets/accounts.xlsx", 1, "sheet", "Budget"},
+      {"dingo", "sheets/accounts.xlsx", 2, "sheet", "Staff"},
+      {"dingo", "sheets/accounts.ods", 2, "sheet", "Staff"},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.query);
+    CAPTURE(row.id);
+    json results = search(row.query);
+    const json* h = hit(results, row.id);
+    REQUIRE(h != nullptr);
+    CHECK((*h)["page"] == row.page);
+    CHECK((*h)["page_kind"] == row.kind);
+    CHECK(h->value("page_name", std::string()) == row.name);
+  }
+  // pandoc's slides start with a title slide: the platypus is on the last of four.
+  json platypus = search("platypus");
+  const json* pptx = hit(platypus, "same/same.pptx");
+  REQUIRE(pptx != nullptr);
+  CHECK((*pptx)["page"] == 4);
+  // Documents without pages say none.
+  CHECK_FALSE(hit(platypus, "same/same.docx")->contains("page"));
+
+  json pdf = get("/api/documents/same%2Fsame.pdf?q=wombat");
+  CHECK(pdf["pages"] == 3);
+  CHECK(pdf["page_kind"] == "page");
+  std::string text = pdf["text"];
+  CHECK(std::count(text.begin(), text.end(), '\f') == 2);
+  std::string html = pdf["html"];
+  size_t page_two = html.find('\f');
+  CHECK(html.find("<mark>wombat</mark>") > page_two);
+  json sheets = get("/api/documents/sheets%2Faccounts.xlsx");
+  CHECK(sheets["page_names"] == json::array({"Budget", "Staff"}));
+}
+
+TEST_CASE("metadata: the author is a field and a hit's attribute") {
+  std::set<std::string> by_author = ids(search("author:lovelace"));
+  for (const char* id : {"same/same.docx", "same/same.odt", "same/same.epub", "same/same.pptx",
+                         "sheets/accounts.xlsx", "sheets/accounts.ods", "sheets/talk.odp"}) {
+    CAPTURE(id);
+    CHECK(by_author.count(id) == 1);
+  }
+  CHECK(by_author.count("same/same.txt") == 0);
+  json wombat = search("wombat");
+  const json* docx = hit(wombat, "same/same.docx");
+  REQUIRE(docx != nullptr);
+  CHECK((*docx)["author"] == "Ada Lovelace");
+  // The spreadsheets' text does not name her: only their metadata does.
+  CHECK(ids(search("lovelace")).count("sheets/accounts.xlsx") == 0);
+}
+
+TEST_CASE(
+    "damaged, empty, encrypted and inflating files are skipped with a note; text called "
+    ".docx is text") {
+  const json& summary = fixtures().summary;
+  CHECK(summary["result"] == "done");
+  CHECK(summary["skipped_reasons"]["could not be extracted"] == 4);
+  std::string notes = summary["notes"].dump();
+  struct Row {
+    std::string file;
+    std::string says;
+  };
+  const Row rows[] = {
+      {"bad/truncated.pdf", "not a readable PDF"},
+      {"bad/empty.pdf", "not a readable PDF"},
+      {"bad/encrypted.pdf", "encrypted"},
+      {"bad/bomb.docx", "inflates to more than 64 MB"},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.file);
+    size_t at = notes.find(row.file);
+    REQUIRE(at != std::string::npos);
+    CHECK(notes.find(row.says, at) < notes.find('"', at));
+  }
+  json numbat = search("numbat");
+  REQUIRE(ids(numbat) == std::set<std::string>{"bad/notes.docx"});
+  CHECK(numbat["hits"][0]["type"] == "text");
+}
+
+TEST_CASE("a reader that hangs, crashes or talks nonsense costs one file, not the run") {
+  TempDir tmp;
+  write_file(tmp / "docs/ok.txt", "an ordinary aardwolf\n");
+  fs::copy_file(fixtures().dir / "same/same.pdf", tmp / "docs/a.pdf");
+  struct Row {
+    std::string script;  // stands in for loupe-extract
+    std::string says;
+  };
+  const Row rows[] = {
+      {"sleep 30", "took longer than 1 s"},
+      {"kill -SEGV $$", "crashed the pdf reader (SIGSEGV)"},
+      {"echo not json", "the extractor's answer is not readable"},
+      {"exit 127", "cannot run"},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.script);
+    fs::path fake = tmp / "fake-extract";
+    write_file(fake, "#!/bin/sh\n" + row.script + "\n");
+    chmod(fake.c_str(), 0755);
+    fs::remove_all(tmp / "db");
+    auto started = std::chrono::steady_clock::now();
+    ChildProcess index({loupe::testing::index_program(), "--extract-seconds", "1", "--db",
+                        (tmp / "db").string(), (tmp / "docs").string()},
+                       {"LOUPE_EXTRACT=" + fake.string()});
+    while (index.running() && std::chrono::steady_clock::now() - started < std::chrono::seconds(20))
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    CHECK(index.stop() == 0);
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));
+    CHECK(index.log().find("a.pdf: skipped, " + row.says) != std::string::npos);
+    CHECK(index.log().find("added 1,") != std::string::npos);  // ok.txt
+  }
+}
