@@ -109,10 +109,13 @@
     const doc = p.get('doc') || '';
     const sort = SORTS.includes(p.get('sort')) ? p.get('sort') : 'relevance';
     const asTyped = p.get('as_typed') === '1';
-    return { q, page, doc, sort, asTyped };
+    // The page (slide, sheet) of a document to open at.
+    let at = parseInt(p.get('at') || '0', 10);
+    if (!doc || !Number.isFinite(at) || at < 1) at = 0;
+    return { q, page, doc, sort, asTyped, at };
   }
   // `sort` and `asTyped` default to the search on screen's.
-  function urlFor({ q, page, doc, sort, asTyped }) {
+  function urlFor({ q, page, doc, sort, asTyped, at }) {
     const p = new URLSearchParams();
     if (q) p.set('q', q);
     if (q && page > 1) p.set('page', String(page));
@@ -120,6 +123,7 @@
     if (q && order !== 'relevance') p.set('sort', order);
     if (q && (asTyped == null ? searchAsTyped : asTyped)) p.set('as_typed', '1');
     if (doc) p.set('doc', doc);
+    if (doc && at > 0) p.set('at', String(at));
     const s = p.toString();
     return location.pathname + (s ? '?' + s : '');
   }
@@ -373,11 +377,14 @@
       const id = String(hit.id == null ? '' : hit.id);
       const title = hit.title_html != null && hit.title_html !== ''
         ? markedFragment(hit.title_html) : document.createTextNode(plain(hit.title || hit.path || id));
-      const a = h('a', { href: urlFor({ q, page, doc: id }), 'data-id': id, class: 'hit-link',
-        onclick: (e) => { if (plainClick(e)) { e.preventDefault(); openDoc(id); } } }, title);
+      // A hit in a PDF, a presentation or a spreadsheet opens at the page its snippet is on.
+      const at = hit.page > 0 ? hit.page | 0 : 0;
+      const a = h('a', { href: urlFor({ q, page, doc: id, at }), 'data-id': id, class: 'hit-link',
+        onclick: (e) => { if (plainClick(e)) { e.preventDefault(); openDoc(id, at); } } }, title);
+      const where = at ? ` · ${pageLabel(hit.page_kind, at, hit.page_name)}` : '';
       const li = h('li', { class: 'hit' },
         h('h2', { class: 'hit-title' }, a),
-        h('p', { class: 'path', text: hit.path || id }));
+        h('p', { class: 'path', text: (hit.path || id) + where }));
       if (hit.snippet) li.append(h('p', { class: 'snippet' }, markedFragment(hit.snippet)));
       el.results.append(li);
     });
@@ -560,15 +567,37 @@
   }
 
   let lastDoc = null;
-  async function openDoc(id) {
+  // "Page 3", "Slide 2", "Sheet Budget".
+  function pageLabel(kind, n, name) {
+    if (kind === 'sheet') return name ? `Sheet ${plain(name)}` : `Sheet ${n}`;
+    return `${kind === 'slide' ? 'Slide' : 'Page'} ${n}`;
+  }
+
+  // The text (or its marked HTML) page by page: form feeds separate the pages.
+  function renderPages(d, q) {
+    const marked = q && typeof d.html === 'string';
+    const parts = String(marked ? d.html : plain(d.text)).split('\f');
+    const names = Array.isArray(d.page_names) ? d.page_names : [];
+    parts.forEach((part, i) => {
+      const label = pageLabel(d.page_kind, i + 1, names[i]);
+      const section = h('section', { class: 'doc-page', id: `page-${i + 1}`, 'aria-label': label },
+        h('p', { class: 'page-label', text: label }));
+      const body = h('div', { class: 'page-text' });
+      if (marked) body.append(markedFragment(part)); else body.textContent = part;
+      section.append(body);
+      el.docText.append(section);
+    });
+  }
+
+  async function openDoc(id, at) {
     const st = readUrl();
     const q = shown ? shown.q : st.q;
     const page = shown ? shown.page : st.page;
     // Remember where the list was scrolled, and settle this entry so typing later pushes a new
     // one. Its URL stays: it may already be a newer search or page than the list on screen.
     history.replaceState({ loupe: true, scroll: window.scrollY }, '', location.pathname + location.search);
-    setUrl({ q, page, doc: id }, 'push', { fromResults: true });
-    await showDoc(id, q, page, { focus: true });
+    setUrl({ q, page, doc: id, at }, 'push', { fromResults: true });
+    await showDoc(id, q, page, { focus: true, at });
   }
 
   async function showDoc(id, q, page, opts) {
@@ -601,9 +630,17 @@
       el.docPath.textContent = plain(d.path || id);
       el.docSize.textContent = formatSize(d.size);
       el.docDate.textContent = formatDate(d.modified);
-      if (q && typeof d.html === 'string') el.docText.append(markedFragment(d.html));
+      if (d.pages > 0) renderPages(d, q);
+      else if (q && typeof d.html === 'string') el.docText.append(markedFragment(d.html));
       else el.docText.textContent = plain(d.text);
       marks = [...el.docText.querySelectorAll('mark')];
+      const atPage = opts && opts.at ? document.getElementById(`page-${opts.at}`) : null;
+      if (atPage) {
+        atPage.scrollIntoView({ block: 'start', behavior: 'auto' });
+        // n goes on from the page opened: to its first match.
+        const first = marks.findIndex((m) => atPage.contains(m));
+        if (first > 0) current = first - 1;
+      }
       el.matchNav.hidden = !q;
       el.matchPrev.disabled = el.matchNext.disabled = marks.length === 0;
       el.matchCount.textContent = marks.length
@@ -745,7 +782,7 @@
     if (!st.doc && view === 'doc' && lastDoc != null) opts = Object.assign({ focus: 'doc', docId: lastDoc }, opts);
     if (document.activeElement !== el.q || el.q.value.trim() !== st.q) el.q.value = st.q;
     // A document opened by a link, a reload or Back takes the focus, so n, p and Esc work at once.
-    if (st.doc) { showDoc(st.doc, st.q, st.page, Object.assign({ focus: true }, opts)); return; }
+    if (st.doc) { showDoc(st.doc, st.q, st.page, Object.assign({ focus: true, at: st.at }, opts)); return; }
     const scroll = history.state && typeof history.state.scroll === 'number' ? history.state.scroll : null;
     runSearch(st.q, st.page, Object.assign({ scroll }, opts || {}));
   }
