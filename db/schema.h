@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,7 @@ enum class Field {
   kFolder,
   kModified,
   kAuthor,
+  kHash,
 };
 
 enum class FieldKind {
@@ -61,9 +63,18 @@ inline constexpr FieldInfo kFields[] = {
     // Every folder a document is in, from its root: "a/b/c.txt" is in "a" and in "a/b".
     {Field::kFolder, "folder", "XF", FieldKind::kPath},
     {Field::kModified, "modified", "", FieldKind::kDateRange},  // see kModifiedSlot
-    {Field::kAuthor, "author", "A",
-     FieldKind::kText},  // from the format's metadata (PDF, DOCX, ...)
+    // From the format's metadata (PDF, DOCX, ...).
+    {Field::kAuthor, "author", "A", FieldKind::kText},
+    {Field::kHash, "", "XH", FieldKind::kFilter},  // the content's hash: copies share it
 };
+
+// field_info() indexes the table by the enum: each row must sit at its field's place.
+constexpr bool fields_in_order() {
+  for (size_t i = 0; i < std::size(kFields); ++i)
+    if (static_cast<size_t>(kFields[i].field) != i) return false;
+  return std::size(kFields) == static_cast<size_t>(Field::kHash) + 1;
+}
+static_assert(fields_in_order(), "kFields must list every Field in the enum's order");
 
 constexpr const FieldInfo& field_info(Field field) {
   return kFields[static_cast<size_t>(field)];
@@ -90,6 +101,8 @@ enum ValueSlot : unsigned {
   // What facets (search/facets.h) count, one value for all of them: a match spy reads one
   // value per match instead of three. Its fields in FacetField order, '\0' between them.
   kFacetSlot = 3,
+  // The content's hash (as the record's): copies of one file collapse into one hit on it.
+  kHashSlot = 4,
 };
 
 // The folders a document id is in, outermost first: "a/b/c.txt" gives "a" and "a/b".
@@ -121,8 +134,12 @@ inline constexpr std::string_view kCommittedKey = "loupe:committed";
 //   4: a possessive 's is the bare word, parts of a compound of words get no stem of their own
 //   and the compound is stemmed by its last part; phrase keys of titles, file names and
 //   headings; a page that is mostly links counts each word once (ranking). 5: folder terms, the
-//   facet slot (type, folder, year), and the spelling table.
+//   facet slot (type, folder, year), and the spelling table. 6: the content's hash as a term and
+//   a value (copies collapse into one hit), author terms, pages in the record.
 inline constexpr std::string_view kFormatKey = "loupe:format";
-inline constexpr std::string_view kFormatVersion = "5";
+inline constexpr std::string_view kFormatVersion = "6";
+// "1" when two documents or more have the same content: searches then collapse copies into one
+// hit (reading a value per match, which an index without copies need not pay for).
+inline constexpr std::string_view kDuplicatesKey = "loupe:duplicates";
 
 }  // namespace loupe::db

@@ -146,6 +146,10 @@ Xapian::Document DocumentBuilder::build(db::DocumentRecord& record,
   doc.add_boolean_term(db::boolean_term(db::Field::kType, record.type));
   if (!ext.empty()) doc.add_boolean_term(db::boolean_term(db::Field::kExtension, ext));
   doc.add_boolean_term(db::boolean_term(db::Field::kRoot, root));
+  if (!record.hash.empty()) {
+    doc.add_boolean_term(db::boolean_term(db::Field::kHash, record.hash));
+    doc.add_value(db::kHashSlot, record.hash);
+  }
   std::vector<std::string> folders = db::folders_of(record.id);
   for (const std::string& folder : folders)
     doc.add_boolean_term(db::boolean_term(db::Field::kFolder, folder));

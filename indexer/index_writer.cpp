@@ -218,6 +218,7 @@ void IndexWriter::commit() {
     return;
   }
   db_.set_metadata(std::string(db::kLanguageKey), language_);
+  db_.set_metadata(std::string(db::kDuplicatesKey), has_duplicates() ? "1" : "0");
   db_.set_metadata(std::string(db::kCommittedKey),
                    std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
                                       std::chrono::system_clock::now().time_since_epoch())
@@ -228,6 +229,15 @@ void IndexWriter::commit() {
     db_.set_metadata(std::string(db::kFormatKey), std::string(db::kFormatVersion));
   db_.commit_transaction();
   in_transaction_ = false;
+}
+
+bool IndexWriter::has_duplicates() {
+  // One term per distinct content: a copy makes one of them shared. A walk over the hash terms
+  // is one B-tree scan, a few milliseconds for a hundred thousand documents.
+  const std::string prefix(db::prefix(db::Field::kHash));
+  for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it)
+    if (it.get_termfreq() > 1) return true;
+  return false;
 }
 
 void IndexWriter::cancel() {

@@ -69,6 +69,8 @@ class IndexWriter {
   bool reanalyse_all() const { return reanalyse_all_; }
 
  private:
+  // Whether two documents or more have the same content (see db::kDuplicatesKey).
+  bool has_duplicates();
   void update_spelling(const Xapian::Document& doc, int change);
 
   std::filesystem::path path_;

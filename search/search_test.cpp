@@ -943,3 +943,55 @@ TEST_CASE("queries with exclusions, searched on many threads at once, all answer
   for (auto& t : threads) t.join();
   CHECK(wrong == 0);
 }
+
+TEST_CASE("files with the same content are one hit that lists the other paths") {
+  IndexedFolder folder([](const std::filesystem::path& docs) {
+    const std::string report = "Quarterly report\nThe otter population rose by a tenth.\n";
+    write_file(docs / "report.txt", report);
+    write_file(docs / "archive/2024/report-copy.txt", report);
+    write_file(docs / "mirror/report.txt", report);
+    write_file(docs / "other.txt", "Field notes\nAn otter was seen near the weir.\n");
+  });
+  Searcher& s = folder.searcher();
+  struct Row {
+    std::string query;
+    uint64_t total;
+  };
+  const Row rows[] = {
+      {"otter", 2}, {"population", 1}, {"otter weir", 2}, {"\"otter population\"", 1}};
+  for (const Row& row : rows) {
+    CAPTURE(row.query);
+    loupe::search::SearchResults r = s.search(row.query, 1, 10);
+    CHECK(r.total == row.total);
+    REQUIRE(r.hits.size() == row.total);
+    for (const loupe::search::Hit& hit : r.hits) {
+      if (hit.id == "other.txt") {
+        CHECK(hit.copies.empty());
+        continue;
+      }
+      // One of the three copies is the hit; the other two are listed.
+      std::set<std::string> all = {hit.id};
+      for (const auto& copy : hit.copies) all.insert(copy.id);
+      CHECK(all == std::set<std::string>{"report.txt", "archive/2024/report-copy.txt",
+                                         "mirror/report.txt"});
+      CHECK(hit.copies.size() == 2);
+    }
+  }
+  // Paging counts the collapsed hits: the second page of one-hit pages is the other file.
+  CHECK(s.search("otter", 2, 1).hits.size() == 1);
+  CHECK(s.search("otter", 3, 1).hits.empty());
+  // A copy is not "similar" to itself.
+  std::optional<loupe::search::SearchResults> similar = s.similar("report.txt", 10);
+  REQUIRE(similar);
+  for (const loupe::search::Hit& hit : similar->hits) CHECK(hit.id == "other.txt");
+}
+
+TEST_CASE("an index without copies collapses nothing") {
+  IndexedFolder folder([](const std::filesystem::path& docs) {
+    write_file(docs / "a.txt", "Otters\nOne otter.\n");
+    write_file(docs / "b.txt", "Otters\nTwo otters.\n");
+  });
+  loupe::search::SearchResults r = folder.searcher().search("otter", 1, 10);
+  CHECK(r.total == 2);
+  for (const loupe::search::Hit& hit : r.hits) CHECK(hit.copies.empty());
+}

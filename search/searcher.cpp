@@ -50,6 +50,7 @@ void Searcher::open() {
 // with it.
 void Searcher::database_changed() {
   index_id_ = opened_ ? db_.get_uuid() : std::string();
+  collapse_ = opened_ && db_.get_metadata(std::string(db::kDuplicatesKey)) == "1";
   expansions_.clear();
   sync_language();
 }
@@ -126,6 +127,25 @@ auto Searcher::with_retry(F&& f) -> decltype(f()) {
 
 // `total` counts every match, so whenever the ranked pass stopped early (it only needs the best
 // few), a second pass counts without weighting: cheaper than making the ranked one see them all.
+void Searcher::collapse_copies(Xapian::Enquire& enquire) const {
+  if (collapse_) enquire.set_collapse_key(db::kHashSlot);
+}
+
+std::vector<Hit::Copy> Searcher::copies_of(Xapian::docid docid, const db::DocumentRecord& record) {
+  // How many a hit lists: enough to say where the copies are, few enough for a page of hits.
+  constexpr size_t kMaxCopies = 20;
+  std::vector<Hit::Copy> out;
+  if (!collapse_ || record.hash.empty()) return out;
+  const std::string term = db::boolean_term(db::Field::kHash, record.hash);
+  if (db_.get_termfreq(term) < 2) return out;
+  std::vector<Xapian::docid> others;
+  for (auto it = db_.postlist_begin(term); it != db_.postlist_end(term); ++it)
+    if (*it != docid && others.size() < kMaxCopies) others.push_back(*it);
+  for (const auto& other : documents_.records(db_, others))
+    out.push_back({db::public_id(other->id), other->path});
+  return out;
+}
+
 uint64_t Searcher::exact_count(const Xapian::Query& query,
                                const std::optional<Xapian::MSet>& ranked, FacetCounter* facets) {
   bool exact = ranked && ranked->get_matches_lower_bound() == ranked->get_matches_upper_bound();
@@ -134,6 +154,7 @@ uint64_t Searcher::exact_count(const Xapian::Query& query,
   counter.set_query(query);
   counter.set_weighting_scheme(Xapian::BoolWeight());
   counter.set_docid_order(Xapian::Enquire::DONT_CARE);
+  collapse_copies(counter);
   if (facets != nullptr) facets->attach(counter);
   return counter.get_mset(0, 0, db_.get_doccount()).get_matches_lower_bound();
 }
@@ -189,6 +210,7 @@ std::vector<Hit> Searcher::hits(const std::vector<Xapian::MSet>& sets, const Par
       if (hit.page <= record.page_names.size()) hit.page_name = record.page_names[hit.page - 1];
     }
     hit.author = record.author;
+    hit.copies = copies_of(docid, record);
     std::vector<MarkedToken> title_tokens = title_highlighter.tokens(record.title, 0);
     hit.title_html = Highlighter::render(record.title, 0, record.title.size(), title_tokens, true);
     hit.id = db::public_id(record.id);
@@ -250,6 +272,7 @@ SearchResults Searcher::run_search(const SearchRequest& request) {
   Xapian::Enquire strict(db_);
   strict.set_query(ranked(parsed.strict, boost));
   set_order(strict, request.sort, parsed.filters_only);
+  collapse_copies(strict);
   // Positions are checked in every document a count visits: when the count must see them all
   // anyway, the ranked pass sees them all too, rather than checking most of them twice.
   bool sees_all = parsed.positional && !parsed.tiered;
@@ -277,6 +300,7 @@ SearchResults Searcher::run_search(const SearchRequest& request) {
     Xapian::Enquire rest(db_);
     rest.set_query(ranked(only_some, boost));
     set_order(rest, request.sort, parsed.filters_only);
+    collapse_copies(rest);
     Xapian::doccount rest_offset = offset > strict_total ? offset - strict_total : 0;
     Xapian::doccount wanted = per_page - static_cast<Xapian::doccount>(first.size());
     Xapian::MSet second = rest.get_mset(rest_offset, wanted, rest_offset + wanted);
@@ -356,10 +380,15 @@ std::optional<SearchResults> Searcher::similar(const std::string& id, unsigned p
     // Through the query parser, so that hits are ranked, marked and cut as a search's are.
     ParsedQuery parsed = parse_query(query, *analyzer_, db_, expansions_);
     db::DocumentRecord record = db::load_record(db_.get_document(*docid));
-    Xapian::Query others(Xapian::Query::OP_AND_NOT, parsed.loose,
-                         Xapian::Query(db::boolean_term(db::Field::kId, record.id)));
+    // Neither itself nor its copies are like it: they are it.
+    Xapian::Query itself(db::boolean_term(db::Field::kId, record.id));
+    if (!record.hash.empty())
+      itself = Xapian::Query(Xapian::Query::OP_OR, itself,
+                             Xapian::Query(db::boolean_term(db::Field::kHash, record.hash)));
+    Xapian::Query others(Xapian::Query::OP_AND_NOT, parsed.loose, itself);
     Xapian::Enquire enquire(db_);
     enquire.set_query(others);
+    collapse_copies(enquire);
     Xapian::MSet found = enquire.get_mset(0, per_page);
     results.total = found.get_matches_estimated();
     results.hits = hits({found}, parsed);

@@ -31,6 +31,12 @@ struct Hit {
   std::string page_kind;  // "page", "slide", "sheet"
   std::string page_name;  // a sheet's name
   std::string author;     // from the format's metadata, when known
+  // Other files with the same content, collapsed into this hit: their ids and paths.
+  struct Copy {
+    std::string id;
+    std::string path;
+  };
+  std::vector<Copy> copies;
 };
 
 enum class SortOrder { kRelevance, kNewest, kOldest };
@@ -118,6 +124,9 @@ class Searcher {
   void open();
   bool replaced_on_disk();
   void database_changed();
+  // Copies of one content are one hit, when the index has any.
+  void collapse_copies(Xapian::Enquire& enquire) const;
+  std::vector<Hit::Copy> copies_of(Xapian::docid docid, const db::DocumentRecord& record);
   void sync_language();
   std::vector<Hit> hits(const std::vector<Xapian::MSet>& sets, const ParsedQuery& parsed);
   // Every match of `query`: the ranked pass's count when it is exact, else a pass of its own,
@@ -132,6 +141,7 @@ class Searcher {
   Xapian::Database db_;
   bool opened_ = false;
   std::string index_id_;
+  bool collapse_ = false;  // the index has copies (db::kDuplicatesKey): collapse them
   // The version file as last seen (inode, size, modification time): it changes with every
   // commit, and with an index built anew in the same place, which reopen() cannot see.
   struct FileStamp {

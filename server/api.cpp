@@ -119,6 +119,12 @@ void write_hits(JsonWriter& out, const std::vector<search::Hit>& hits) {
       if (!hit.page_name.empty()) out.field("page_name", hit.page_name);
     }
     if (!hit.author.empty()) out.field("author", hit.author);
+    if (!hit.copies.empty()) {
+      out.key("copies").begin_array();
+      for (const search::Hit::Copy& copy : hit.copies)
+        out.begin_object().field("id", copy.id).field("path", copy.path).end_object();
+      out.end_array();
+    }
     out.end_object();
   }
   out.end_array();

@@ -386,6 +386,11 @@
         h('h2', { class: 'hit-title' }, a),
         h('p', { class: 'path', text: (hit.path || id) + where }));
       if (hit.snippet) li.append(h('p', { class: 'snippet' }, markedFragment(hit.snippet)));
+      // Files with the same content are one hit: where else it is.
+      if (Array.isArray(hit.copies) && hit.copies.length) {
+        li.append(h('p', { class: 'path copies',
+          text: 'Same file at ' + hit.copies.map((c) => plain(c.path || c.id)).join(', ') }));
+      }
       el.results.append(li);
     });
     el.results.start = first;

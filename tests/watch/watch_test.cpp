@@ -157,7 +157,8 @@ TEST_CASE("a watcher makes every kind of change searchable, or gone, within seco
   };
   std::vector<double> seconds;
   for (const Step& step : steps) {
-    CAPTURE(step.what);
+    const std::string what = step.what;
+    CAPTURE(what);
     step.change();
     double took =
         wait_until([&] { return search_ids(port, step.query) == step.expected; }, step.what);
@@ -190,7 +191,8 @@ TEST_CASE("a burst of changes is one run or a few, not one a file") {
   write_file(tmp / "docs/a.txt", "ibex\n");
   Watched w(tmp, {"--json"});
   for (int i = 0; i < 300; ++i)
-    write_file(tmp / ("docs/many/f" + std::to_string(i) + ".txt"), "jackal\n");
+    write_file(tmp / ("docs/many/f" + std::to_string(i) + ".txt"),
+               "jackal " + std::to_string(i) + "\n");
   wait_until([&] { return search_ids(w.server->port(), "jackal").size() == 100; }, "300 files");
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   auto status = json::parse(std::ifstream(w.db / "loupe-watch.json"));
@@ -278,7 +280,8 @@ TEST_CASE("an event queue that overflows ends with the right index") {
 TEST_CASE("a backup taken while the watcher and the server run is whole, and restores") {
   TempDir tmp;
   for (int i = 0; i < 20; ++i)
-    write_file(tmp / ("docs/base" + std::to_string(i) + ".txt"), "wombat base text\n");
+    write_file(tmp / ("docs/base" + std::to_string(i) + ".txt"),
+               "wombat base text " + std::to_string(i) + "\n");
   Watched w(tmp);
   // Files keep changing, and the watcher keeps committing, while the copies are taken.
   std::atomic<bool> stop{false};
