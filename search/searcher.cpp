@@ -239,7 +239,8 @@ SearchResults Searcher::search(const SearchRequest& request) {
   return with_retry([&] {
     SearchResults results = run_search(request);
     if (!results.error.empty() || !opened_) return results;
-    std::string suggestion = spelling_suggestion(request.query, *analyzer_, db_);
+    std::string suggestion =
+        spelling_suggestion(request.query, *analyzer_, db_, results.total <= kFewResults);
     if (suggestion.empty()) return results;
     // Nothing as typed, something as corrected: the correction's hits, saying so.
     if (results.total == 0 && request.correct) {

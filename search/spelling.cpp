@@ -41,8 +41,8 @@ Xapian::doccount spelling_frequency(const Xapian::Database& db, const std::strin
 
 class Corrector {
  public:
-  Corrector(analysis::Analyzer& analyzer, const Xapian::Database& db)
-      : analyzer_(analyzer), db_(db) {}
+  Corrector(analysis::Analyzer& analyzer, const Xapian::Database& db, bool check_rare_words)
+      : analyzer_(analyzer), db_(db), check_rare_words_(check_rare_words) {}
 
   // The correction of one written word, if it is a plain word that needs one.
   std::optional<std::string> correct(std::string_view written) {
@@ -55,7 +55,7 @@ class Corrector {
     });
     if (tokens != 1 || !db::is_spelling_word(term)) return std::nullopt;
     Xapian::doccount freq = spelling_frequency(db_, term);
-    if (freq > kTrusted) return std::nullopt;
+    if (freq > kTrusted || (freq > 0 && !check_rare_words_)) return std::nullopt;
     // Short words have many neighbours one edit away, and none two away that is meant; words
     // of three letters have too many to guess at.
     size_t letters = analysis::count_chars(term);
@@ -71,13 +71,14 @@ class Corrector {
  private:
   analysis::Analyzer& analyzer_;
   const Xapian::Database& db_;
+  bool check_rare_words_;
 };
 
 }  // namespace
 
 std::string spelling_suggestion(std::string_view query, analysis::Analyzer& analyzer,
-                                const Xapian::Database& db) {
-  Corrector corrector(analyzer, db);
+                                const Xapian::Database& db, bool few_results) {
+  Corrector corrector(analyzer, db, few_results);
   std::string out;
   bool changed = false;
   bool in_phrase = false;
