@@ -16,22 +16,26 @@ RUN apt-get update \
       g++ cmake make pkg-config \
       libxapian-dev libicu-dev libcpp-httplib-dev nlohmann-json3-dev doctest-dev \
       libcli11-dev libxml2-dev libmd4c-dev libmd4c-html0-dev libxxhash-dev libjemalloc-dev \
+      libpoppler-cpp-dev libzip-dev libgmime-3.0-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
 RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release \
  && cmake --build build -j"$(nproc)" \
  && ctest --test-dir build -L unit --output-on-failure \
- && strip build/loupe-index build/loupe-server
+ && strip build/loupe-index build/loupe-extract build/loupe-server
 
 # ---------------------------------------------------------------------------- final image
 FROM debian:bookworm-slim
 ARG DEBIAN_FRONTEND=noninteractive
-# Runtime libraries only (the -dev packages above pull these in at build time).
+# Runtime libraries only (the -dev packages above pull these in at build time). poppler pulls in
+# fontconfig and a font, for drawing pages; reading their text needs neither.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libxapian30 libicu72 libcpp-httplib0.11 libxml2 libmd4c0 libxxhash0 libjemalloc2 \
+      libpoppler-cpp0v5 libzip4 libgmime-3.0-0 \
  && rm -rf /var/lib/apt/lists/* /var/cache/debconf/*-old /var/log/apt/* /var/log/dpkg.log \
+ && rm -rf /usr/share/fonts /var/cache/fontconfig \
  && groupadd --system --gid 10001 loupe \
  && useradd --system --uid 10001 --gid loupe --home-dir /data --no-create-home \
             --shell /usr/sbin/nologin loupe \
@@ -39,7 +43,7 @@ RUN apt-get update \
  && chown loupe:loupe /data \
  && chmod 0755 /data /docs
 
-COPY --from=build /src/build/loupe-index /src/build/loupe-server /usr/local/bin/
+COPY --from=build /src/build/loupe-index /src/build/loupe-extract /src/build/loupe-server /usr/local/bin/
 COPY --from=build /src/web /opt/loupe/web
 COPY --from=build /src/seeds /opt/loupe/seeds
 COPY docker/entrypoint.sh /usr/local/bin/loupe-entrypoint
@@ -47,7 +51,7 @@ COPY docker/healthcheck.sh /usr/local/bin/loupe-healthcheck
 # Fail the build here, not at run time, if a runtime library is missing.
 RUN chmod 0755 /usr/local/bin/loupe-entrypoint /usr/local/bin/loupe-healthcheck \
  && chmod -R a+rX /opt/loupe \
- && if ldd /usr/local/bin/loupe-index /usr/local/bin/loupe-server | grep 'not found'; then exit 1; fi \
+ && if ldd /usr/local/bin/loupe-index /usr/local/bin/loupe-extract /usr/local/bin/loupe-server | grep 'not found'; then exit 1; fi \
  && loupe-index --help >/dev/null && loupe-server --help >/dev/null
 
 ENV LOUPE_DOCS=/docs \

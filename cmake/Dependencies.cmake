@@ -63,6 +63,10 @@ pkg_check_modules(LIBZIP QUIET IMPORTED_TARGET libzip)
 if(NOT LIBZIP_FOUND)
   loupe_missing("libzip" "libzip-dev")
 endif()
+pkg_check_modules(GMIME QUIET IMPORTED_TARGET gmime-3.0)
+if(NOT GMIME_FOUND)
+  loupe_missing("GMime" "libgmime-3.0-dev")
+endif()
 
 # Debian's cpp-httplib is a compiled library: its pkg-config flags keep our view of the
 # header in step with how the library was built.

@@ -32,6 +32,8 @@ enum class Field {
   kModified,
   kAuthor,
   kHash,
+  kFrom,
+  kTo,
 };
 
 enum class FieldKind {
@@ -66,13 +68,16 @@ inline constexpr FieldInfo kFields[] = {
     // From the format's metadata (PDF, DOCX, ...).
     {Field::kAuthor, "author", "A", FieldKind::kText},
     {Field::kHash, "", "XH", FieldKind::kFilter},  // the content's hash: copies share it
+    // An e-mail's sender, and its recipients (To and Cc): names and addresses.
+    {Field::kFrom, "from", "XFROM", FieldKind::kText},
+    {Field::kTo, "to", "XTO", FieldKind::kText},
 };
 
 // field_info() indexes the table by the enum: each row must sit at its field's place.
 constexpr bool fields_in_order() {
   for (size_t i = 0; i < std::size(kFields); ++i)
     if (static_cast<size_t>(kFields[i].field) != i) return false;
-  return std::size(kFields) == static_cast<size_t>(Field::kHash) + 1;
+  return std::size(kFields) == static_cast<size_t>(Field::kTo) + 1;
 }
 static_assert(fields_in_order(), "kFields must list every Field in the enum's order");
 

@@ -59,10 +59,11 @@ void DocumentBuilder::add_body(Xapian::Document& doc, const ExtractedDocument& e
   if (!named) record.page_names.clear();
 }
 
-void DocumentBuilder::add_author(Xapian::Document& doc, const std::string& author) {
-  const std::string prefix(db::prefix(db::Field::kAuthor));
+void DocumentBuilder::add_field_text(Xapian::Document& doc, db::Field field,
+                                     const std::string& text) {
+  const std::string prefix(db::prefix(field));
   const std::string stem_prefix(db::kStemPrefix);
-  analyzer_.analyze(author, 1, [&](const analysis::Token& token) {
+  analyzer_.analyze(text, 1, [&](const analysis::Token& token) {
     doc.add_posting(prefix + token.term, token.position);
     const std::string& stem = analyzer_.token_stem(token);
     if (!stem.empty()) doc.add_term(stem_prefix + prefix + stem);
@@ -133,7 +134,10 @@ Xapian::Document DocumentBuilder::build(db::DocumentRecord& record,
   add_body(doc, extracted, is_list_page(extracted), record);
   record.author = analysis::repair_utf8(extracted.author);
   record.created = extracted.created;
-  if (!record.author.empty()) add_author(doc, record.author);
+  if (!record.author.empty()) add_field_text(doc, db::Field::kAuthor, record.author);
+  add_field_text(doc, db::Field::kFrom, analysis::repair_utf8(extracted.from));
+  add_field_text(doc, db::Field::kTo, analysis::repair_utf8(extracted.to));
+  if (extracted.date != 0) record.modified = extracted.date;
   add_keys(doc, db::Field::kTitleKey, analysis::segment_keys(analyzer_, record.title));
   add_keys(doc, db::Field::kTitlePartKey, analysis::part_keys(analyzer_, record.title));
   add_file_name_key(doc, record.id);

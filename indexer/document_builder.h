@@ -30,7 +30,8 @@ class DocumentBuilder {
  private:
   void add_body(Xapian::Document& doc, const ExtractedDocument& extracted, bool list_page,
                 db::DocumentRecord& record);
-  void add_author(Xapian::Document& doc, const std::string& author);
+  // Words of a metadata field (author, from, to), with positions, as title words are.
+  void add_field_text(Xapian::Document& doc, db::Field field, const std::string& text);
   void add_title(Xapian::Document& doc, const std::string& title);
   void add_keys(Xapian::Document& doc, db::Field field, const std::vector<std::string>& keys);
   void add_file_name_key(Xapian::Document& doc, const std::string& id);

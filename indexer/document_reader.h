@@ -31,6 +31,11 @@ struct ExtractedDocument {
   // From the format's metadata, when it has them.
   std::string author;
   int64_t created = 0;  // seconds since the epoch; 0: unknown
+  // An e-mail's senders and recipients (from: and to: search them), and its date, which is the
+  // document's date instead of the file's (0: the file's).
+  std::string from;
+  std::string to;
+  int64_t date = 0;
 };
 
 // A file a reader cannot read (damaged, encrypted, over a limit): skipped with this message.
@@ -54,6 +59,7 @@ ExtractedDocument read_pptx(std::string_view bytes);
 ExtractedDocument read_xlsx(std::string_view bytes);
 ExtractedDocument read_opendocument(std::string_view bytes);
 ExtractedDocument read_epub(std::string_view bytes);
+ExtractedDocument read_email(std::string_view bytes);
 
 // The visible text of a piece of HTML, such as raw HTML inside Markdown; `heading`, if given,
 // receives its title or first top-level heading.

@@ -48,7 +48,9 @@ std::string encode_extracted(const ExtractedDocument& doc) {
   nlohmann::json out = {{"title", doc.title},       {"text", doc.text},
                         {"headings", doc.headings}, {"link_text_bytes", doc.link_text_bytes},
                         {"pages", pages},           {"page_kind", doc.page_kind},
-                        {"author", doc.author},     {"created", doc.created}};
+                        {"author", doc.author},     {"created", doc.created},
+                        {"from", doc.from},         {"to", doc.to},
+                        {"date", doc.date}};
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -67,6 +69,9 @@ ExtractedDocument decode_extracted(std::string_view text) {
     doc.page_kind = in.at("page_kind").get<std::string>();
     doc.author = in.at("author").get<std::string>();
     doc.created = in.at("created").get<int64_t>();
+    doc.from = in.at("from").get<std::string>();
+    doc.to = in.at("to").get<std::string>();
+    doc.date = in.at("date").get<int64_t>();
     for (ExtractedDocument::Page& page : doc.pages)
       page.offset = std::min(page.offset, doc.text.size());
     return doc;

@@ -28,6 +28,8 @@ constexpr FormatInfo kFormats[] = {
     {"odp", ".odp", kZip, "mimetypeapplication/vnd.oasis.opendocument.presentation", false,
      read_opendocument, true},
     {"epub", ".epub", kZip, "mimetypeapplication/epub+zip", false, read_epub, true},
+    // MIME has no magic of its own ("From:", "Received:" and others start a message).
+    {"email", ".eml", "", "", false, read_email, true},
 };
 
 std::span<const FormatInfo> rows() {
@@ -82,6 +84,8 @@ Format format_named(std::string_view name) {
 
 Format detect_format(Format by_name, std::string_view head) {
   // An empty file is its name's format: its reader says what is wrong with it.
+  // A format without a magic of its own (e-mail) is taken at its name's word too.
+  if (by_name != nullptr && !by_name->text && by_name->magic.empty()) return by_name;
   if (by_name != nullptr && (head.empty() || content_matches(*by_name, head))) return by_name;
   for (const FormatInfo& format : rows())
     if (identified_by_content(format) && content_matches(format, head)) return &format;

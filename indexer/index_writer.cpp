@@ -189,8 +189,10 @@ void IndexWriter::touch(const StoredDocument& stored, int64_t modified_ns, const
                         const std::string& root, bool reroot) {
   changed_ = true;
   db::DocumentRecord record = stored.record;
+  // A document dated by its content (an e-mail's Date) keeps that date; others follow the file.
+  bool dated_by_file = record.modified == record.modified_ns / 1000000000;
   record.modified_ns = modified_ns;
-  record.modified = modified_ns / 1000000000;
+  if (dated_by_file) record.modified = modified_ns / 1000000000;
   record.path = path;
   Xapian::Document doc = db_.get_document(stored.docid);
   // Reading the root term means scanning the document's term list: only for a move.

@@ -243,6 +243,7 @@ TEST_CASE("the content says the format when the name is wrong or silent") {
       {"sheet", zip + "mimetypeapplication/vnd.oasis.opendocument.spreadsheet", "ods"},
       {"deck.odt", zip + "mimetypeapplication/vnd.oasis.opendocument.presentation", "odp"},
       {"a.md", "# Title\n", "markdown"},
+      {"note.eml", "From: ada@example.org\nSubject: hi\n\nbody\n", "email"},
   };
   for (const DetectRow& row : rows) {
     CAPTURE(row.name);

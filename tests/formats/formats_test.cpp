@@ -178,6 +178,39 @@ TEST_CASE("metadata: the author is a field and a hit's attribute") {
   CHECK(ids(search("lovelace")).count("sheets/accounts.xlsx") == 0);
 }
 
+TEST_CASE("an e-mail: the subject is its title, From and To are fields, Date is its date") {
+  json census = search("wallaby");
+  REQUIRE(ids(census) == std::set<std::string>{"mail/census.eml"});
+  const json& hit = census["hits"][0];
+  CHECK(hit["type"] == "email");
+  CHECK(hit["title"] == "Wallaby census results");
+  CHECK(hit["modified"] == 1680674828);  // 2023-04-05 06:07:08 UTC, not the file's time
+  CHECK(hit["snippet"].get<std::string>().find("<mark>wallaby</mark>") != std::string::npos);
+  struct Row {
+    std::string query;
+    std::set<std::string> found;
+  };
+  const Row rows[] = {
+      {"from:lovelace wallaby", {"mail/census.eml"}},
+      {"from:ada@example.org", {"mail/census.eml"}},
+      {"to:babbage", {"mail/census.eml"}},
+      {"to:somerville", {"mail/census.eml"}},  // Cc counts as a recipient
+      {"to:ada", {"mail/cafe.eml"}},
+      {"from:babbage", {}},
+      {"census-tally", {"mail/census.eml"}},  // attachments are named
+      {"modified:2023-04 wallaby", {"mail/census.eml"}},
+      {"\"caf\xC3\xA9 du marsupial\" ferm\xC3\xA9", {"mail/cafe.eml"}},  // Latin-1, base64: decoded
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.query);
+    CHECK(ids(search(row.query)) == row.found);
+  }
+  // The plain body and its HTML twin are one text, not the words twice.
+  json doc = get("/api/documents/mail%2Fcensus.eml");
+  std::string text = doc["text"];
+  CHECK(text.find("forty-two") == text.rfind("forty-two"));
+}
+
 TEST_CASE(
     "damaged, empty, encrypted and inflating files are skipped with a note; text called "
     ".docx is text") {

@@ -8,6 +8,7 @@ OUT_DIR/same/   one document as .txt, .md, .html, .docx, .odt, .epub, .pptx (pan
                 (Chromium prints it: three pages, one section each)
 OUT_DIR/sheets/ a workbook as .xlsx and .ods, and a presentation as .odp (written as the
                 formats define them: zip parts of XML, with Python's zipfile)
+OUT_DIR/mail/   e-mail messages (.eml) as Python's email package writes them
 OUT_DIR/bad/    a truncated PDF, a 0-byte PDF, an encrypted PDF (qpdf), a DOCX whose document
                 part inflates to 200 MB (a zip bomb), and text named .docx
 """
@@ -138,6 +139,33 @@ def make_sheets(out):
         f"<office:presentation>{pages}</office:presentation>", TITLE)
 
 
+def make_mail(out):
+    """A message with a plain and an HTML body and an attachment, as a mail client saves it."""
+    from email.message import EmailMessage
+    from email.utils import format_datetime
+    import datetime
+    os.makedirs(out, exist_ok=True)
+    msg = EmailMessage()
+    msg["Subject"] = "Wallaby census results"
+    msg["From"] = "Ada Lovelace <ada@example.org>"
+    msg["To"] = "Charles Babbage <charles@example.org>"
+    msg["Cc"] = "Mary Somerville <mary@example.org>"
+    msg["Date"] = format_datetime(datetime.datetime(2023, 4, 5, 6, 7, 8, tzinfo=datetime.timezone.utc))
+    msg.set_content("Dear Charles,\n\nThe wallaby count on the ridge came to forty-two.\n")
+    msg.add_alternative("<p>Dear Charles,</p><p>The <b>wallaby</b> count on the ridge came to forty-two.</p>",
+                        subtype="html")
+    msg.add_attachment(b"%PDF-1.4 not really", maintype="application", subtype="pdf",
+                       filename="census-tally.pdf")
+    write(f"{out}/census.eml", msg.as_bytes(), "wb")
+    # A message in Latin-1, base64-encoded: the text must come out as UTF-8.
+    latin = EmailMessage()
+    latin["Subject"] = "Caf\u00e9 notes"
+    latin["From"] = "Ren\u00e9 <rene@example.org>"
+    latin["To"] = "ada@example.org"
+    latin.set_content("Le caf\u00e9 du marsupial est ferm\u00e9.\n", charset="latin-1", cte="base64")
+    write(f"{out}/cafe.eml", latin.as_bytes(), "wb")
+
+
 def make_bad(out, same):
     os.makedirs(out, exist_ok=True)
     pdf = open(f"{same}/same.pdf", "rb").read()
@@ -162,6 +190,7 @@ def main():
     out = sys.argv[1]
     make_same(f"{out}/same")
     make_sheets(f"{out}/sheets")
+    make_mail(f"{out}/mail")
     make_bad(f"{out}/bad", f"{out}/same")
 
 
