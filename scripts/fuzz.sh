@@ -3,7 +3,7 @@
 #   scripts/fuzz.sh HARNESS SECONDS     e.g. scripts/fuzz.sh query_parser 600
 #   scripts/fuzz.sh all SECONDS         each harness in turn (CI: 30 s each)
 # Harnesses: analyzer query_parser html_reader markdown_reader text_decoder document_id snippet
-# http.
+# http office_reader.
 # Builds with clang 14 into build-fuzz/ (ASan + UBSan + coverage); the corpus grows in
 # build-fuzz/corpus/HARNESS, starting from the seeds in tests/fuzz/corpus/HARNESS. A crash
 # leaves its input as build-fuzz/crash-* and fails the run: make it a regression test.
@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 
 harness=${1:?usage: scripts/fuzz.sh HARNESS|all SECONDS}
 seconds=${2:?usage: scripts/fuzz.sh HARNESS|all SECONDS}
-all=(analyzer query_parser html_reader markdown_reader text_decoder document_id snippet http)
+all=(analyzer query_parser html_reader markdown_reader text_decoder document_id snippet http
+     office_reader)
 
 bash scripts/install-deps.sh --fuzz
 build=${BUILD_DIR:-build-fuzz}
