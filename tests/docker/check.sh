@@ -238,7 +238,11 @@ contents=$(podman run --rm --entrypoint bash "$IMAGE" -c '
   for t in g++ gcc cc c++ cmake make ld curl; do command -v $t; done
   ls -d /src /usr/include/xapian* /opt/loupe/web /opt/loupe/seeds 2>/dev/null
   ls /opt/loupe/seeds | wc -l' 2>/dev/null)
-check "final image holds loupe-index and loupe-server" grep -q 'loupe-index loupe-server' <<<"$(head -n1 <<<"$contents")"
+holds_programs() {
+  local p line; line=$(head -n1 <<<"$contents")
+  for p in loupe-index loupe-extract loupe-server; do grep -qw "$p" <<<"$line" || return 1; done
+}
+check "final image holds loupe-index, loupe-extract and loupe-server" holds_programs
 check "final image has no compiler, build tree or headers" \
   eval '! grep -Eq "/(g\+\+|gcc|cc|c\+\+|cmake|make|ld)$|^/src|/usr/include" <<<"$contents"'
 check "final image holds web/ and seeds/" eval 'grep -q /opt/loupe/web <<<"$contents" && grep -q /opt/loupe/seeds <<<"$contents"'
@@ -326,6 +330,36 @@ check "docs: a file in a new folder is found after ${WAITED}s (watching)" eval '
 rm -r "$DOCS/zoo"
 wait_for 30 total_is quoll 0; ok_gone=$?
 check "docs: a removed folder's files disappear after ${WAITED}s" [ $ok_gone = 0 ]
+# A PDF: read by loupe-extract inside the container (read-only root, no capabilities).
+python3 - "$DOCS/echidna.pdf" <<'PY'
+import sys
+# One page that says "The echidna lays eggs", with a correct cross-reference table.
+objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+           b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+           b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 4 0 R "
+           b"/Resources << /Font << /F1 5 0 R >> >> >>",
+           None,
+           b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+stream = b"BT /F1 14 Tf 20 100 Td (The echidna lays eggs) Tj ET"
+objects[3] = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream)
+out = bytearray(b"%PDF-1.4\n")
+offsets = []
+for i, body in enumerate(objects):
+    offsets.append(len(out))
+    out += b"%d 0 obj\n%s\nendobj\n" % (i + 1, body)
+xref = len(out)
+out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+for o in offsets:
+    out += b"%010d 00000 n \n" % o
+out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+open(sys.argv[1], "wb").write(out)
+PY
+chmod a+r "$DOCS/echidna.pdf"
+check_pdf() { total_is echidna 1 && [ "$(json 'd["hits"][0]["type"]')" = pdf ] && [ "$(json 'd["hits"][0]["page"]')" = 1 ]; }
+wait_for 30 check_pdf; ok_pdf=$?
+check "docs: a PDF is found after ${WAITED}s, with its page" [ $ok_pdf = 0 ]
+rm "$DOCS/echidna.pdf"
+wait_for 30 total_is echidna 0
 http "$BASE/metrics"
 check "docs: /metrics counts searches and reports the watcher" \
   eval '[ "$CODE" = 200 ] && grep -Eq "^loupe_http_requests_total\{route=\"/api/search\",status=\"200\"\} [1-9]" <<<"$BODY" &&
