@@ -150,7 +150,8 @@ Xapian::Document DocumentBuilder::build(db::DocumentRecord& record,
   doc.add_boolean_term(db::boolean_term(db::Field::kType, record.type));
   if (!ext.empty()) doc.add_boolean_term(db::boolean_term(db::Field::kExtension, ext));
   doc.add_boolean_term(db::boolean_term(db::Field::kRoot, root));
-  if (!record.hash.empty()) {
+  // Empty files all hash alike: they are no copies of each other.
+  if (!record.hash.empty() && !extracted.text.empty()) {
     doc.add_boolean_term(db::boolean_term(db::Field::kHash, record.hash));
     doc.add_value(db::kHashSlot, record.hash);
   }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <system_error>
 
@@ -26,10 +27,16 @@ bool hidden(const std::string& name) {
   return !name.empty() && name[0] == '.';
 }
 
+// "db/" and "db" are one folder: compare paths without a trailing separator.
+fs::path without_trailing_separator(fs::path path) {
+  if (path.has_parent_path() && path.filename().empty()) path = path.parent_path();
+  return path;
+}
+
 }  // namespace
 
 FolderWatcher::FolderWatcher(fs::path exclude, Note note)
-    : exclude_(std::move(exclude)), note_(std::move(note)) {
+    : exclude_(without_trailing_separator(std::move(exclude))), note_(std::move(note)) {
   fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "inotify_init1");
 }
@@ -38,26 +45,34 @@ FolderWatcher::~FolderWatcher() {
   if (fd_ >= 0) close(fd_);
 }
 
-void FolderWatcher::watch_root(const std::string& given) {
+void FolderWatcher::locate(RootInfo& root) const {
   std::error_code ec;
-  fs::path canonical = fs::weakly_canonical(given, ec);
-  if (ec) canonical = fs::absolute(given, ec);
-  bool is_directory = !fs::is_regular_file(canonical, ec);
-  roots_.push_back({given, canonical, is_directory});
+  fs::path canonical = fs::weakly_canonical(root.given, ec);
+  if (ec) canonical = fs::absolute(root.given, ec);
+  root.canonical = without_trailing_separator(canonical);
+  root.is_directory = !fs::is_regular_file(root.canonical, ec);
+}
+
+void FolderWatcher::watch_root(const std::string& given) {
+  RootInfo info{given, {}, true};
+  locate(info);
+  roots_.push_back(info);
   size_t root = roots_.size() - 1;
-  if (is_directory)
-    watch_tree(canonical, root);
+  if (info.is_directory)
+    watch_tree(info.canonical, root);
   else
-    watch_folder(canonical.parent_path(), root);
+    watch_folder(info.canonical.parent_path(), root);
 }
 
 void FolderWatcher::rewatch() {
   for (const auto& [wd, folder] : folders_) inotify_rm_watch(fd_, wd);
   folders_.clear();
   unwatched_ = 0;
+  root_lost_ = false;
   limit_noted_ = false;
   for (size_t root = 0; root < roots_.size(); ++root) {
-    const RootInfo& info = roots_[root];
+    RootInfo& info = roots_[root];
+    locate(info);
     if (info.is_directory)
       watch_tree(info.canonical, root);
     else
@@ -83,8 +98,11 @@ bool FolderWatcher::watch_folder(const fs::path& folder, size_t root) {
     }
     return false;
   }
-  // A folder reached twice (a hard-linked or bind-mounted one) keeps its first root.
-  folders_.emplace(wd, Folder{folder, root});
+  // The same folder watched again (for another root) is the same watch.
+  Folder& entry = folders_[wd];
+  if (entry.path.empty()) entry.path = folder;
+  if (std::find(entry.roots.begin(), entry.roots.end(), root) == entry.roots.end())
+    entry.roots.push_back(root);
   return true;
 }
 
@@ -137,25 +155,37 @@ void FolderWatcher::read_events() {
         continue;
       }
       const Folder folder = found->second;
-      const RootInfo& root = roots_[folder.root];
       std::string name = event->len > 0 ? std::string(event->name) : std::string();
-      if (name.empty()) {  // the folder itself was moved or deleted
-        changed(folder.path.parent_path(), folder.root);
-        continue;
-      }
-      if (!root.is_directory) {  // a file root: only its own name counts
-        if (name == root.canonical.filename().string()) changed(root.canonical, folder.root);
-        continue;
-      }
-      if (hidden(name)) continue;
-      fs::path path = folder.path / name;
-      if (event->mask & IN_ISDIR) {
-        if (event->mask & (IN_CREATE | IN_MOVED_TO)) watch_tree(path, folder.root);
-        if (event->mask & IN_MOVED_FROM) unwatch_tree(path);
-      }
-      changed(folder.path, folder.root);
+      for (size_t root : folder.roots) apply(folder, root, event->mask, name);
     }
   }
+}
+
+void FolderWatcher::apply(const Folder& folder, size_t root, uint32_t mask,
+                          const std::string& name) {
+  const RootInfo& info = roots_[root];
+  if (name.empty()) {  // the folder itself was moved, deleted or unmounted
+    bool top = info.is_directory ? folder.path == info.canonical
+                                 : folder.path == info.canonical.parent_path();
+    // Its watch now follows the folder wherever it went, or nothing: the root must be looked
+    // for again, by its name.
+    if (top && (mask & (IN_MOVE_SELF | IN_DELETE_SELF | IN_UNMOUNT))) root_lost_ = true;
+    changed(folder.path.parent_path(), root);
+    return;
+  }
+  if (!info.is_directory) {  // a file root: only its own name counts
+    if (name == info.canonical.filename().string()) changed(info.canonical, root);
+    return;
+  }
+  // A file root's folder can be watched for a folder root too; only its own tree counts.
+  if (folder.path != info.canonical && !inside(folder.path, info.canonical)) return;
+  if (hidden(name)) return;
+  fs::path path = folder.path / name;
+  if (mask & IN_ISDIR) {
+    if (mask & (IN_CREATE | IN_MOVED_TO)) watch_tree(path, root);
+    if (mask & IN_MOVED_FROM) unwatch_tree(path);
+  }
+  changed(folder.path, root);
 }
 
 bool FolderWatcher::take_overflow() {

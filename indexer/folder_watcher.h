@@ -44,11 +44,13 @@ class FolderWatcher {
 
   // Whether every folder of the roots is watched: false when one could not be (permissions, the
   // system's limit of watches), and only rescans find changes there.
-  bool complete() const { return unwatched_ == 0; }
+  bool complete() const { return unwatched_ == 0 && !root_lost_; }
+  // Whether a root's own folder went away (moved, deleted, unmounted): it must be found again.
+  bool root_lost() const { return root_lost_; }
   size_t watched_folders() const { return folders_.size(); }
 
   // Drops every watch and sets them up again: after an overflow, or to retry folders that could
-  // not be watched.
+  // not be watched, or a root that was moved away.
   void rewatch();
 
  private:
@@ -57,15 +59,21 @@ class FolderWatcher {
     std::filesystem::path canonical;
     bool is_directory = true;
   };
+  // One watch can serve several roots: a file root's folder may be another root, or hold a
+  // second file root.
   struct Folder {
     std::filesystem::path path;  // canonical
-    size_t root;                 // index into roots_
+    std::vector<size_t> roots;   // indexes into roots_
   };
 
   void watch_tree(const std::filesystem::path& folder, size_t root);
   bool watch_folder(const std::filesystem::path& folder, size_t root);
   void unwatch_tree(const std::filesystem::path& folder);
   void changed(const std::filesystem::path& path, size_t root);
+  // What one event on `folder` means for `root`.
+  void apply(const Folder& folder, size_t root, uint32_t mask, const std::string& name);
+  // The root's place on disk, from its spelling now (a symlink may point elsewhere than it did).
+  void locate(RootInfo& root) const;
   // `path` (canonical, under root `root`) as the root's given spelling.
   std::string spelled(const std::filesystem::path& path, const RootInfo& root) const;
 
@@ -76,6 +84,7 @@ class FolderWatcher {
   std::unordered_map<int, Folder> folders_;  // by watch descriptor
   std::set<std::pair<size_t, std::filesystem::path>> changed_;
   size_t unwatched_ = 0;
+  bool root_lost_ = false;  // a root's own folder was moved, deleted or unmounted
   bool overflow_ = false;
   bool limit_noted_ = false;
 };

@@ -87,6 +87,16 @@ Format detect_format(Format by_name, std::string_view head) {
   // A format without a magic of its own (e-mail) is taken at its name's word too.
   if (by_name != nullptr && !by_name->text && by_name->magic.empty()) return by_name;
   if (by_name != nullptr && (head.empty() || content_matches(*by_name, head))) return by_name;
+  // The name's magic without its marker (an ODF or EPUB zip whose type is not stored first):
+  // the name is believed, and the reader has the last word.
+  if (by_name != nullptr && !by_name->magic.empty() &&
+      head.substr(0, by_name->magic.size()) == by_name->magic) {
+    bool other = false;
+    for (const FormatInfo& format : rows())
+      if (&format != by_name && identified_by_content(format) && content_matches(format, head))
+        other = true;
+    if (!other) return by_name;
+  }
   for (const FormatInfo& format : rows())
     if (identified_by_content(format) && content_matches(format, head)) return &format;
   // A binary format's name on something else: text is read as text, anything else is not read.

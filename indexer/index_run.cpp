@@ -408,6 +408,17 @@ RunResult run_index(const IndexOptions& options, Progress& progress,
   auto started = std::chrono::steady_clock::now();
   bool missing = false;
   std::vector<RootFiles> roots = find_roots(options.paths, progress, missing);
+  // The database is no document: a root that is it, or inside it, would index its own files.
+  {
+    std::error_code ec;
+    fs::path db = fs::weakly_canonical(options.db, ec);
+    if (db.has_parent_path() && db.filename().empty()) db = db.parent_path();
+    std::erase_if(roots, [&](const RootFiles& r) {
+      bool in_db = r.root.canonical == db || inside(r.root.canonical, db);
+      if (in_db) progress.note(r.root.given.string() + ": is the database itself, not indexed");
+      return in_db;
+    });
+  }
   if (roots.empty()) {
     progress.note("nothing to index");
     return RunResult::kFailed;

@@ -95,16 +95,21 @@ ExtractedDocument read_docx(std::string_view bytes) {
   TextBuilder out;
   int level = 0;
   bool in_text = false;  // only w:t holds text; the rest is formatting
+  int tab_stops = 0;
   walk_xml(xml, {[&](std::string_view name, const XmlElement& e) {
                    if (name == "p") {
                      level = 0;
                    } else if (name == "pStyle") {
                      level = heading_level(e.attribute("val"));
                    } else if (name == "outlineLvl" && level == 0) {
-                     level = std::atoi(e.attribute("val").c_str()) + 1;
+                     // Levels 0-8 are headings; 9 is body text.
+                     int outline = std::atoi(e.attribute("val").c_str());
+                     if (outline >= 0 && outline < 9) level = outline + 1;
                    } else if (name == "t") {
                      in_text = true;
-                   } else if (name == "tab") {
+                   } else if (name == "tabs") {
+                     ++tab_stops;  // w:tab inside w:tabs defines a stop, it is no text
+                   } else if (name == "tab" && tab_stops == 0) {
                      out.append("\t");
                    } else if (name == "br" || name == "cr") {
                      out.append("\n");
@@ -112,6 +117,7 @@ ExtractedDocument read_docx(std::string_view bytes) {
                  },
                  [&](std::string_view name) {
                    if (name == "t") in_text = false;
+                   if (name == "tabs") --tab_stops;
                    if (name == "p") out.end_paragraph(level);
                    if (name == "tc") out.end_cell();
                  },

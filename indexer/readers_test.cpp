@@ -244,6 +244,8 @@ TEST_CASE("the content says the format when the name is wrong or silent") {
       {"deck.odt", zip + "mimetypeapplication/vnd.oasis.opendocument.presentation", "odp"},
       {"a.md", "# Title\n", "markdown"},
       {"note.eml", "From: ada@example.org\nSubject: hi\n\nbody\n", "email"},
+      // A zip named .odt whose type is not stored first: the name is believed.
+      {"plain.odt", zip + "content.xml", "odt"},
   };
   for (const DetectRow& row : rows) {
     CAPTURE(row.name);

@@ -17,9 +17,13 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 namespace {
 
-// A run that could not write (the database locked by another loupe-index) is tried again after
-// this long.
+// A run that could not write (the database locked by another loupe-index, every root gone) is
+// tried again after kRetry, then twice as long each time, up to kLongestRetry.
 constexpr std::chrono::milliseconds kRetry{1000};
+constexpr std::chrono::milliseconds kLongestRetry{60'000};
+// The longest the loop sleeps without looking at its signals: a signal that lands just before
+// poll() does not cut it short.
+constexpr int kLongestSleepMs = 500;
 
 int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -78,8 +82,8 @@ class WatchLoop {
               ? static_cast<int>(std::clamp<int64_t>(
                     std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - now).count() +
                         1,
-                    0, 60'000))
-              : 60'000;
+                    0, kLongestSleepMs))
+              : kLongestSleepMs;
       pollfd waiting{watcher_.fd(), POLLIN, 0};
       int ready = poll(&waiting, 1, timeout);  // a signal ends it early (EINTR)
       if (interrupted()) break;
@@ -88,6 +92,10 @@ class WatchLoop {
         watcher_.read_events();
         if (!first_event_) first_event_ = now;
         last_event_ = now;
+        if (watcher_.root_lost() && !rescan_due_) {
+          progress_.note("a folder given to watch was moved or deleted: looking for it again");
+          rescan_due_ = true;
+        }
       }
       if (rescan_now()) {
         progress_.note("rescanning, as asked");
@@ -137,8 +145,9 @@ class WatchLoop {
     first_event_.reset();
     rescan_due_ = false;
     ++totals_.rescans;
-    next_rescan_ = Clock::now() + watch_.rescan;
     RunResult result = run(options_.paths, interrupted, /*with_synonyms=*/totals_.runs == 0);
+    // From the run's end: a run longer than the interval must not start the next at once.
+    next_rescan_ = Clock::now() + watch_.rescan;
     if (result == RunResult::kFailed) rescan_due_ = true;  // again once retry_at_ has passed
     return result;
   }
@@ -146,6 +155,14 @@ class WatchLoop {
   RunResult changed_run(const std::function<bool()>& interrupted) {
     for (std::string& path : watcher_.take_changed()) pending_.push_back(std::move(path));
     first_event_.reset();
+    // A root that is gone (the only path take_changed gives that may not exist) is a full
+    // run's to look at, with its backoff; a run of nothing but it would fail again and again.
+    std::erase_if(pending_, [&](const std::string& path) {
+      std::error_code ec;
+      bool gone = !std::filesystem::exists(path, ec);
+      if (gone) rescan_due_ = true;
+      return gone;
+    });
     if (pending_.empty()) return RunResult::kDone;
     std::sort(pending_.begin(), pending_.end());
     pending_.erase(std::unique(pending_.begin(), pending_.end()), pending_.end());
@@ -169,7 +186,10 @@ class WatchLoop {
     retry_at_.reset();
     if (result == RunResult::kFailed) {
       ++totals_.failed_runs;
-      retry_at_ = Clock::now() + kRetry;
+      retry_after_ = retry_after_.count() == 0 ? kRetry : std::min(retry_after_ * 2, kLongestRetry);
+      retry_at_ = Clock::now() + retry_after_;
+    } else {
+      retry_after_ = std::chrono::milliseconds(0);
     }
     totals_.last_run = unix_now();
     totals_.last_run_seconds = stats.seconds;
@@ -191,6 +211,7 @@ class WatchLoop {
   WatchTotals totals_;
   std::vector<std::string> pending_;  // paths of a run that could not write
   std::optional<Clock::time_point> first_event_, last_event_, retry_at_;
+  std::chrono::milliseconds retry_after_{0};
   Clock::time_point next_rescan_ = Clock::now();
   bool rescan_due_ = false;
 };

@@ -63,13 +63,19 @@ void walk_xml(std::string_view xml, const XmlHandlers& handlers) {
 
 void element_texts(std::string_view xml, const std::map<std::string_view, std::string*>& wanted) {
   std::string* into = nullptr;
+  bool fresh = false;  // text of the current element already appended
   walk_xml(xml, {[&](std::string_view name, const XmlElement&) {
                    auto it = wanted.find(name);
                    into = it == wanted.end() ? nullptr : it->second;
+                   fresh = false;
                  },
                  [&](std::string_view) { into = nullptr; },
                  [&](std::string_view text) {
-                   if (into != nullptr) into->append(text);
+                   if (into == nullptr) return;
+                   // A repeated element (two dc:creator) is a list, not one run-on name.
+                   if (!into->empty() && !fresh) into->append(", ");
+                   fresh = true;
+                   into->append(text);
                  }});
 }
 

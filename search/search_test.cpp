@@ -995,3 +995,13 @@ TEST_CASE("an index without copies collapses nothing") {
   CHECK(r.total == 2);
   for (const loupe::search::Hit& hit : r.hits) CHECK(hit.copies.empty());
 }
+
+TEST_CASE("empty files are not copies of each other") {
+  IndexedFolder folder([](const std::filesystem::path& docs) {
+    write_file(docs / "first/placeholder.txt", "");
+    write_file(docs / "second/placeholder.txt", "");
+  });
+  loupe::search::SearchResults r = folder.searcher().search("placeholder", 1, 10);
+  CHECK(r.total == 2);
+  for (const loupe::search::Hit& hit : r.hits) CHECK(hit.copies.empty());
+}

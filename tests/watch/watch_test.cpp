@@ -360,3 +360,36 @@ TEST_CASE("--backup refuses a target that holds files, and a missing database") 
                                    "--backup", (tmp / "b").string(), (tmp / "docs").string()});
   CHECK(with_paths.exit_code == 2);
 }
+
+TEST_CASE("roots that share a folder, and a database inside a root, are watched right") {
+  TempDir tmp;
+  write_file(tmp / "docs/a.txt", "alpaca\n");
+  write_file(tmp / "docs/b.txt", "bison\n");
+  write_file(tmp / "docs/sub/c.txt", "camel\n");
+  // Two file roots in one folder, the folder itself, and the database inside it spelled with a
+  // trailing slash (which once made the watcher index its own database, run after run).
+  ChildProcess watcher({loupe::testing::index_program(), "--watch", "--db",
+                        (tmp / "docs/index").string() + "/", (tmp / "docs/a.txt").string(),
+                        (tmp / "docs/b.txt").string(), (tmp / "docs/sub").string()});
+  auto started = Clock::now();
+  while (!fs::exists(tmp / "docs/index/loupe-watch.json") && Clock::now() - started < kDeadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  REQUIRE_MESSAGE(fs::exists(tmp / "docs/index/loupe-watch.json"), watcher.log());
+  ServerProcess server(tmp / "docs/index");
+  int port = server.port();
+  write_file(tmp / "docs/b.txt", "bison and buffalo\n");
+  wait_until([&] { return search_ids(port, "buffalo") == std::set<std::string>{"b.txt"}; },
+             "the second file root's change");
+  write_file(tmp / "docs/sub/d.txt", "dromedary\n");
+  wait_until([&] { return search_ids(port, "dromedary").size() == 1; },
+             "a file in the folder root");
+  // Quiet now: a watcher that saw its own commits would keep running.
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  int runs = json::parse(std::ifstream(tmp / "docs/index/loupe-watch.json"))["runs"].get<int>();
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  CHECK(json::parse(std::ifstream(tmp / "docs/index/loupe-watch.json"))["runs"].get<int>() == runs);
+  httplib::Client client("127.0.0.1", port);
+  auto health = client.Get("/api/health");
+  REQUIRE(health);
+  CHECK(json::parse(health->body)["documents"].get<int>() == 4);  // a, b, c, d: no database file
+}
