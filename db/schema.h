@@ -63,11 +63,12 @@ inline constexpr FieldInfo kFields[] = {
     {Field::kHeadingKey, "", "XHK", FieldKind::kText},
     {Field::kTitlePartKey, "", "XTP", FieldKind::kText},  // every shorter run of the title's words
     // Every folder a document is in, from its root: "a/b/c.txt" is in "a" and in "a/b".
-    {Field::kFolder, "folder", "XF", FieldKind::kPath},
+    {Field::kFolder, "folder", "XDIR", FieldKind::kPath},
     {Field::kModified, "modified", "", FieldKind::kDateRange},  // see kModifiedSlot
     // From the format's metadata (PDF, DOCX, ...).
     {Field::kAuthor, "author", "A", FieldKind::kText},
-    {Field::kHash, "", "XH", FieldKind::kFilter},  // the content's hash: copies share it
+    // The content's hash: copies share it.
+    {Field::kHash, "", "XHASH", FieldKind::kFilter},
     // An e-mail's sender, and its recipients (To and Cc): names and addresses.
     {Field::kFrom, "from", "XFROM", FieldKind::kText},
     {Field::kTo, "to", "XTO", FieldKind::kText},
@@ -80,6 +81,18 @@ constexpr bool fields_in_order() {
   return std::size(kFields) == static_cast<size_t>(Field::kTo) + 1;
 }
 static_assert(fields_in_order(), "kFields must list every Field in the enum's order");
+
+// No prefix may begin another: a scan of one prefix's terms (copies, term expansion) would take
+// in the other's. The hash once had "XH", and every heading key (XHK) shared by two pages
+// counted as a copy.
+constexpr bool prefixes_distinct() {
+  for (const FieldInfo& a : kFields)
+    for (const FieldInfo& b : kFields)
+      if (&a != &b && !a.prefix.empty() && b.prefix.substr(0, a.prefix.size()) == a.prefix)
+        return false;
+  return true;
+}
+static_assert(prefixes_distinct(), "no term prefix may be the start of another");
 
 constexpr const FieldInfo& field_info(Field field) {
   return kFields[static_cast<size_t>(field)];
@@ -141,8 +154,9 @@ inline constexpr std::string_view kCommittedKey = "loupe:committed";
 //   headings; a page that is mostly links counts each word once (ranking). 5: folder terms, the
 //   facet slot (type, folder, year), and the spelling table. 6: the content's hash as a term and
 //   a value (copies collapse into one hit), author terms, pages in the record.
+//   7: the hash's prefix is XHASH (XH was the start of XHK) and folders' is XDIR (XF, of XFROM).
 inline constexpr std::string_view kFormatKey = "loupe:format";
-inline constexpr std::string_view kFormatVersion = "6";
+inline constexpr std::string_view kFormatVersion = "7";
 // "1" when two documents or more have the same content: searches then collapse copies into one
 // hit (reading a value per match, which an index without copies need not pay for).
 inline constexpr std::string_view kDuplicatesKey = "loupe:duplicates";

@@ -15,6 +15,7 @@
 #include "search/searcher.h"
 #include "search/searcher_pool.h"
 #include "search/snippet.h"
+#include "db/schema.h"
 #include "tests/support/test_support.h"
 
 using loupe::search::Searcher;
@@ -1004,4 +1005,15 @@ TEST_CASE("empty files are not copies of each other") {
   loupe::search::SearchResults r = folder.searcher().search("placeholder", 1, 10);
   CHECK(r.total == 2);
   for (const loupe::search::Hit& hit : r.hits) CHECK(hit.copies.empty());
+}
+
+TEST_CASE("headings shared by pages are no copies: an index without copies does not collapse") {
+  // Heading keys (XHK) once fell under the scan for shared hashes, and every index with a
+  // heading on two pages collapsed its searches, at twice the CPU per search.
+  IndexedFolder folder([](const std::filesystem::path& docs) {
+    write_file(docs / "a.md", "# Install\n\nOtters install burrows.\n");
+    write_file(docs / "b.md", "# Install\n\nBeavers install dams.\n");
+  });
+  Xapian::Database db((folder.dir() / "db").string());
+  CHECK(db.get_metadata(std::string(loupe::db::kDuplicatesKey)) == "0");
 }
