@@ -14,6 +14,22 @@ int hex_value(char c) {
 
 }  // namespace
 
+std::string part_id(std::string_view file_id, std::string_view key) {
+  std::string id(file_id);
+  id += kPartSeparator;
+  id += key;
+  return id;
+}
+
+std::string_view file_of(std::string_view id) {
+  return id.substr(0, id.find(kPartSeparator));
+}
+
+std::string_view own_name(std::string_view id) {
+  size_t last = id.rfind(kPartSeparator);
+  return last == std::string_view::npos ? id : id.substr(last + kPartSeparator.size());
+}
+
 std::string public_id(std::string_view stored) {
   if (analysis::is_valid_utf8(stored)) return std::string(stored);
   static constexpr char kHex[] = "0123456789ABCDEF";

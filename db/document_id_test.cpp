@@ -49,3 +49,25 @@ TEST_CASE("only the form public_id writes reads back as a stored id") {
     CHECK_FALSE(stored_id(id).has_value());
   }
 }
+
+TEST_CASE("a part's id names its file and its own name") {
+  struct Row {
+    std::string_view id, file, name;
+    bool part;
+  };
+  const Row rows[] = {
+      {"notes.txt", "notes.txt", "notes.txt", false},
+      {"a/b/c.md", "a/b/c.md", "a/b/c.md", false},
+      {"mail/box.mbox//3", "mail/box.mbox", "3", true},
+      {"mail.eml//report.pdf", "mail.eml", "report.pdf", true},
+      {"box.mbox//3//report.pdf", "box.mbox", "report.pdf", true},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.id);
+    CHECK(loupe::db::file_of(row.id) == row.file);
+    CHECK(loupe::db::own_name(row.id) == row.name);
+    CHECK(loupe::db::is_part(row.id) == row.part);
+  }
+  CHECK(loupe::db::part_id("mail.eml", "report.pdf") == "mail.eml//report.pdf");
+  CHECK(loupe::db::part_id("box.mbox", "3//a.txt") == "box.mbox//3//a.txt");
+}

@@ -94,6 +94,8 @@ void put_pages(std::string& out, const DocumentRecord& r) {
     last_position = r.page_positions[i];
     last_offset = r.page_offsets[i];
   }
+  put_string(out, r.parent);
+  put_string(out, r.parent_title);
 }
 
 bool get_pages(std::string_view data, size_t& at, DocumentRecord& r) {
@@ -119,7 +121,8 @@ bool get_pages(std::string_view data, size_t& at, DocumentRecord& r) {
     r.page_names.push_back(std::move(name));
   }
   if (!named) r.page_names.clear();
-  return at == data.size();
+  return get_string(data, at, r.parent) && get_string(data, at, r.parent_title) &&
+         at == data.size();
 }
 
 }  // namespace
@@ -153,6 +156,7 @@ void store_record(Xapian::Document& doc, const DocumentRecord& r) {
   }
   if (!r.author.empty()) j["author"] = r.author;
   if (r.created != 0) j["created"] = r.created;
+  if (!r.parent.empty()) j["parent"] = r.parent;
   doc.set_data(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   std::string binary;
   for (const std::string* s : {&r.id, &r.path, &r.title, &r.type, &r.hash}) put_string(binary, *s);
@@ -161,7 +165,8 @@ void store_record(Xapian::Document& doc, const DocumentRecord& r) {
     put_varint64(binary, n);
   binary += encode_checkpoints(r.checkpoint_offsets, r.checkpoint_positions);
   // After the checkpoints, so that records written before pages existed still read.
-  if (!r.page_kind.empty() || !r.author.empty() || r.created != 0) put_pages(binary, r);
+  if (!r.page_kind.empty() || !r.author.empty() || r.created != 0 || !r.parent.empty())
+    put_pages(binary, r);
   doc.add_value(kRecordSlot, binary);
 }
 

@@ -35,6 +35,11 @@ struct DocumentRecord {
   // From the format's metadata, when it has them.
   std::string author;
   int64_t created = 0;  // seconds since the epoch; 0: unknown
+  // A part of a file (an attachment, an mbox's message: db/document_id.h) that belongs to
+  // another document: that document's id and title. Empty for a file's own document and for
+  // an mbox's messages.
+  std::string parent;
+  std::string parent_title;
 };
 
 // The page (1-based) holding word position `position`; 0 for a document without pages.

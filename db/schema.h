@@ -34,6 +34,7 @@ enum class Field {
   kHash,
   kFrom,
   kTo,
+  kPartOf,
 };
 
 enum class FieldKind {
@@ -72,13 +73,15 @@ inline constexpr FieldInfo kFields[] = {
     // An e-mail's sender, and its recipients (To and Cc): names and addresses.
     {Field::kFrom, "from", "XFROM", FieldKind::kText},
     {Field::kTo, "to", "XTO", FieldKind::kText},
+    // A part's file (db/document_id.h): an attachment's or an mbox message's, by the file's id.
+    {Field::kPartOf, "", "XPARTOF", FieldKind::kPath},
 };
 
 // field_info() indexes the table by the enum: each row must sit at its field's place.
 constexpr bool fields_in_order() {
   for (size_t i = 0; i < std::size(kFields); ++i)
     if (static_cast<size_t>(kFields[i].field) != i) return false;
-  return std::size(kFields) == static_cast<size_t>(Field::kTo) + 1;
+  return std::size(kFields) == static_cast<size_t>(Field::kPartOf) + 1;
 }
 static_assert(fields_in_order(), "kFields must list every Field in the enum's order");
 
@@ -155,6 +158,7 @@ inline constexpr std::string_view kCommittedKey = "loupe:committed";
 //   facet slot (type, folder, year), and the spelling table. 6: the content's hash as a term and
 //   a value (copies collapse into one hit), author terms, pages in the record.
 //   7: the hash's prefix is XHASH (XH was the start of XHK) and folders' is XDIR (XF, of XFROM).
+//   Parts: an mbox's messages and messages' attachments are documents (XPARTOF, parent).
 inline constexpr std::string_view kFormatKey = "loupe:format";
 inline constexpr std::string_view kFormatVersion = "7";
 // "1" when two documents or more have the same content: searches then collapse copies into one

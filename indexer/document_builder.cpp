@@ -5,6 +5,7 @@
 
 #include "analysis/phrase_key.h"
 #include "analysis/utf8.h"
+#include "db/document_id.h"
 #include "db/schema.h"
 #include "db/text_store.h"
 
@@ -127,9 +128,11 @@ Xapian::Document DocumentBuilder::build(db::DocumentRecord& record,
                                         const std::string& root) {
   Xapian::Document doc;
   // A file with no words of its own (empty, only a picture's markup) is still called something.
-  record.title = !extracted.title.empty()
-                     ? extracted.title
-                     : analysis::repair_utf8(std::filesystem::path(record.id).stem().string());
+  record.title =
+      !extracted.title.empty()
+          ? extracted.title
+          : analysis::repair_utf8(
+                std::filesystem::path(std::string(db::own_name(record.id))).stem().string());
   add_title(doc, record.title);
   add_body(doc, extracted, is_list_page(extracted), record);
   record.author = analysis::repair_utf8(extracted.author);
@@ -140,10 +143,13 @@ Xapian::Document DocumentBuilder::build(db::DocumentRecord& record,
   if (extracted.date != 0) record.modified = extracted.date;
   add_keys(doc, db::Field::kTitleKey, analysis::segment_keys(analyzer_, record.title));
   add_keys(doc, db::Field::kTitlePartKey, analysis::part_keys(analyzer_, record.title));
-  add_file_name_key(doc, record.id);
+  // An attachment's name is its file name; an mbox's messages have numbers, no names.
+  if (!db::is_part(record.id) || record.type != "email")
+    add_file_name_key(doc, std::string(db::own_name(record.id)));
   for (const std::string& heading : extracted.headings)
     add_keys(doc, db::Field::kHeadingKey, analysis::segment_keys(analyzer_, heading));
-  std::string ext = std::filesystem::path(record.id).extension().string();
+  std::string ext =
+      std::filesystem::path(std::string(db::own_name(record.id))).extension().string();
   if (!ext.empty()) ext.erase(0, 1);
   for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   doc.add_boolean_term(db::boolean_term(db::Field::kId, record.id));
@@ -155,10 +161,13 @@ Xapian::Document DocumentBuilder::build(db::DocumentRecord& record,
     doc.add_boolean_term(db::boolean_term(db::Field::kHash, record.hash));
     doc.add_value(db::kHashSlot, record.hash);
   }
-  std::vector<std::string> folders = db::folders_of(record.id);
+  if (db::is_part(record.id))
+    doc.add_boolean_term(db::boolean_term(db::Field::kPartOf, db::file_of(record.id)));
+  // A part is in its file's folders.
+  std::vector<std::string> folders = db::folders_of(db::file_of(record.id));
   for (const std::string& folder : folders)
     doc.add_boolean_term(db::boolean_term(db::Field::kFolder, folder));
-  db::set_document_values(doc, record.type, record.id, record.modified);
+  db::set_document_values(doc, record.type, db::file_of(record.id), record.modified);
   doc.add_value(db::kSizeSlot, Xapian::sortable_serialise(static_cast<double>(record.size)));
   db::store_record(doc, record);
   return doc;

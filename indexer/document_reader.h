@@ -12,6 +12,8 @@ namespace loupe::indexer {
 // Headings down to this level are kept for ranking: deeper ones name small details.
 inline constexpr int kMaxRankedHeadingLevel = 3;
 
+struct ExtractedPart;
+
 struct ExtractedDocument {
   std::string title;
   std::string text;  // what snippets and the document view show: words, not markup
@@ -36,6 +38,23 @@ struct ExtractedDocument {
   std::string from;
   std::string to;
   int64_t date = 0;
+  // Documents inside this one, each indexed as a document of its own: an mbox's messages, a
+  // message's attachments (and theirs). Only the file's own document has parts.
+  std::vector<ExtractedPart> parts;
+  // The file is no document itself, only its parts are (an mbox).
+  bool container = false;
+};
+
+struct ExtractedPart {
+  // Unique within its file, and the end of its document's id (db::part_id): "3" (an mbox's
+  // third message), "report.pdf" (a message's attachment), "3//report.pdf" (the attachment of
+  // the third message).
+  std::string key;
+  // The key of the part it belongs to ("" for the file's own document, which an mbox lacks).
+  std::string parent;
+  std::string type;  // its format's name (formats.h)
+  std::string hash;  // of its own bytes (content_hash): a copy of it elsewhere is found as one
+  ExtractedDocument doc;
 };
 
 // A file a reader cannot read (damaged, encrypted, over a limit): skipped with this message.
@@ -60,6 +79,10 @@ ExtractedDocument read_xlsx(std::string_view bytes);
 ExtractedDocument read_opendocument(std::string_view bytes);
 ExtractedDocument read_epub(std::string_view bytes);
 ExtractedDocument read_email(std::string_view bytes);
+ExtractedDocument read_mbox(std::string_view bytes);
+
+// A file's or a part's bytes as a short hex string (XXH3-64): equal bytes, equal hash.
+std::string content_hash(std::string_view bytes);
 
 // The visible text of a piece of HTML, such as raw HTML inside Markdown; `heading`, if given,
 // receives its title or first top-level heading.

@@ -1,17 +1,28 @@
-// E-mail (a .eml file: one MIME message) through GMime: the subject is the title, the text parts
-// the text (HTML ones through the HTML reader), From, To and Cc searchable fields, Date the
-// document's date.
+// E-mail through GMime: a .eml file (one MIME message) or an mbox (each message a document). The
+// subject is the title, the text parts the text (HTML ones through the HTML reader), From, To and
+// Cc searchable fields, Date the document's date. Attachments in a format Loupe reads (and
+// attached messages) are parts: documents of their own, linked to their message.
 #include <gmime/gmime.h>
 
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "indexer/document_reader.h"
+#include "indexer/formats.h"
 #include "indexer/text_builder.h"
+#include "indexer/text_decoder.h"
 
 namespace loupe::indexer {
 namespace {
+
+// Messages attached to messages attached to ...: deeper ones are named, not read.
+constexpr int kMaxDepth = 3;
+// Parts of one file: an mbox of a hundred thousand messages is one file of many documents, but
+// a bound keeps a hostile one from holding the indexer's memory.
+constexpr size_t kMaxParts = 200'000;
 
 template <typename T>
 struct Unref {
@@ -22,6 +33,11 @@ struct Unref {
 template <typename T>
 using GPtr = std::unique_ptr<T, Unref<T>>;
 
+void init_gmime() {
+  static std::once_flag initialised;
+  std::call_once(initialised, [] { g_mime_init(); });
+}
+
 std::string addresses(InternetAddressList* list) {
   if (list == nullptr || internet_address_list_length(list) == 0) return {};
   char* text = internet_address_list_to_string(list, nullptr, FALSE);
@@ -30,74 +46,217 @@ std::string addresses(InternetAddressList* list) {
   return out;
 }
 
-struct Walk {
-  std::string plain;  // the text/plain parts
-  std::string html;   // the text/html parts, for a message that has no plain one
-  std::string attachments;
-};
-
-void visit(GMimeObject*, GMimeObject* part, gpointer data) {
-  auto* walk = static_cast<Walk*>(data);
-  if (!GMIME_IS_PART(part)) return;
-  GMimePart* leaf = GMIME_PART(part);
-  const char* filename = g_mime_part_get_filename(leaf);
-  if (g_mime_part_is_attachment(leaf) || (filename != nullptr && *filename != '\0')) {
-    // Attachments are named in the text; their contents are not read here.
-    if (filename != nullptr && *filename != '\0') {
-      if (!walk->attachments.empty()) walk->attachments += ", ";
-      walk->attachments += filename;
-    }
-    return;
+// A part's decoded bytes (its transfer encoding undone), or, for an attached message, the message.
+std::string part_bytes(GMimeObject* part) {
+  GPtr<GMimeStream> out(g_mime_stream_mem_new());
+  if (GMIME_IS_MESSAGE_PART(part)) {
+    GMimeMessage* message = g_mime_message_part_get_message(GMIME_MESSAGE_PART(part));
+    if (message == nullptr) return {};
+    g_mime_object_write_to_stream(GMIME_OBJECT(message), nullptr, out.get());
+  } else {
+    GMimeDataWrapper* content = g_mime_part_get_content(GMIME_PART(part));
+    if (content == nullptr) return {};
+    g_mime_data_wrapper_write_to_stream(content, out.get());
   }
-  if (!GMIME_IS_TEXT_PART(part)) return;
-  // Decoded from its transfer encoding and converted from its charset to UTF-8.
-  char* text = g_mime_text_part_get_text(GMIME_TEXT_PART(part));
-  if (text == nullptr) return;
-  GMimeContentType* type = g_mime_object_get_content_type(part);
-  std::string& into = g_mime_content_type_is_type(type, "text", "html") ? walk->html : walk->plain;
-  if (!into.empty()) into += "\n\n";
-  into += text;
-  g_free(text);
+  GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(out.get()));
+  return std::string(reinterpret_cast<const char*>(bytes->data), bytes->len);
 }
+
+// A part's name as the end of an id: no '/', so that it never reads as a folder or as "//".
+std::string key_name(std::string_view name, size_t number, bool message) {
+  std::string key;
+  if (name.empty() || name == "." || name == "..") {
+    key = message ? "message-" : "attachment-";
+    key += std::to_string(number);
+    if (message) key += ".eml";
+    return key;
+  }
+  key.reserve(name.size());
+  for (char c : name) key += c == '/' || static_cast<unsigned char>(c) < 0x20 ? '_' : c;
+  return key;
+}
+
+class MessageReader {
+ public:
+  explicit MessageReader(std::vector<ExtractedPart>& parts) : parts_(parts) {}
+
+  // The message's document; its attachments go to the parts, under `key` ("" for the file's own
+  // message).
+  ExtractedDocument read(GMimeMessage* message, const std::string& key, int depth) {
+    Walk walk{this, key, depth, {}, {}, {}, {}, 0};
+    g_mime_message_foreach(message, visit, &walk);
+    const char* subject = g_mime_message_get_subject(message);
+    std::string from = addresses(g_mime_message_get_from(message));
+    std::string to = addresses(g_mime_message_get_to(message));
+    std::string cc = addresses(g_mime_message_get_cc(message));
+    if (!cc.empty()) to += (to.empty() ? "" : ", ") + cc;
+    TextBuilder out;
+    // The header lines a reader sees first, then the body.
+    if (!from.empty()) out.append("From: " + from), out.end_paragraph();
+    if (!to.empty()) out.append("To: " + to), out.end_paragraph();
+    if (subject != nullptr) out.append(std::string("Subject: ") + subject), out.end_paragraph();
+    out.end_paragraph();
+    out.append(!walk.plain.empty() ? walk.plain : read_html(walk.html).text);
+    out.end_paragraph();
+    if (!walk.attachments.empty()) {
+      out.append("Attachments: " + walk.attachments);
+      out.end_paragraph();
+    }
+    ExtractedDocument doc = out.finish(subject != nullptr ? subject : "");
+    doc.from = from;
+    doc.to = to;
+    if (GDateTime* date = g_mime_message_get_date(message)) doc.date = g_date_time_to_unix(date);
+    return doc;
+  }
+
+  // Adds `message` as a part of its own under `key`, with its attachments.
+  void add_message(GMimeMessage* message, const std::string& key, const std::string& parent,
+                   const std::string& hash, int depth) {
+    if (parts_.size() >= kMaxParts) return;
+    size_t at = parts_.size();
+    parts_.push_back({key, parent, "email", hash, {}});
+    ExtractedDocument doc = read(message, key, depth);
+    if (doc.title.empty()) doc.title = "(no subject)";
+    parts_[at].doc = std::move(doc);
+  }
+
+ private:
+  struct Walk {
+    MessageReader* reader;
+    std::string key;  // the message's
+    int depth;
+    std::string plain;  // the text/plain parts
+    std::string html;   // the text/html parts, for a message that has no plain one
+    std::string attachments;
+    std::set<std::string> keys;  // its attachments' names so far
+    size_t count;
+  };
+
+  static void visit(GMimeObject*, GMimeObject* part, gpointer data) {
+    auto* walk = static_cast<Walk*>(data);
+    if (GMIME_IS_MESSAGE_PART(part)) {
+      walk->reader->attachment(*walk, part, nullptr, true);
+      return;
+    }
+    if (!GMIME_IS_PART(part)) return;
+    GMimePart* leaf = GMIME_PART(part);
+    const char* filename = g_mime_part_get_filename(leaf);
+    if (g_mime_part_is_attachment(leaf) || (filename != nullptr && *filename != '\0')) {
+      walk->reader->attachment(*walk, part, filename, false);
+      return;
+    }
+    if (!GMIME_IS_TEXT_PART(part)) return;
+    // Decoded from its transfer encoding and converted from its charset to UTF-8.
+    char* text = g_mime_text_part_get_text(GMIME_TEXT_PART(part));
+    if (text == nullptr) return;
+    GMimeContentType* type = g_mime_object_get_content_type(part);
+    std::string& into =
+        g_mime_content_type_is_type(type, "text", "html") ? walk->html : walk->plain;
+    if (!into.empty()) into += "\n\n";
+    into += text;
+    g_free(text);
+  }
+
+  // Named in its message's text, and read as a document of its own when Loupe reads its format.
+  void attachment(Walk& walk, GMimeObject* part, const char* filename, bool message) {
+    std::string name = filename != nullptr ? filename : "";
+    if (message && name.empty()) {
+      GMimeMessage* inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(part));
+      const char* subject = inner != nullptr ? g_mime_message_get_subject(inner) : nullptr;
+      if (subject != nullptr && *subject != '\0') name = std::string(subject) + ".eml";
+    }
+    std::string base = key_name(name, ++walk.count, message);
+    // A name given twice is numbered before its extension, which still says its format.
+    std::string unique = base;
+    size_t dot = base.rfind('.');
+    if (dot == 0 || dot == std::string::npos) dot = base.size();
+    for (int n = 2; walk.keys.count(unique) != 0; ++n)
+      unique = base.substr(0, dot) + " (" + std::to_string(n) + ")" + base.substr(dot);
+    walk.keys.insert(unique);
+    if (!walk.attachments.empty()) walk.attachments += ", ";
+    walk.attachments += unique;
+    if (walk.depth >= kMaxDepth || parts_.size() >= kMaxParts) return;
+    std::string key = walk.key.empty() ? unique : walk.key + "//" + unique;
+    std::string bytes = part_bytes(part);
+    if (bytes.empty()) return;
+    if (message) {
+      GMimeMessage* inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(part));
+      if (inner != nullptr) add_message(inner, key, walk.key, content_hash(bytes), walk.depth + 1);
+      return;
+    }
+    read_attachment(key, walk.key, unique, bytes, walk.depth);
+  }
+
+  void read_attachment(const std::string& key, const std::string& parent, const std::string& name,
+                       const std::string& bytes, int depth) {
+    Format format = detect_format(format_for(name), bytes);
+    if (format == nullptr || (format->text && looks_binary(bytes))) return;  // a picture, ...
+    if (format->read == read_email) {
+      GPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(bytes.data(), bytes.size()));
+      GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
+      GPtr<GMimeMessage> inner(g_mime_parser_construct_message(parser.get(), nullptr));
+      if (inner) add_message(inner.get(), key, parent, content_hash(bytes), depth + 1);
+      return;
+    }
+    ExtractedPart part{key, parent, std::string(format_name(format)), content_hash(bytes), {}};
+    try {
+      part.doc =
+          format->text ? read_document(format, decode_text(bytes)) : read_document(format, bytes);
+    } catch (const ExtractionError&) {
+      return;  // a damaged or encrypted attachment: still named in its message
+    }
+    parts_.push_back(std::move(part));
+  }
+
+  std::vector<ExtractedPart>& parts_;
+};
 
 }  // namespace
 
 ExtractedDocument read_email(std::string_view bytes) {
-  static std::once_flag initialised;
-  std::call_once(initialised, [] { g_mime_init(); });
+  init_gmime();
   GPtr<GMimeStream> stream(
       g_mime_stream_mem_new_with_buffer(bytes.data(), static_cast<size_t>(bytes.size())));
   GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
   GPtr<GMimeMessage> message(g_mime_parser_construct_message(parser.get(), nullptr));
   if (!message) throw ExtractionError("not a readable e-mail message");
-  const char* subject = g_mime_message_get_subject(message.get());
-  std::string from = addresses(g_mime_message_get_from(message.get()));
-  std::string to = addresses(g_mime_message_get_to(message.get()));
-  std::string cc = addresses(g_mime_message_get_cc(message.get()));
-  if (!cc.empty()) to += (to.empty() ? "" : ", ") + cc;
-  if (from.empty() && to.empty() && subject == nullptr)
+  if (addresses(g_mime_message_get_from(message.get())).empty() &&
+      addresses(g_mime_message_get_to(message.get())).empty() &&
+      addresses(g_mime_message_get_cc(message.get())).empty() &&
+      g_mime_message_get_subject(message.get()) == nullptr)
     throw ExtractionError("no From, To or Subject: not an e-mail message");
-
-  Walk walk;
-  g_mime_message_foreach(message.get(), visit, &walk);
-  TextBuilder out;
-  // The header lines a reader sees first, then the body.
-  if (!from.empty()) out.append("From: " + from), out.end_paragraph();
-  if (!to.empty()) out.append("To: " + to), out.end_paragraph();
-  if (subject != nullptr) out.append(std::string("Subject: ") + subject), out.end_paragraph();
-  out.end_paragraph();
-  out.append(!walk.plain.empty() ? walk.plain : read_html(walk.html).text);
-  out.end_paragraph();
-  if (!walk.attachments.empty()) {
-    out.append("Attachments: " + walk.attachments);
-    out.end_paragraph();
-  }
-  ExtractedDocument doc = out.finish(subject != nullptr ? subject : "");
-  doc.from = from;
-  doc.to = to;
-  if (GDateTime* date = g_mime_message_get_date(message.get()))
-    doc.date = g_date_time_to_unix(date);
+  std::vector<ExtractedPart> parts;
+  MessageReader reader(parts);
+  ExtractedDocument doc = reader.read(message.get(), "", 0);
+  doc.parts = std::move(parts);
   return doc;
+}
+
+ExtractedDocument read_mbox(std::string_view bytes) {
+  init_gmime();
+  GPtr<GMimeStream> stream(
+      g_mime_stream_mem_new_with_buffer(bytes.data(), static_cast<size_t>(bytes.size())));
+  GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
+  g_mime_parser_set_format(parser.get(), GMIME_FORMAT_MBOX);
+  ExtractedDocument box;
+  box.container = true;
+  MessageReader reader(box.parts);
+  // Messages are numbered from 1 in the order of the file: appending keeps every key.
+  for (size_t number = 1; !g_mime_parser_eos(parser.get()); ++number) {
+    gint64 start = g_mime_parser_tell(parser.get());
+    GPtr<GMimeMessage> message(g_mime_parser_construct_message(parser.get(), nullptr));
+    if (!message) break;
+    gint64 end = g_mime_parser_tell(parser.get());
+    std::string_view raw =
+        start >= 0 && end >= start
+            ? bytes.substr(static_cast<size_t>(start), static_cast<size_t>(end - start))
+            : std::string_view();
+    reader.add_message(message.get(), std::to_string(number), "", content_hash(raw), 0);
+    if (box.parts.size() >= kMaxParts) break;
+  }
+  if (box.parts.empty() && !bytes.empty())
+    throw ExtractionError("not an mbox: no message starts with a \"From \" line");
+  return box;
 }
 
 }  // namespace loupe::indexer

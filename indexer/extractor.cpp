@@ -42,16 +42,63 @@ fs::path extractor_program() {
   return self.parent_path() / "loupe-extract";
 }
 
-std::string encode_extracted(const ExtractedDocument& doc) {
+namespace {
+
+nlohmann::json to_json(const ExtractedDocument& doc) {
   nlohmann::json pages = nlohmann::json::array();
   for (const ExtractedDocument::Page& page : doc.pages) pages.push_back({page.offset, page.name});
-  nlohmann::json out = {{"title", doc.title},       {"text", doc.text},
-                        {"headings", doc.headings}, {"link_text_bytes", doc.link_text_bytes},
-                        {"pages", pages},           {"page_kind", doc.page_kind},
-                        {"author", doc.author},     {"created", doc.created},
-                        {"from", doc.from},         {"to", doc.to},
-                        {"date", doc.date}};
-  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  nlohmann::json parts = nlohmann::json::array();
+  for (const ExtractedPart& part : doc.parts)
+    parts.push_back({{"key", part.key},
+                     {"parent", part.parent},
+                     {"type", part.type},
+                     {"hash", part.hash},
+                     {"doc", to_json(part.doc)}});
+  return {{"title", doc.title},
+          {"text", doc.text},
+          {"headings", doc.headings},
+          {"link_text_bytes", doc.link_text_bytes},
+          {"pages", pages},
+          {"page_kind", doc.page_kind},
+          {"author", doc.author},
+          {"created", doc.created},
+          {"from", doc.from},
+          {"to", doc.to},
+          {"date", doc.date},
+          {"parts", parts},
+          {"container", doc.container}};
+}
+
+// Throws nlohmann::json::exception when a field is missing or of another type.
+ExtractedDocument from_json(const nlohmann::json& in, bool top) {
+  ExtractedDocument doc;
+  doc.title = in.at("title").get<std::string>();
+  doc.text = in.at("text").get<std::string>();
+  doc.headings = in.at("headings").get<std::vector<std::string>>();
+  doc.link_text_bytes = in.at("link_text_bytes").get<size_t>();
+  for (const auto& page : in.at("pages"))
+    doc.pages.push_back({page.at(0).get<size_t>(), page.at(1).get<std::string>()});
+  doc.page_kind = in.at("page_kind").get<std::string>();
+  doc.author = in.at("author").get<std::string>();
+  doc.created = in.at("created").get<int64_t>();
+  doc.from = in.at("from").get<std::string>();
+  doc.to = in.at("to").get<std::string>();
+  doc.date = in.at("date").get<int64_t>();
+  for (ExtractedDocument::Page& page : doc.pages)
+    page.offset = std::min(page.offset, doc.text.size());
+  if (!top) return doc;
+  doc.container = in.at("container").get<bool>();
+  for (const auto& part : in.at("parts"))
+    doc.parts.push_back({part.at("key").get<std::string>(), part.at("parent").get<std::string>(),
+                         part.at("type").get<std::string>(), part.at("hash").get<std::string>(),
+                         from_json(part.at("doc"), false)});
+  return doc;
+}
+
+}  // namespace
+
+std::string encode_extracted(const ExtractedDocument& doc) {
+  return to_json(doc).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 ExtractedDocument decode_extracted(std::string_view text) {
@@ -59,22 +106,7 @@ ExtractedDocument decode_extracted(std::string_view text) {
   if (!in.is_object()) throw ExtractionError("the extractor's answer is not readable");
   if (in.contains("error")) throw ExtractionError(in.value("error", std::string("failed")));
   try {
-    ExtractedDocument doc;
-    doc.title = in.at("title").get<std::string>();
-    doc.text = in.at("text").get<std::string>();
-    doc.headings = in.at("headings").get<std::vector<std::string>>();
-    doc.link_text_bytes = in.at("link_text_bytes").get<size_t>();
-    for (const auto& page : in.at("pages"))
-      doc.pages.push_back({page.at(0).get<size_t>(), page.at(1).get<std::string>()});
-    doc.page_kind = in.at("page_kind").get<std::string>();
-    doc.author = in.at("author").get<std::string>();
-    doc.created = in.at("created").get<int64_t>();
-    doc.from = in.at("from").get<std::string>();
-    doc.to = in.at("to").get<std::string>();
-    doc.date = in.at("date").get<int64_t>();
-    for (ExtractedDocument::Page& page : doc.pages)
-      page.offset = std::min(page.offset, doc.text.size());
-    return doc;
+    return from_json(in, true);
   } catch (const nlohmann::json::exception&) {
     throw ExtractionError("the extractor's answer is not readable");
   }

@@ -1,11 +1,11 @@
 #include "indexer/file_preparer.h"
 
-#include <xxhash.h>
-
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <unordered_map>
 
+#include "db/document_id.h"
 #include "indexer/extractor.h"
 #include "indexer/text_decoder.h"
 
@@ -28,11 +28,38 @@ bool read_file(const std::filesystem::path& path, std::string& bytes, std::strin
   return ok;
 }
 
-std::string hash_hex(std::string_view bytes) {
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx",
-                static_cast<unsigned long long>(XXH3_64bits(bytes.data(), bytes.size())));
-  return hex;
+// Each part is a document of the file's kind (its size and time, so that the file's change is
+// theirs), with its own type, content hash and id, and its parent's id and title. An attachment
+// is dated by its message.
+void build_parts(PreparedFile& out, std::vector<ExtractedPart>& parts, DocumentBuilder& builder) {
+  const db::DocumentRecord& file = out.record;
+  struct Parent {
+    std::string title;
+    int64_t modified;
+  };
+  std::unordered_map<std::string, Parent> parents;  // by key; "" the file's own document
+  if (!out.container) parents.emplace("", Parent{file.title, file.modified});
+  for (ExtractedPart& part : parts) {
+    PreparedFile::Part built;
+    db::DocumentRecord& record = built.record;
+    record.id = db::part_id(file.id, part.key);
+    record.path = file.path;
+    record.type = part.type;
+    record.size = file.size;
+    record.modified_ns = file.modified_ns;
+    record.modified = file.modified_ns / 1000000000;
+    record.hash = part.hash;
+    auto parent = parents.find(part.parent);
+    if (parent != parents.end()) {
+      record.parent = part.parent.empty() ? file.id : db::part_id(file.id, part.parent);
+      record.parent_title = parent->second.title;
+      record.modified = parent->second.modified;
+    }
+    built.document = builder.build(record, part.doc, out.job.root);
+    built.text = std::move(part.doc.text);
+    parents.emplace(part.key, Parent{record.title, record.modified});
+    out.parts.push_back(std::move(built));
+  }
 }
 
 }  // namespace
@@ -58,9 +85,10 @@ PreparedFile prepare_file(FileJob job, DocumentBuilder& builder, std::string& bu
   record.size = file.size;
   record.modified_ns = file.modified_ns;
   record.modified = file.modified_ns / 1000000000;
-  record.hash = hash_hex(buffer);
+  record.hash = content_hash(buffer);
   const std::optional<StoredDocument>& previous = out.job.previous;
-  if (previous && !out.job.reanalyse && previous->record.hash == record.hash) {
+  if (previous && !out.job.reanalyse && !out.job.rewrite_parts &&
+      previous->record.hash == record.hash) {
     out.outcome = PreparedFile::Outcome::kTouched;
     return out;
   }
@@ -77,8 +105,12 @@ PreparedFile prepare_file(FileJob job, DocumentBuilder& builder, std::string& bu
     out.outcome = PreparedFile::Outcome::kNotExtracted;
     return out;
   }
-  out.document = builder.build(record, extracted, out.job.root);
-  out.text = std::move(extracted.text);
+  out.container = extracted.container;
+  if (!out.container) {
+    out.document = builder.build(record, extracted, out.job.root);
+    out.text = std::move(extracted.text);
+  }
+  build_parts(out, extracted.parts, builder);
   out.outcome = PreparedFile::Outcome::kIndex;
   return out;
 }

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "indexer/document_builder.h"
 #include "indexer/extractor.h"
@@ -22,7 +23,10 @@ struct FileJob {
   std::optional<StoredDocument> previous;  // this id's document in the index, if any
   bool moved = false;                      // `previous` was indexed from another root
   bool reanalyse = false;                  // analyse the text even when its bytes are the same
-  ExtractLimits limits = {};               // for a binary format's reader
+  // A file with parts (db/document_id.h) whose path or root changed: its parts are written anew
+  // with it, so it is read again even when its bytes are the same.
+  bool rewrite_parts = false;
+  ExtractLimits limits = {};  // for a binary format's reader
 };
 
 struct PreparedFile {
@@ -40,6 +44,15 @@ struct PreparedFile {
   db::DocumentRecord record;
   Xapian::Document document;
   std::string text;
+  // The documents inside the file (an e-mail's attachments, an mbox's messages), in order: a
+  // part's parent comes before it.
+  struct Part {
+    db::DocumentRecord record;
+    Xapian::Document document;
+    std::string text;
+  };
+  std::vector<Part> parts;
+  bool container = false;  // the file is no document itself, only its parts are (an mbox)
 };
 
 // Never touches the database. `buffer` is scratch space for the file's bytes, reused between

@@ -45,6 +45,10 @@ Format detect_format(Format by_name, std::string_view head);
 
 std::string_view format_name(Format format);
 
+// Whether files of the format can hold documents of their own (e-mail attachments, an mbox's
+// messages): ExtractedDocument::parts.
+bool may_have_parts(Format format);
+
 // Reads the input with the format's reader. Throws ExtractionError (binary formats).
 ExtractedDocument read_document(Format format, std::string_view input);
 

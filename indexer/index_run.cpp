@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "db/document_id.h"
 #include "db/schema.h"
 #include "indexer/file_preparer.h"
 #include "indexer/file_walker.h"
@@ -68,24 +69,33 @@ class Run {
       return true;
     }
     std::optional<StoredDocument> previous = writer_.find(file.id);
-    bool moved = previous && in_root.count(previous->docid) == 0;
-    if (moved && taken_elsewhere(file, *previous, root)) return false;
+    // An mbox is no document: its first message stands for it.
+    std::optional<StoredDocument> first = previous;
+    if (!first && may_have_parts(format)) {
+      std::vector<StoredDocument> parts = writer_.parts_of(file.id);
+      if (!parts.empty()) first = parts.front();
+    }
+    bool moved = first && in_root.count(first->docid) == 0;
+    if (moved && taken_elsewhere(file, *first, root)) return false;
+    bool relocated = first && (moved || first->record.path != file.path.string());
+    // A file with parts is not touched but written again, parts and all, when it moved.
+    bool rewrite_parts = relocated && may_have_parts(format);
     // Size and time first: a run over unchanged files reads no file at all.
-    if (previous && !writer_.reanalyse_all() && previous->record.size == file.size &&
-        previous->record.modified_ns == file.modified_ns) {
+    if (first && !rewrite_parts && !writer_.reanalyse_all() && first->record.size == file.size &&
+        first->record.modified_ns == file.modified_ns) {
       // The same file under another spelling of its root, or a root that moved: no new text.
-      if (moved || previous->record.path != file.path.string())
-        writer_.touch(*previous, file.modified_ns, file.path.string(), root, moved);
+      if (relocated) writer_.touch(*previous, file.modified_ns, file.path.string(), root, moved);
       ++stats_.unchanged;
       return true;
     }
     // Started on the first file to read: a run with nothing to do pays for no threads.
     if (!workers_) workers_.emplace(worker_states(writer_.language()));
     while (workers_->pending() >= in_flight_) apply(workers_->next());
-    workers_->submit([job = FileJob{file, format, root, std::move(previous), moved,
-                                    writer_.reanalyse_all(), limits_}](WorkerState& state) mutable {
-      return prepare_file(std::move(job), state.builder, state.buffer);
-    });
+    workers_->submit(
+        [job = FileJob{file, format, root, std::move(previous), moved, writer_.reanalyse_all(),
+                       rewrite_parts, limits_}](WorkerState& state) mutable {
+          return prepare_file(std::move(job), state.builder, state.buffer);
+        });
     return true;
   }
 
@@ -100,7 +110,8 @@ class Run {
                        const std::unordered_set<std::string>& seen,
                        const std::vector<std::string>& kept) {
     for (const StoredDocument& stored : writer_.documents_from_root(root)) {
-      const std::string& id = stored.record.id;
+      // A part goes with its file.
+      const std::string id(db::file_of(stored.record.id));
       if (seen.count(id) != 0 || !in_scope(id, scope) || covered(id, kept)) continue;
       // The walk skips hidden entries, so one given on its own ("docs/.private") is only gone
       // when its file is.
@@ -121,8 +132,9 @@ class Run {
       std::error_code ec;
       bool file_root = fs::is_regular_file(inner, ec);
       for (const StoredDocument& stored : writer_.documents_from_root(inner)) {
-        std::string id = file_root ? base : base + "/" + stored.record.id;
-        fs::path file = file_root ? fs::path(inner) : fs::path(inner) / stored.record.id;
+        std::string file_id(db::file_of(stored.record.id));
+        std::string id = file_root ? base : base + "/" + file_id;
+        fs::path file = file_root ? fs::path(inner) : fs::path(inner) / file_id;
         bool gone = !fs::exists(file, ec);
         if (covered(id, kept) || (seen.count(id) == 0 && !gone)) continue;
         writer_.remove(stored);
@@ -190,8 +202,9 @@ class Run {
     }
     std::error_code ec;
     if (!fs::exists(owner, ec)) abandoned_.insert(owner);
-    fs::path owner_file =
-        fs::is_directory(owner, ec) ? fs::path(owner) / previous.record.id : fs::path(owner);
+    fs::path owner_file = fs::is_directory(owner, ec)
+                              ? fs::path(owner) / std::string(db::file_of(previous.record.id))
+                              : fs::path(owner);
     // A root that is gone or no longer has the file, or the same file reached through another
     // root (a file indexed alone, then its folder), hands the id over.
     if (!fs::is_regular_file(owner_file, ec) || fs::equivalent(owner_file, file.path, ec))
@@ -224,6 +237,7 @@ class Run {
           writer_.remove(*job.previous);
           ++stats_.removed;
         }
+        write_parts(job.file.id, {});
         return;
       case PreparedFile::Outcome::kTouched:
         writer_.touch(*job.previous, job.file.modified_ns, job.file.path.string(), job.root,
@@ -231,9 +245,37 @@ class Run {
         ++stats_.unchanged;
         return;
       case PreparedFile::Outcome::kIndex:
-        writer_.put(prepared.document, prepared.record, prepared.text, job.previous);
-        ++(job.previous ? stats_.updated : stats_.added);
+        if (!prepared.container) {
+          writer_.put(prepared.document, prepared.record, prepared.text, job.previous);
+          ++(job.previous ? stats_.updated : stats_.added);
+        } else if (job.previous) {
+          writer_.remove(*job.previous);
+          ++stats_.removed;
+        }
+        write_parts(job.file.id, prepared.parts);
         return;
+    }
+  }
+
+  // The file's parts as they are now: each written over the one of its id, those no longer
+  // there removed. Counted as documents.
+  void write_parts(const std::string& file_id, const std::vector<PreparedFile::Part>& parts) {
+    std::unordered_map<std::string, StoredDocument> old;
+    for (StoredDocument& stored : writer_.parts_of(file_id))
+      old.emplace(stored.record.id, std::move(stored));
+    for (const PreparedFile::Part& part : parts) {
+      auto it = old.find(part.record.id);
+      std::optional<StoredDocument> previous;
+      if (it != old.end()) {
+        previous = std::move(it->second);
+        old.erase(it);
+      }
+      writer_.put(part.document, part.record, part.text, previous);
+      ++(previous ? stats_.updated : stats_.added);
+    }
+    for (const auto& [id, stored] : old) {
+      writer_.remove(stored);
+      ++stats_.removed;
     }
   }
 

@@ -731,3 +731,90 @@ TEST_CASE("every loupe-index flag can come from a LOUPE_* variable; flags win") 
   CHECK(no_paths.exit_code == 2);
   CHECK(no_paths.output.find("LOUPE_PATHS") != std::string::npos);
 }
+
+namespace {
+
+std::string mbox_message(const std::string& subject, const std::string& body) {
+  return "From alan@example.org Mon Jan  2 03:04:05 2023\nFrom: alan@example.org\nTo: "
+         "ada@example.org\nSubject: " +
+         subject + "\n\n" + body + "\n\n";
+}
+
+std::string message_with_attachment(const std::string& body, const std::string& attachment) {
+  std::string out =
+      "From: alan@example.org\nSubject: Survey\nMIME-Version: 1.0\n"
+      "Content-Type: multipart/mixed; boundary=\"b1\"\n\n--b1\nContent-Type: text/plain\n\n" +
+      body + "\n";
+  if (!attachment.empty())
+    out +=
+        "--b1\nContent-Type: text/plain\nContent-Disposition: attachment; "
+        "filename=\"notes.txt\"\n\n" +
+        attachment + "\n";
+  return out + "--b1--\n";
+}
+
+}  // namespace
+
+TEST_CASE("an mbox's messages and a message's attachments come and go with their file") {
+  TempDir tmp;
+  fs::path docs = tmp / "docs";
+  fs::path db = tmp / "db";
+  write_file(docs / "box.mbox", mbox_message("Potoroo", "The potoroo eats truffles.") +
+                                    mbox_message("Bilby", "The bilby digs.") +
+                                    mbox_message("Quoll", "The quoll hunts."));
+  write_file(docs / "mail.eml", message_with_attachment("See the notes.", "Kowari tally."));
+  Outcome run = index(db, {docs.string()});
+  REQUIRE(run.result == RunResult::kDone);
+  CHECK(run.stats.added == 5);  // three messages, a message and its attachment
+  {
+    Xapian::Database x(db.string());
+    CHECK(x.get_doccount() == 5);
+    CHECK_FALSE(find_record(x, "box.mbox"));  // the mbox itself is no document
+    auto bilby = find_record(x, "box.mbox//2");
+    REQUIRE(bilby);
+    CHECK(bilby->title == "Bilby");
+    CHECK(bilby->type == "email");
+    CHECK(bilby->parent.empty());
+    auto notes = find_record(x, "mail.eml//notes.txt");
+    REQUIRE(notes);
+    CHECK(notes->parent == "mail.eml");
+    CHECK(notes->parent_title == "Survey");
+    CHECK(has_term(x, "mail.eml//notes.txt", "kowari"));
+  }
+  // Nothing changed: nothing read.
+  run = index(db, {docs.string()});
+  CHECK(run.stats.unchanged == 2);
+  CHECK(run.stats.added + run.stats.updated + run.stats.removed == 0);
+  // The second message changed, the third is gone; the attachment is gone.
+  write_file(docs / "box.mbox", mbox_message("Potoroo", "The potoroo eats truffles.") +
+                                    mbox_message("Bandicoot", "The bandicoot digs."));
+  write_file(docs / "mail.eml", message_with_attachment("No notes after all.", ""));
+  bump_mtime(docs / "box.mbox");
+  bump_mtime(docs / "mail.eml");
+  run = index(db, {docs.string()});
+  CHECK(run.stats.updated == 3);
+  CHECK(run.stats.removed == 2);
+  {
+    Xapian::Database x(db.string());
+    CHECK(x.get_doccount() == 3);
+    CHECK(find_record(x, "box.mbox//2")->title == "Bandicoot");
+    CHECK_FALSE(find_record(x, "box.mbox//3"));
+    CHECK_FALSE(find_record(x, "mail.eml//notes.txt"));
+  }
+  // The folder moves: the messages move with it, none left behind under the old root.
+  fs::rename(docs, tmp / "moved");
+  run = index(db, {(tmp / "moved").string()});
+  REQUIRE(run.result == RunResult::kDone);
+  {
+    Xapian::Database x(db.string());
+    CHECK(x.get_doccount() == 3);
+    auto potoroo = find_record(x, "box.mbox//1");
+    REQUIRE(potoroo);
+    CHECK(potoroo->path.find("moved") != std::string::npos);
+  }
+  // The file goes: its messages go.
+  fs::remove(tmp / "moved" / "box.mbox");
+  run = index(db, {(tmp / "moved").string()});
+  CHECK(run.stats.removed == 2);
+  CHECK(Xapian::Database(db.string()).get_doccount() == 1);
+}

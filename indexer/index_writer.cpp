@@ -109,12 +109,19 @@ std::optional<StoredDocument> IndexWriter::find(const std::string& id) const {
   return StoredDocument{docid, db::load_record(db_.get_document(docid))};
 }
 
-std::vector<StoredDocument> IndexWriter::documents_from_root(const std::string& root) const {
+std::vector<StoredDocument> IndexWriter::documents_with(const std::string& term) const {
   std::vector<StoredDocument> out;
-  std::string term = db::boolean_term(db::Field::kRoot, root);
   for (auto it = db_.postlist_begin(term); it != db_.postlist_end(term); ++it)
     out.push_back({*it, db::load_record(db_.get_document(*it))});
   return out;
+}
+
+std::vector<StoredDocument> IndexWriter::documents_from_root(const std::string& root) const {
+  return documents_with(db::boolean_term(db::Field::kRoot, root));
+}
+
+std::vector<StoredDocument> IndexWriter::parts_of(const std::string& file_id) const {
+  return documents_with(db::boolean_term(db::Field::kPartOf, file_id));
 }
 
 std::unordered_set<Xapian::docid> IndexWriter::docids_from_root(const std::string& root) const {

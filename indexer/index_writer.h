@@ -35,6 +35,8 @@ class IndexWriter {
 
   std::optional<StoredDocument> find(const std::string& id) const;
   std::vector<StoredDocument> documents_from_root(const std::string& root) const;
+  // The documents inside a file (db/document_id.h), by the file's id.
+  std::vector<StoredDocument> parts_of(const std::string& file_id) const;
   std::unordered_set<Xapian::docid> docids_from_root(const std::string& root) const;
   // The canonical root a document was indexed from ("" if it has none; "#..." when the path was
   // too long for a term and is stored hashed).
@@ -71,6 +73,7 @@ class IndexWriter {
  private:
   // Whether two documents or more have the same content (see db::kDuplicatesKey).
   bool has_duplicates();
+  std::vector<StoredDocument> documents_with(const std::string& term) const;
   void update_spelling(const Xapian::Document& doc, int change);
 
   std::filesystem::path path_;

@@ -313,3 +313,56 @@ TEST_CASE("section headings down to level 3, and how much text is links") {
     CHECK(headings_of(read_markdown(row.input)) == row.expected);
   }
 }
+
+TEST_CASE("e-mail attachments: which become parts, and what their keys are") {
+  auto attachment = [](const std::string& name, const std::string& type, const std::string& body) {
+    return "--b1\nContent-Type: " + type + "\nContent-Disposition: attachment; filename=\"" + name +
+           "\"\n\n" + body + "\n";
+  };
+  std::string message =
+      "From: ada@example.org\nSubject: Parts\nMIME-Version: 1.0\n"
+      "Content-Type: multipart/mixed; boundary=\"b1\"\n\n--b1\nContent-Type: "
+      "text/plain\n\nBody.\n" +
+      attachment("notes.txt", "text/plain", "First notes.") +
+      attachment("notes.txt", "text/plain", "Second notes.") +
+      attachment("a/b.md", "text/markdown", "# Slashed\n\nText.") +
+      attachment("photo.png", "image/png", std::string("\x89PNG\r\n\x1a\n\0\0\0", 11)) +
+      attachment("", "text/plain", "Nameless.") + "--b1--\n";
+  ExtractedDocument doc = read_email(message);
+  struct Row {
+    std::string key, type, word;
+  };
+  // A name twice is numbered, a '/' can't start a folder, a picture is named and not read.
+  const Row rows[] = {
+      {"notes.txt", "text", "First"},
+      {"notes (2).txt", "text", "Second"},
+      {"a_b.md", "markdown", "Slashed"},
+      {"attachment-5", "text", "Nameless"},
+  };
+  REQUIRE(doc.parts.size() == std::size(rows));
+  for (size_t i = 0; i < std::size(rows); ++i) {
+    CAPTURE(rows[i].key);
+    CHECK(doc.parts[i].key == rows[i].key);
+    CHECK(doc.parts[i].parent.empty());
+    CHECK(doc.parts[i].type == rows[i].type);
+    CHECK(doc.parts[i].doc.text.find(rows[i].word) != std::string::npos);
+    CHECK(doc.parts[i].hash.size() == 16);
+  }
+  CHECK(doc.parts[0].hash != doc.parts[1].hash);
+  CHECK(doc.text.find("photo.png") != std::string::npos);  // named in the message
+  CHECK_FALSE(doc.container);
+}
+
+TEST_CASE("an mbox is a container of messages; text that is none is refused") {
+  ExtractedDocument box = read_mbox(
+      "From a@example.org Mon Jan  2 03:04:05 2023\nSubject: One\n\nFirst.\n\n"
+      "From b@example.org Mon Jan  2 03:04:06 2023\nSubject: Two\n\nSecond.\n");
+  CHECK(box.container);
+  REQUIRE(box.parts.size() == 2);
+  CHECK(box.parts[0].key == "1");
+  CHECK(box.parts[1].key == "2");
+  CHECK(box.parts[1].doc.title == "Two");
+  CHECK(box.parts[1].type == "email");
+  CHECK_THROWS_AS(read_mbox("Just some text, no From line.\n"), ExtractionError);
+  CHECK(read_mbox("").parts.empty());
+}

@@ -210,6 +210,10 @@ std::vector<Hit> Searcher::hits(const std::vector<Xapian::MSet>& sets, const Par
       if (hit.page <= record.page_names.size()) hit.page_name = record.page_names[hit.page - 1];
     }
     hit.author = record.author;
+    if (!record.parent.empty()) {
+      hit.parent_id = db::public_id(record.parent);
+      hit.parent_title = record.parent_title;
+    }
     hit.copies = copies_of(docid, record);
     std::vector<MarkedToken> title_tokens = title_highlighter.tokens(record.title, 0);
     hit.title_html = Highlighter::render(record.title, 0, record.title.size(), title_tokens, true);
@@ -434,6 +438,10 @@ std::optional<DocumentView> Searcher::document(const std::string& id, const std:
     view.page_names = record.page_names;
     view.author = record.author;
     view.created = record.created;
+    if (!record.parent.empty()) {
+      view.parent_id = db::public_id(record.parent);
+      view.parent_title = std::move(record.parent_title);
+    }
     return view;
   });
 }

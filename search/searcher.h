@@ -31,6 +31,9 @@ struct Hit {
   std::string page_kind;  // "page", "slide", "sheet"
   std::string page_name;  // a sheet's name
   std::string author;     // from the format's metadata, when known
+  // The document this one is part of (an attachment's message), when it is one: db::DocumentRecord.
+  std::string parent_id;  // as clients see it
+  std::string parent_title;
   // Other files with the same content, collapsed into this hit: their ids and paths.
   struct Copy {
     std::string id;
@@ -80,6 +83,8 @@ struct DocumentView {
   std::vector<std::string> page_names;  // sheets' names; empty otherwise
   std::string author;
   int64_t created = 0;
+  std::string parent_id;  // as in Hit
+  std::string parent_title;
 };
 
 // Not thread-safe: Xapian objects are not. Use one per thread (see SearcherPool).

@@ -119,6 +119,12 @@ void write_hits(JsonWriter& out, const std::vector<search::Hit>& hits) {
       if (!hit.page_name.empty()) out.field("page_name", hit.page_name);
     }
     if (!hit.author.empty()) out.field("author", hit.author);
+    if (!hit.parent_id.empty())
+      out.key("parent")
+          .begin_object()
+          .field("id", hit.parent_id)
+          .field("title", hit.parent_title)
+          .end_object();
     if (!hit.copies.empty()) {
       out.key("copies").begin_array();
       for (const search::Hit::Copy& copy : hit.copies)
@@ -214,6 +220,12 @@ void document(search::SearcherPool& pool, const httplib::Request& req, httplib::
   }
   if (!view->author.empty()) out.field("author", view->author);
   if (view->created != 0) out.field("created", view->created);
+  if (!view->parent_id.empty())
+    out.key("parent")
+        .begin_object()
+        .field("id", view->parent_id)
+        .field("title", view->parent_title)
+        .end_object();
   out.end_object();
   send_json_text(res, 200, out.take());
 }

@@ -211,6 +211,77 @@ TEST_CASE("an e-mail: the subject is its title, From and To are fields, Date is 
   CHECK(text.find("forty-two") == text.rfind("forty-two"));
 }
 
+TEST_CASE("an e-mail's attachments are documents of their own, linked to their message") {
+  struct Row {
+    std::string query;
+    std::string id;
+    std::string type;
+    std::string title;
+  };
+  const Row rows[] = {
+      // A Word file, read (in the extractor's process) as any DOCX is.
+      {"bilby", "mail/census.eml//survey.docx", "docx", "Bilby survey"},
+      {"kowari", "mail/census.eml//tally.txt", "text",
+       "Kowari tally: nine on the ridge, four by the creek."},
+      // An attached message is a message: its subject is its title.
+      {"dunnart track", "mail/census.eml//Dunnart sighting.eml", "email", "Dunnart sighting"},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.query);
+    json results = search(row.query);
+    const json* found = hit(results, row.id);
+    REQUIRE(found != nullptr);
+    CHECK(results["hits"][0]["id"] == row.id);
+    CHECK((*found)["type"] == row.type);
+    CHECK((*found)["title"] == row.title);
+    CHECK((*found)["path"].get<std::string>().find("census.eml") != std::string::npos);
+    CHECK((*found)["parent"]["id"] == "mail/census.eml");
+    CHECK((*found)["parent"]["title"] == "Wallaby census results");
+    CHECK((*found)["modified"] == 1680674828);  // dated by its message
+  }
+  // Only the message has its words, a picture and a damaged PDF are named but not documents.
+  CHECK(ids(search("wallaby")) == std::set<std::string>{"mail/census.eml"});
+  CHECK(ids(search("folder:mail type:docx")) ==
+        std::set<std::string>{"mail/census.eml//survey.docx"});
+  CHECK(ids(search("ext:txt kowari")) == std::set<std::string>{"mail/census.eml//tally.txt"});
+  // A part's document, with its parent.
+  json doc =
+      get("/api/documents/" + httplib::detail::encode_query_param("mail/census.eml//survey.docx"));
+  CHECK(doc["text"].get<std::string>().find("bilby dens") != std::string::npos);
+  CHECK(doc["parent"]["id"] == "mail/census.eml");
+}
+
+TEST_CASE("an mbox: each message a document, numbered in the file, with its attachments") {
+  json first = search("potoroo");
+  REQUIRE(ids(first) == std::set<std::string>{"mail/archive.mbox//1"});
+  CHECK(first["hits"][0]["title"] == "Potoroo feeding schedule");
+  CHECK(first["hits"][0]["type"] == "email");
+  CHECK(first["hits"][0]["modified"] == 1641092645);  // its Date: 2022-01-02 03:04:05 UTC
+  CHECK_FALSE(first["hits"][0].contains("parent"));   // the mbox is a file, no document
+  struct Row {
+    std::string query;
+    std::set<std::string> found;
+  };
+  const Row rows[] = {
+      {"from:turing", {"mail/archive.mbox//2"}},
+      {"bandicoot", {"mail/archive.mbox//2", "mail/archive.mbox//2//field-notes.md"}},
+      {"phascogale", {"mail/archive.mbox//2//field-notes.md"}},
+      {"antechinus", {"mail/archive.mbox//3"}},  // no subject: still a document
+      {"to:alan", {"mail/archive.mbox//3"}},
+      {"type:mbox", {}},  // messages are e-mail, whatever file holds them
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.query);
+    CHECK(ids(search(row.query)) == row.found);
+  }
+  json phascogale = search("phascogale");
+  const json* notes = hit(phascogale, "mail/archive.mbox//2//field-notes.md");
+  REQUIRE(notes != nullptr);
+  CHECK((*notes)["type"] == "markdown");
+  CHECK((*notes)["parent"]["id"] == "mail/archive.mbox//2");
+  CHECK((*notes)["parent"]["title"] == "Bandicoot photos");
+}
+
 TEST_CASE(
     "damaged, empty, encrypted and inflating files are skipped with a note; text called "
     ".docx is text") {

@@ -15,6 +15,7 @@ OUT_DIR/bad/    a truncated PDF, a 0-byte PDF, an encrypted PDF (qpdf), a DOCX w
 import os
 import shutil
 import subprocess
+import tempfile
 import sys
 import zipfile
 
@@ -156,7 +157,48 @@ def make_mail(out):
                         subtype="html")
     msg.add_attachment(b"%PDF-1.4 not really", maintype="application", subtype="pdf",
                        filename="census-tally.pdf")
+    # Attachments Loupe reads are documents of their own: a Word file, a text file, a message.
+    with tempfile.TemporaryDirectory() as scratch:
+        write(f"{scratch}/survey.md",
+              "# Bilby survey\n\nThe bilby dens on the ridge were counted twice.\n")
+        run("pandoc", f"{scratch}/survey.md", "-o", f"{scratch}/survey.docx")
+        survey = open(f"{scratch}/survey.docx", "rb").read()
+    msg.add_attachment(survey, maintype="application",
+                       subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
+                       filename="survey.docx")
+    msg.add_attachment("Kowari tally: nine on the ridge, four by the creek.\n", filename="tally.txt")
+    forwarded = EmailMessage()
+    forwarded["Subject"] = "Dunnart sighting"
+    forwarded["From"] = "Grace Hopper <grace@example.org>"
+    forwarded["To"] = "katherine@example.org"
+    forwarded.set_content("A dunnart crossed the track at dusk.\n")
+    msg.add_attachment(forwarded)
+    msg.add_attachment(b"\x89PNG\r\n\x1a\n" + bytes(64), maintype="image", subtype="png",
+                       filename="ridge.png")
     write(f"{out}/census.eml", msg.as_bytes(), "wb")
+    # An mbox: each message a document; the second carries an attachment, the third no subject.
+    import mailbox
+    box = mailbox.mbox(f"{out}/archive.mbox")
+    first = EmailMessage()
+    first["Subject"] = "Potoroo feeding schedule"
+    first["From"] = "Grace Hopper <grace@example.org>"
+    first["To"] = "katherine@example.org"
+    first["Date"] = format_datetime(datetime.datetime(2022, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc))
+    first.set_content("The potoroo eats truffles at dawn.\n")
+    second = EmailMessage()
+    second["Subject"] = "Bandicoot photos"
+    second["From"] = "Alan Turing <alan@example.org>"
+    second["To"] = "katherine@example.org"
+    second.set_content("Photos of the bandicoot are attached.\n")
+    second.add_attachment("# Field notes\n\nThe bandicoot digs near the phascogale nest.\n",
+                          filename="field-notes.md")
+    third = EmailMessage()
+    third["From"] = "katherine@example.org"
+    third["To"] = "alan@example.org"
+    third.set_content("A note about the antechinus.\n")
+    for message in (first, second, third):
+        box.add(message)
+    box.close()
     # A message in Latin-1, base64-encoded: the text must come out as UTF-8.
     latin = EmailMessage()
     latin["Subject"] = "Caf\u00e9 notes"
