@@ -52,6 +52,7 @@ void Searcher::database_changed() {
   index_id_ = opened_ ? db_.get_uuid() : std::string();
   collapse_ = opened_ && db_.get_metadata(std::string(db::kDuplicatesKey)) == "1";
   expansions_.clear();
+  spellings_.clear();
   sync_language();
 }
 
@@ -243,8 +244,8 @@ SearchResults Searcher::search(const SearchRequest& request) {
   return with_retry([&] {
     SearchResults results = run_search(request);
     if (!results.error.empty() || !opened_) return results;
-    std::string suggestion =
-        spelling_suggestion(request.query, *analyzer_, db_, results.total <= kFewResults);
+    std::string suggestion = spelling_suggestion(request.query, *analyzer_, db_, spellings_,
+                                                 results.total <= kFewResults);
     if (suggestion.empty()) return results;
     // Nothing as typed, something as corrected: the correction's hits, saying so.
     if (results.total == 0 && request.correct) {

@@ -13,6 +13,7 @@
 #include "db/document_cache.h"
 #include "search/facets.h"
 #include "search/query_parser.h"
+#include "search/spelling.h"
 #include "search/term_expansion.h"
 
 namespace loupe::search {
@@ -160,6 +161,7 @@ class Searcher {
   std::unique_ptr<analysis::Analyzer> analyzer_;
   db::DocumentCache documents_;
   TermExpansions expansions_;
+  SpellingMemo spellings_;
   std::chrono::steady_clock::time_point last_refresh_{};
 };
 

@@ -12,6 +12,8 @@ namespace {
 // in more than kTrusted documents is taken as written.
 constexpr Xapian::doccount kRarer = 30;
 constexpr Xapian::doccount kTrusted = 3;
+// Words remembered per searcher: each entry is two words, and a query has a few.
+constexpr size_t kMaxRemembered = 4096;
 
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
@@ -41,8 +43,9 @@ Xapian::doccount spelling_frequency(const Xapian::Database& db, const std::strin
 
 class Corrector {
  public:
-  Corrector(analysis::Analyzer& analyzer, const Xapian::Database& db, bool check_rare_words)
-      : analyzer_(analyzer), db_(db), check_rare_words_(check_rare_words) {}
+  Corrector(analysis::Analyzer& analyzer, const Xapian::Database& db, SpellingMemo& memo,
+            bool check_rare_words)
+      : analyzer_(analyzer), db_(db), memo_(memo), check_rare_words_(check_rare_words) {}
 
   // The correction of one written word, if it is a plain word that needs one.
   std::optional<std::string> correct(std::string_view written) {
@@ -61,24 +64,41 @@ class Corrector {
     size_t letters = analysis::count_chars(term);
     if (letters < 4) return std::nullopt;
     unsigned edits = letters <= 4 ? 1 : 2;
-    std::string suggestion = db_.get_spelling_suggestion(term, edits);
-    if (suggestion.empty() || suggestion == term) return std::nullopt;
-    Xapian::doccount other = spelling_frequency(db_, suggestion);
-    if (freq > 0 && other < freq * kRarer) return std::nullopt;
-    return suggestion;
+    const SpellingMemo::Nearest& nearest = memo_.nearest(db_, term, edits);
+    if (nearest.word.empty()) return std::nullopt;
+    if (freq > 0 && nearest.frequency < freq * kRarer) return std::nullopt;
+    return nearest.word;
   }
 
  private:
   analysis::Analyzer& analyzer_;
   const Xapian::Database& db_;
+  SpellingMemo& memo_;
   bool check_rare_words_;
 };
 
 }  // namespace
 
+const SpellingMemo::Nearest& SpellingMemo::nearest(const Xapian::Database& db,
+                                                   const std::string& term, unsigned edits) {
+  // The key has the edits too, though the caller derives them from the word: a caller that
+  // does not must not get an answer for another distance.
+  std::string key = term + '\0' + std::to_string(edits);
+  auto found = entries_.find(key);
+  if (found != entries_.end()) return found->second;
+  if (entries_.size() >= kMaxRemembered) entries_.clear();
+  Nearest nearest;
+  std::string suggestion = db.get_spelling_suggestion(term, edits);
+  if (!suggestion.empty() && suggestion != term) {
+    nearest.frequency = spelling_frequency(db, suggestion);
+    nearest.word = std::move(suggestion);
+  }
+  return entries_.emplace(std::move(key), std::move(nearest)).first->second;
+}
+
 std::string spelling_suggestion(std::string_view query, analysis::Analyzer& analyzer,
-                                const Xapian::Database& db, bool few_results) {
-  Corrector corrector(analyzer, db, few_results);
+                                const Xapian::Database& db, SpellingMemo& memo, bool few_results) {
+  Corrector corrector(analyzer, db, memo, few_results);
   std::string out;
   bool changed = false;
   bool in_phrase = false;

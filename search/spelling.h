@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "analysis/analyzer.h"
 
@@ -18,7 +19,29 @@ namespace loupe::search {
 // found next to nothing: a lookup in the spelling table costs about a millisecond, as much as
 // the search itself, and queries of rare but right words are common.
 inline constexpr uint64_t kFewResults = 3;
+
+// Remembers the spelling table's nearest word to each word looked up, for one state of the
+// database: a lookup reads and merges the table's lists of words for each three letters of the
+// word (thousands of words, inflated anew each time) and measures edits to each, about 7 million
+// instructions on a large index, several times the search itself, and queries repeat their
+// words. Its owner clears it whenever its database moves to another revision (or another
+// index). Not thread-safe: one per Searcher, like the database it reads.
+class SpellingMemo {
+ public:
+  struct Nearest {
+    std::string word;                // "" when none is near enough, or the nearest is the word
+    Xapian::doccount frequency = 0;  // of `word`, in documents
+  };
+  // Xapian's suggestion for `term` within `edits`, with its frequency; the reference holds
+  // until the next call or clear().
+  const Nearest& nearest(const Xapian::Database& db, const std::string& term, unsigned edits);
+  void clear() { entries_.clear(); }
+
+ private:
+  std::unordered_map<std::string, Nearest> entries_;
+};
+
 std::string spelling_suggestion(std::string_view query, analysis::Analyzer& analyzer,
-                                const Xapian::Database& db, bool few_results);
+                                const Xapian::Database& db, SpellingMemo& memo, bool few_results);
 
 }  // namespace loupe::search

@@ -119,6 +119,25 @@ TEST_CASE("a word that is gone from every document is no longer suggested") {
   CHECK(loupe::search::Searcher((tmp / "db").string()).search("marmelade", 1, 10).suggestion == "");
 }
 
+TEST_CASE("a searcher forgets the suggestions it remembered when its index changes") {
+  TempDir tmp;
+  write_file(tmp / "docs/a.txt", "Marmalade on toast, marmalade again\n");
+  auto index = [&] {
+    loupe::indexer::Progress quiet(stderr, false);
+    loupe::indexer::IndexStats stats;
+    loupe::indexer::run_index(
+        {tmp / "db", "", {(tmp / "docs").string()}}, quiet, [] { return false; }, stats);
+  };
+  index();
+  loupe::search::Searcher searcher((tmp / "db").string());
+  CHECK(searcher.search("marmelade", 1, 10).suggestion == "marmalade");
+  CHECK(searcher.search("marmelade", 1, 10).suggestion == "marmalade");  // remembered
+  write_file(tmp / "docs/a.txt", "Jam on toast\n");
+  index();
+  searcher.refresh(std::chrono::milliseconds(0));
+  CHECK(searcher.search("marmelade", 1, 10).suggestion == "");
+}
+
 TEST_CASE("completions of the last word, most frequent first, the earlier words kept") {
   struct Row {
     const char* query;
