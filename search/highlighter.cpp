@@ -130,8 +130,11 @@ bool Highlighter::matches(const analysis::Token& token) {
   }
   // A joined form: as written, or by its compound stem.
   if (matches(term, false)) return true;
-  return token.stemmable && !terms_.stems.empty() &&
-         terms_.stems.count(analyzer_.compound_stem(term, token.head)) != 0;
+  if (!token.stemmable || terms_.stems.empty() || term.empty()) return false;
+  // The compound stem begins as the joined form does (its head as written, or the stem of the
+  // whole), so most joined forms are ruled out by their first byte, as words are, unstemmed.
+  if (initials_filter_ && !stem_initials_.test(static_cast<unsigned char>(term[0]))) return false;
+  return terms_.stems.count(analyzer_.compound_stem(term, token.head)) != 0;
 }
 
 std::vector<MarkedToken> Highlighter::tokens(std::string_view text, uint32_t first_position,
