@@ -385,6 +385,14 @@
       const li = h('li', { class: 'hit' },
         h('h2', { class: 'hit-title' }, a),
         h('p', { class: 'path', text: (hit.path || id) + where }));
+      // An attachment (or an mbox's message inside a message) links to the message it is part of.
+      if (hit.parent && hit.parent.id != null) {
+        const parentId = String(hit.parent.id);
+        const parentLink = h('a', { href: urlFor({ q, page, doc: parentId, at: 0 }), 'data-id': parentId,
+          class: 'parent-link', onclick: (e) => { if (plainClick(e)) { e.preventDefault(); openDoc(parentId, 0); } } },
+          document.createTextNode(plain(hit.parent.title || parentId)));
+        li.append(h('p', { class: 'hit-parent' }, document.createTextNode('Attached to '), parentLink));
+      }
       if (hit.snippet) li.append(h('p', { class: 'snippet' }, markedFragment(hit.snippet)));
       // Files with the same content are one hit: where else it is.
       if (Array.isArray(hit.copies) && hit.copies.length) {

@@ -23,6 +23,7 @@ describe('documents with pages', () => {
     fs.mkdirSync(docs);
     fs.copyFileSync(path.join(work, 'fx/same/same.pdf'), path.join(docs, 'animals.pdf'));
     fs.copyFileSync(path.join(work, 'fx/sheets/accounts.xlsx'), path.join(docs, 'accounts.xlsx'));
+    fs.copyFileSync(path.join(work, 'fx/mail/census.eml'), path.join(docs, 'census.eml'));
     await indexFolder(path.join(work, 'db'), docs);
     server = await startServer({}, path.join(work, 'db'));
     browser = await launch();
@@ -57,6 +58,20 @@ describe('documents with pages', () => {
     // A reload of that URL opens at the same page.
     await page.reload();
     await page.locator('#page-3 mark').first().waitFor();
+    await closeChecked({ ...ctx, origin: server.url });
+  });
+
+  test('an attachment is a hit of its own that links to its message', async () => {
+    const ctx = await openPage(browser);
+    const { page } = ctx;
+    await page.goto(server.url + '/?q=bilby');
+    const hit = page.locator('#results li.hit').first();
+    await hit.waitFor();
+    assert.equal(await hit.locator('a.hit-link').textContent(), 'Bilby survey');
+    assert.equal(await hit.locator('.hit-parent').textContent(), 'Attached to Wallaby census results');
+    await hit.locator('a.parent-link').click();
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('doc') === 'census.eml');
+    await page.locator('#doc-text').getByText('wallaby count on the ridge').first().waitFor();
     await closeChecked({ ...ctx, origin: server.url });
   });
 
