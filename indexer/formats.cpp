@@ -29,8 +29,8 @@ constexpr FormatInfo kFormats[] = {
      read_opendocument, true},
     {"epub", ".epub", kZip, "mimetypeapplication/epub+zip", false, read_epub, true},
     // MIME has no magic of its own ("From:", "Received:" and others start a message).
-    {"email", ".eml", "", "", false, read_email, true},
-    {"mbox", ".mbox .mbx", "", "", false, read_mbox, true},
+    {"email", ".eml", "", "", false, read_email, true, /*parts=*/true},
+    {"mbox", ".mbox .mbx", "", "", false, read_mbox, true, /*parts=*/true},
 };
 
 std::span<const FormatInfo> rows() {
@@ -107,10 +107,6 @@ Format detect_format(Format by_name, std::string_view head) {
 
 std::string_view format_name(Format format) {
   return format == nullptr ? std::string_view("text") : format->name;
-}
-
-bool may_have_parts(Format format) {
-  return format != nullptr && (format->read == read_email || format->read == read_mbox);
 }
 
 ExtractedDocument read_document(Format format, std::string_view input) {

@@ -25,6 +25,9 @@ struct FormatInfo {
   // Parsed in a loupe-extract process under CPU, memory and time limits: parsers of untrusted
   // binary formats crash and hang, and must not take the indexer with them.
   bool isolated;
+  // Its files can hold documents of their own (ExtractedDocument::parts: an e-mail's
+  // attachments, an mbox's messages), which are written and removed with the file.
+  bool parts = false;
 };
 
 using Format = const FormatInfo*;
@@ -45,9 +48,6 @@ Format detect_format(Format by_name, std::string_view head);
 
 std::string_view format_name(Format format);
 
-// Whether files of the format can hold documents of their own (e-mail attachments, an mbox's
-// messages): ExtractedDocument::parts.
-bool may_have_parts(Format format);
 
 // Reads the input with the format's reader. Throws ExtractionError (binary formats).
 ExtractedDocument read_document(Format format, std::string_view input);

@@ -71,7 +71,7 @@ class Run {
     std::optional<StoredDocument> previous = writer_.find(file.id);
     // An mbox is no document: its first message stands for it.
     std::optional<StoredDocument> first = previous;
-    if (!first && may_have_parts(format)) {
+    if (!first && format->parts) {
       std::vector<StoredDocument> parts = writer_.parts_of(file.id);
       if (!parts.empty()) first = parts.front();
     }
@@ -79,7 +79,7 @@ class Run {
     if (moved && taken_elsewhere(file, *first, root)) return false;
     bool relocated = first && (moved || first->record.path != file.path.string());
     // A file with parts is not touched but written again, parts and all, when it moved.
-    bool rewrite_parts = relocated && may_have_parts(format);
+    bool rewrite_parts = relocated && format->parts;
     // Size and time first: a run over unchanged files reads no file at all.
     if (first && !rewrite_parts && !writer_.reanalyse_all() && first->record.size == file.size &&
         first->record.modified_ns == file.modified_ns) {
