@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,12 +64,20 @@ std::string make_zip(const std::vector<const char*>& names, std::string_view dat
   return bytes;
 }
 
-// Every page offset inside the text, in order; every heading non-empty.
+// Every page offset inside the text, in order. Parts (attachments, an mbox's messages): keys
+// unique, non-empty, that end an id cleanly (no '/' at either end), each parent before its part.
 void check(const loupe::indexer::ExtractedDocument& doc) {
   size_t last = 0;
   for (const auto& page : doc.pages) {
     if (page.offset < last || page.offset > doc.text.size()) std::abort();
     last = page.offset;
+  }
+  std::set<std::string> keys{""};
+  for (const auto& part : doc.parts) {
+    if (part.key.empty() || part.key.front() == '/' || part.key.back() == '/') std::abort();
+    if (keys.count(part.parent) == 0 || !keys.insert(part.key).second) std::abort();
+    if (!part.doc.parts.empty()) std::abort();
+    check(part.doc);
   }
 }
 
@@ -79,8 +88,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data + 1), size - 1);
   size_t choice = data[0] % (std::size(kKinds) + 1);
   try {
-    if (choice == std::size(kKinds)) {  // e-mail: the bytes as they are
-      check(loupe::indexer::read_email(input));
+    if (choice == std::size(kKinds)) {  // e-mail, or an mbox: the bytes as they are
+      check((size & 1) != 0 ? loupe::indexer::read_email(input) : loupe::indexer::read_mbox(input));
       return 0;
     }
     const Kind& kind = kKinds[choice];
