@@ -1,6 +1,7 @@
 #include "analysis/analyzer.h"
 
 #include "analysis/ascii_words.h"
+#include "analysis/korean.h"
 #include "analysis/utf8.h"
 #include "analysis/wordless.h"
 
@@ -316,7 +317,9 @@ const std::string& Analyzer::stem(const std::string& term) {
   auto cached = im.stems.find(term);
   if (cached != im.stems.end()) return cached->second;
   if (im.stems.size() >= kStemCacheEntries) im.stems.clear();
-  return im.stems.emplace(term, im.stemmer(term)).first->second;
+  // Snowball has no Korean: Hangul words lose their particles instead, whatever the language.
+  return im.stems.emplace(term, is_hangul_word(term) ? korean_stem(term) : im.stemmer(term))
+      .first->second;
 }
 
 const std::string& Analyzer::compound_stem(std::string_view joined, uint32_t head) {

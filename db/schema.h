@@ -159,6 +159,7 @@ inline constexpr std::string_view kCommittedKey = "loupe:committed";
 //   a value (copies collapse into one hit), author terms, pages in the record.
 //   7: the hash's prefix is XHASH (XH was the start of XHK) and folders' is XDIR (XF, of XFROM).
 //   Parts: an mbox's messages and messages' attachments are documents (XPARTOF, parent).
+//   Korean words are stemmed without their particles (analysis/korean.h).
 inline constexpr std::string_view kFormatKey = "loupe:format";
 inline constexpr std::string_view kFormatVersion = "7";
 // "1" when two documents or more have the same content: searches then collapse copies into one

@@ -77,6 +77,7 @@ IndexedFolder& fixture() {
                "Origins\nShe co-founded the lab after Tesla\xE2\x80\x99s Autopilot team.\n");
     write_file(docs / "j.txt",
                "Credits\nThe co-founders and one founder of Tesla. Later, Autopilot.\n");
+    write_file(docs / "k.txt", "리눅스 커널에 패치를 보내는 방법\n커뮤니티와 함께 패치가 검토됩니다.\n");
   });
   return f;
 }
@@ -118,6 +119,11 @@ TEST_CASE("words match through the indexer's analysis") {
       {"gpt4", "c.txt"},
       {"h100s", "c.txt"},
       {"\xE6\x9D\xB1\xE4\xBA\xAC", "f.txt"},
+      // Korean: a noun finds the forms its particles are written onto.
+      {"패치", "k.txt"},
+      {"커뮤니티", "k.txt"},
+      {"커널", "k.txt"},
+      {"패치를", "k.txt"},
       {"nothingmatchesthis", ""},
       // A possessive is the bare word, in phrases too.
       {"\"tesla autopilot\"", "i.txt"},
@@ -185,7 +191,7 @@ TEST_CASE("query syntax: phrases, boolean operators, prefixes, fields") {
       {"walrus -type:html", ""},
       {"pengu*", "d.md e.html"},
       {"walrus OR etiquette", "e.html b.txt"},
-      {"-penguin -walrus -resume -email -naive -hostile -quoted -tesla", "f.txt"},
+      {"-penguin -walrus -resume -email -naive -hostile -quoted -tesla -리눅스", "f.txt"},
       // Lenient reading of broken syntax.
       {"\"emperor penguin", "d.md"},
       {"(walrus", "e.html"},
@@ -570,6 +576,7 @@ TEST_CASE("snippets mark the words as written, escaped") {
       // A possessive is marked as written; a compound of words found whole is marked whole.
       {"\"tesla autopilot\"", "i.txt", {"<mark>Tesla\xE2\x80\x99s</mark> <mark>Autopilot</mark>"}},
       {"co-founded", "i.txt", {"<mark>co-founded</mark>"}},
+      {"패치", "k.txt", {"<mark>패치를</mark>", "<mark>패치가</mark>"}},
       {"founder", "j.txt", {"The co-founders and one <mark>founder</mark>"}},
   };
   for (const SnippetRow& row : rows) {
