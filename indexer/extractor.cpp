@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -144,6 +145,7 @@ ExtractedDocument extract_isolated(Format format, const fs::path& file,
   std::string output;
   auto deadline = std::chrono::steady_clock::now() + limits.wall;
   bool timed_out = false;
+  bool stopped = false;
   char chunk[1 << 16];
   for (;;) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -152,6 +154,13 @@ ExtractedDocument extract_isolated(Format format, const fs::path& file,
       timed_out = true;
       break;
     }
+    if (limits.stop && limits.stop()) {
+      stopped = true;
+      break;
+    }
+    // A look at `stop` at least this often.
+    constexpr std::chrono::milliseconds kStopCheck{100};
+    if (limits.stop) left = std::min(left, kStopCheck);
     pollfd ready{read_end.fd, POLLIN, 0};
     int n = poll(&ready, 1, static_cast<int>(left.count()));
     if (n < 0 && errno == EINTR) continue;
@@ -161,10 +170,11 @@ ExtractedDocument extract_isolated(Format format, const fs::path& file,
     if (got <= 0) break;  // the extractor is done (or died)
     output.append(chunk, static_cast<size_t>(got));
   }
-  if (timed_out) kill(pid, SIGKILL);
+  if (timed_out || stopped) kill(pid, SIGKILL);
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
+  if (stopped) throw ExtractionError("interrupted");
   if (timed_out)
     throw ExtractionError("took longer than " + std::to_string(limits.wall.count() / 1000) + " s");
   if (WIFSIGNALED(status)) {

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include "indexer/formats.h"
@@ -14,6 +15,9 @@ struct ExtractLimits {
   std::chrono::milliseconds wall{60'000};  // killed after this long, whatever it is doing
   unsigned cpu_seconds = 30;
   size_t memory_mb = 1024;  // address space
+  // When it answers true (the run was interrupted), the extractor is killed at once, rather than
+  // let a long PDF hold a stopping indexer for up to `wall`. Called from worker threads.
+  std::function<bool()> stop;
 };
 
 // The program next to this one (loupe-index's folder), or $LOUPE_EXTRACT.

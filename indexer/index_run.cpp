@@ -483,7 +483,9 @@ RunResult run_index(const IndexOptions& options, Progress& progress,
     progress.note(options.db.string() +
                   ": written by another version of loupe-index; every file is analysed again");
 
-  Run run(*writer, progress, stats, options.extract_limits);
+  ExtractLimits limits = options.extract_limits;
+  limits.stop = interrupted;
+  Run run(*writer, progress, stats, limits);
   try {
     // Stage 4, commit: all of the run in one transaction, or nothing of it.
     if (!index_roots(roots, total, *writer, run, stats, progress, interrupted)) {

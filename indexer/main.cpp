@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -13,8 +14,10 @@
 
 namespace {
 
-// Set by SIGINT/SIGTERM; the run stops at the next file and cancels its transaction.
-volatile std::sig_atomic_t g_interrupted = 0;
+// Set by SIGINT/SIGTERM; the run stops at the next file and cancels its transaction. Atomic:
+// extraction threads read it too, to stop a reader at work (lock-free, so a handler may set it).
+std::atomic<int> g_interrupted{0};
+static_assert(std::atomic<int>::is_always_lock_free);
 // Set by SIGHUP: a watcher rescans at once.
 volatile std::sig_atomic_t g_rescan = 0;
 
@@ -167,7 +170,7 @@ int main(int argc, char** argv) {
   using loupe::indexer::Progress;
   Progress progress(stderr,
                     isatty(STDERR_FILENO) != 0 ? Progress::Mode::kBar : Progress::Mode::kLines);
-  auto interrupted = [] { return g_interrupted != 0; };
+  auto interrupted = [] { return g_interrupted.load() != 0; };
   loupe::indexer::RunResult result;
   if (watch) {
     loupe::indexer::WatchOptions watching;

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <xapian.h>
 #include <set>
 #include <thread>
 
@@ -341,4 +342,30 @@ TEST_CASE("a reader that hangs, crashes or talks nonsense costs one file, not th
     CHECK(index.log().find("a.pdf: skipped, " + row.says) != std::string::npos);
     CHECK(index.log().find("added 1,") != std::string::npos);  // ok.txt
   }
+}
+
+TEST_CASE("a stop (SIGTERM) does not wait for a reader at work: it is killed, nothing is written") {
+  TempDir tmp;
+  write_file(tmp / "docs/ok.txt", "an ordinary aardwolf\n");
+  fs::copy_file(fixtures().dir / "same/same.pdf", tmp / "docs/a.pdf");
+  fs::path fake = tmp / "fake-extract";
+  // Says it started, then reads for longer than any stop may take.
+  write_file(fake, "#!/bin/sh\ntouch " + (tmp / "started").string() + "\nexec sleep 60\n");
+  chmod(fake.c_str(), 0755);
+  ChildProcess index({loupe::testing::index_program(), "--db", (tmp / "db").string(),
+                      (tmp / "docs").string()},
+                     {"LOUPE_EXTRACT=" + fake.string()});
+  auto started = std::chrono::steady_clock::now();
+  while (!fs::exists(tmp / "started") &&
+         std::chrono::steady_clock::now() - started < std::chrono::seconds(20))
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  REQUIRE(fs::exists(tmp / "started"));
+  auto stopping = std::chrono::steady_clock::now();
+  CHECK(index.stop() == 130);
+  // The default limit is 60 s: the stop took the reader down with it.
+  CHECK(std::chrono::steady_clock::now() - stopping < std::chrono::seconds(5));
+  CHECK(index.log().find("interrupted") != std::string::npos);
+  // The reader is gone too, and the run's transaction was cancelled: not even ok.txt is in.
+  CHECK(run_command({"/usr/bin/pgrep", "-f", fake.string()}).exit_code != 0);
+  CHECK(Xapian::Database((tmp / "db").string()).get_doccount() == 0);
 }
