@@ -234,25 +234,31 @@ ExtractedDocument read_email(std::string_view bytes) {
 
 ExtractedDocument read_mbox(std::string_view bytes) {
   init_gmime();
-  GPtr<GMimeStream> stream(
-      g_mime_stream_mem_new_with_buffer(bytes.data(), static_cast<size_t>(bytes.size())));
-  GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
-  g_mime_parser_set_format(parser.get(), GMIME_FORMAT_MBOX);
+  constexpr std::string_view kSeparator = "From ";
+  if (!bytes.empty() && bytes.substr(0, kSeparator.size()) != kSeparator)
+    throw ExtractionError("not an mbox: it does not start with a \"From \" line");
   ExtractedDocument box;
   box.container = true;
   MessageReader reader(box.parts);
-  // Messages are numbered from 1 in the order of the file: appending keeps every key.
-  for (size_t number = 1; !g_mime_parser_eos(parser.get()); ++number) {
-    gint64 start = g_mime_parser_tell(parser.get());
-    GPtr<GMimeMessage> message(g_mime_parser_construct_message(parser.get(), nullptr));
-    if (!message) break;
-    gint64 end = g_mime_parser_tell(parser.get());
-    std::string_view raw =
-        start >= 0 && end >= start
-            ? bytes.substr(static_cast<size_t>(start), static_cast<size_t>(end - start))
-            : std::string_view();
-    reader.add_message(message.get(), std::to_string(number), "", content_hash(raw), 0);
-    if (box.parts.size() >= kMaxParts) break;
+  // Cut at the lines that start with "From " and each message parsed alone: GMime's own mbox
+  // parser copies the whole file into its stream first, and mailboxes run to gigabytes.
+  // Messages are numbered from 1 in the order of the file: appending keeps every key, and one
+  // that cannot be read keeps its number.
+  size_t number = 0;
+  for (size_t at = 0; at < bytes.size() && box.parts.size() < kMaxParts;) {
+    size_t next = bytes.find("\nFrom ", at);
+    size_t end = next == std::string_view::npos ? bytes.size() : next + 1;
+    std::string_view raw = bytes.substr(at, end - at);
+    at = end;
+    ++number;
+    size_t line_end = raw.find('\n');
+    if (line_end == std::string_view::npos) continue;
+    std::string_view message = raw.substr(line_end + 1);
+    GPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(message.data(), message.size()));
+    GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
+    GPtr<GMimeMessage> parsed(g_mime_parser_construct_message(parser.get(), nullptr));
+    if (!parsed) continue;
+    reader.add_message(parsed.get(), std::to_string(number), "", content_hash(message), 0);
   }
   if (box.parts.empty() && !bytes.empty())
     throw ExtractionError("not an mbox: no message starts with a \"From \" line");

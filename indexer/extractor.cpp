@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <vector>
 
 extern char** environ;
@@ -45,29 +46,20 @@ fs::path extractor_program() {
 
 namespace {
 
-nlohmann::json to_json(const ExtractedDocument& doc) {
+// The document's own fields; its parts are written one by one (write_extracted).
+nlohmann::json fields(const ExtractedDocument& doc) {
   nlohmann::json pages = nlohmann::json::array();
   for (const ExtractedDocument::Page& page : doc.pages) pages.push_back({page.offset, page.name});
-  nlohmann::json parts = nlohmann::json::array();
-  for (const ExtractedPart& part : doc.parts)
-    parts.push_back({{"key", part.key},
-                     {"parent", part.parent},
-                     {"type", part.type},
-                     {"hash", part.hash},
-                     {"doc", to_json(part.doc)}});
-  return {{"title", doc.title},
-          {"text", doc.text},
-          {"headings", doc.headings},
-          {"link_text_bytes", doc.link_text_bytes},
-          {"pages", pages},
-          {"page_kind", doc.page_kind},
-          {"author", doc.author},
-          {"created", doc.created},
-          {"from", doc.from},
-          {"to", doc.to},
-          {"date", doc.date},
-          {"parts", parts},
-          {"container", doc.container}};
+  return {{"title", doc.title},       {"text", doc.text},
+          {"headings", doc.headings}, {"link_text_bytes", doc.link_text_bytes},
+          {"pages", pages},           {"page_kind", doc.page_kind},
+          {"author", doc.author},     {"created", doc.created},
+          {"from", doc.from},         {"to", doc.to},
+          {"date", doc.date},         {"container", doc.container}};
+}
+
+std::string dump(const nlohmann::json& json) {
+  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 // Throws nlohmann::json::exception when a field is missing or of another type.
@@ -98,8 +90,28 @@ ExtractedDocument from_json(const nlohmann::json& in, bool top) {
 
 }  // namespace
 
+void write_extracted(std::ostream& out, const ExtractedDocument& doc) {
+  // Part by part: an mbox's text, held once more as one JSON tree and once as its text, would
+  // take three times its size out of the extractor's memory limit.
+  std::string head = dump(fields(doc));
+  head.pop_back();  // the closing brace: the parts follow
+  out << head << ",\"parts\":[";
+  for (size_t i = 0; i < doc.parts.size(); ++i) {
+    const ExtractedPart& part = doc.parts[i];
+    if (i > 0) out << ',';
+    out << dump({{"key", part.key},
+                 {"parent", part.parent},
+                 {"type", part.type},
+                 {"hash", part.hash},
+                 {"doc", fields(part.doc)}});
+  }
+  out << "]}";
+}
+
 std::string encode_extracted(const ExtractedDocument& doc) {
-  return to_json(doc).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::ostringstream out;
+  write_extracted(out, doc);
+  return out.str();
 }
 
 ExtractedDocument decode_extracted(std::string_view text) {

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <ostream>
 #include <string>
 
 #include "indexer/formats.h"
@@ -31,6 +32,7 @@ ExtractedDocument extract_isolated(Format format, const std::filesystem::path& f
 
 // The wire form between loupe-extract and extract_isolated: one JSON object.
 std::string encode_extracted(const ExtractedDocument& doc);
+void write_extracted(std::ostream& out, const ExtractedDocument& doc);
 ExtractedDocument decode_extracted(std::string_view json);  // throws ExtractionError
 
 }  // namespace loupe::indexer
