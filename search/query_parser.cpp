@@ -227,14 +227,15 @@ class Parser {
     return std::move(terms);
   }
 
-  // A word of the text is marked in the text and in titles; a "title:" word only in titles.
+  // A word of the text is marked in the text and in titles; a "title:" word only in titles; a
+  // word of another field (from:, to:, author:) only in the text, where a message's header
+  // lines show its senders and recipients, never in a title that happens to hold it.
   template <typename Add>
   void mark(const std::string& prefix, Add&& add) {
-    if (prefix.empty())
-      add(text_);
-    else
-      fielded_words_ = true;
-    add(title_);
+    bool title = prefix == db::prefix(db::Field::kTitle);
+    if (!title) add(text_);
+    if (!prefix.empty()) fielded_words_ = true;
+    if (prefix.empty() || title) add(title_);
   }
 
   const Lexeme& peek() const { return lexemes_[pos_]; }

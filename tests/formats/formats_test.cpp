@@ -5,9 +5,9 @@
 #include <httplib.h>
 #include <sys/stat.h>
 
+#include <xapian.h>
 #include <chrono>
 #include <nlohmann/json.hpp>
-#include <xapian.h>
 #include <set>
 #include <thread>
 
@@ -280,7 +280,15 @@ TEST_CASE("an mbox: each message a document, numbered in the file, with its atta
   REQUIRE(notes != nullptr);
   CHECK((*notes)["type"] == "markdown");
   CHECK((*notes)["parent"]["id"] == "mail/archive.mbox//2");
-  CHECK((*notes)["parent"]["title"] == "Bandicoot photos");
+  CHECK((*notes)["parent"]["title"] == "Bandicoot photos from Alan");
+  // A sender's name is marked where the message shows its senders, not in its title.
+  json from_alan = search("from:alan");
+  REQUIRE(from_alan["hits"].size() == 1);
+  CHECK(from_alan["hits"][0]["title_html"] == "Bandicoot photos from Alan");
+  CHECK(from_alan["hits"][0]["snippet"].get<std::string>().find("<mark>Alan</mark>") !=
+        std::string::npos);
+  // A title: word is marked in the title.
+  CHECK(search("title:alan")["hits"][0]["title_html"] == "Bandicoot photos from <mark>Alan</mark>");
 }
 
 TEST_CASE(
@@ -352,9 +360,9 @@ TEST_CASE("a stop (SIGTERM) does not wait for a reader at work: it is killed, no
   // Says it started, then reads for longer than any stop may take.
   write_file(fake, "#!/bin/sh\ntouch " + (tmp / "started").string() + "\nexec sleep 60\n");
   chmod(fake.c_str(), 0755);
-  ChildProcess index({loupe::testing::index_program(), "--db", (tmp / "db").string(),
-                      (tmp / "docs").string()},
-                     {"LOUPE_EXTRACT=" + fake.string()});
+  ChildProcess index(
+      {loupe::testing::index_program(), "--db", (tmp / "db").string(), (tmp / "docs").string()},
+      {"LOUPE_EXTRACT=" + fake.string()});
   auto started = std::chrono::steady_clock::now();
   while (!fs::exists(tmp / "started") &&
          std::chrono::steady_clock::now() - started < std::chrono::seconds(20))

@@ -186,7 +186,7 @@ def make_mail(out):
     first["Date"] = format_datetime(datetime.datetime(2022, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc))
     first.set_content("The potoroo eats truffles at dawn.\n")
     second = EmailMessage()
-    second["Subject"] = "Bandicoot photos"
+    second["Subject"] = "Bandicoot photos from Alan"
     second["From"] = "Alan Turing <alan@example.org>"
     second["To"] = "katherine@example.org"
     second.set_content("Photos of the bandicoot are attached.\n")
