@@ -40,11 +40,31 @@ std::optional<Facet> facet_by_name(std::string_view name) {
   return std::nullopt;
 }
 
+void FacetCounter::attach(Xapian::Enquire& enquire, bool once_per_content) {
+  distinct_attached_ = once_per_content;
+  if (once_per_content)
+    enquire.add_matchspy(&distinct_);
+  else
+    enquire.add_matchspy(&spy_);
+}
+
+void FacetCounter::DistinctSpy::operator()(const Xapian::Document& doc, double) {
+  std::string hash = doc.get_value(db::kHashSlot);
+  if (!hash.empty() && !seen_.insert(std::move(hash)).second) return;
+  ++counts[doc.get_value(db::kFacetSlot)];
+}
+
 std::vector<FacetCounts> FacetCounter::counts() const {
+  std::vector<std::pair<std::string, uint64_t>> values;
+  if (distinct_attached_) {
+    values.assign(distinct_.counts.begin(), distinct_.counts.end());
+  } else {
+    for (auto it = spy_.values_begin(); it != spy_.values_end(); ++it)
+      values.emplace_back(*it, it.get_termfreq());
+  }
   std::vector<std::map<std::string, uint64_t>> counts(facets_.size());
   std::string_view fields[db::kFacetFields];
-  for (auto it = spy_.values_begin(); it != spy_.values_end(); ++it) {
-    const std::string value = *it;
+  for (const auto& [value, count] : values) {
     std::string_view rest = value;
     for (std::string_view& field : fields) {
       size_t end = std::min(rest.find('\0'), rest.size());
@@ -58,7 +78,7 @@ std::vector<FacetCounts> FacetCounter::counts() const {
         if (!child) continue;
         key = std::move(*child);
       }
-      if (!key.empty()) counts[i][key] += it.get_termfreq();
+      if (!key.empty()) counts[i][key] += count;
     }
   }
   std::vector<FacetCounts> out;

@@ -4,9 +4,11 @@
 #include <xapian.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -57,16 +59,30 @@ class FacetCounter {
   FacetCounter(std::vector<Facet> facets, std::string folder)
       : facets_(std::move(facets)), folder_(std::move(folder)) {}
   bool wanted() const { return !facets_.empty(); }
-  // The enquire's passes are counted; the counter must outlive them.
-  void attach(Xapian::Enquire& enquire) { enquire.add_matchspy(&spy_); }
+  // The enquire's passes are counted; the counter must outlive them. `once_per_content`: the
+  // search collapses copies (db::kDuplicatesKey), and a content is counted once, as in the
+  // total, whichever of its copies the matcher sees first.
+  void attach(Xapian::Enquire& enquire, bool once_per_content);
   std::vector<FacetCounts> counts() const;
 
  private:
+  // Xapian's spies see matches before they collapse: this one counts each content once.
+  class DistinctSpy : public Xapian::MatchSpy {
+   public:
+    void operator()(const Xapian::Document& doc, double weight) override;
+    std::map<std::string, Xapian::doccount> counts;
+
+   private:
+    std::unordered_set<std::string> seen_;
+  };
+
   std::vector<Facet> facets_;
   std::string folder_;
   // Xapian's own spy (it also works over the remote protocol, where custom ones do not), on the
   // one value that holds every facet's field.
   Xapian::ValueCountMatchSpy spy_{db::kFacetSlot};
+  DistinctSpy distinct_;
+  bool distinct_attached_ = false;
 };
 
 }  // namespace loupe::search

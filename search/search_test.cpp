@@ -9,13 +9,14 @@
 #include <thread>
 
 #include "analysis/utf8.h"
+#include "db/schema.h"
 #include "indexer/index_run.h"
+#include "search/facets.h"
 #include "search/highlighter.h"
 #include "search/result_cache.h"
 #include "search/searcher.h"
 #include "search/searcher_pool.h"
 #include "search/snippet.h"
-#include "db/schema.h"
 #include "tests/support/test_support.h"
 
 using loupe::search::Searcher;
@@ -77,7 +78,8 @@ IndexedFolder& fixture() {
                "Origins\nShe co-founded the lab after Tesla\xE2\x80\x99s Autopilot team.\n");
     write_file(docs / "j.txt",
                "Credits\nThe co-founders and one founder of Tesla. Later, Autopilot.\n");
-    write_file(docs / "k.txt", "리눅스 커널에 패치를 보내는 방법\n커뮤니티와 함께 패치가 검토됩니다.\n");
+    write_file(docs / "k.txt",
+               "리눅스 커널에 패치를 보내는 방법\n커뮤니티와 함께 패치가 검토됩니다.\n");
   });
   return f;
 }
@@ -988,6 +990,21 @@ TEST_CASE("files with the same content are one hit that lists the other paths") 
   // Paging counts the collapsed hits: the second page of one-hit pages is the other file.
   CHECK(s.search("otter", 2, 1).hits.size() == 1);
   CHECK(s.search("otter", 3, 1).hits.empty());
+  // Facets count a content once, as the total does: in the pass that counts the total and in
+  // the ranked pass that sees every match (a phrase).
+  for (const Row& row : rows) {
+    CAPTURE(row.query);
+    loupe::search::SearchResults faceted =
+        s.search(loupe::search::SearchRequest{row.query,
+                                              1,
+                                              1,
+                                              loupe::search::SortOrder::kRelevance,
+                                              {loupe::search::Facet::kType},
+                                              true});
+    REQUIRE(faceted.facets.size() == 1);
+    REQUIRE(faceted.facets[0].values.size() == 1);
+    CHECK(faceted.facets[0].values[0].count == row.total);
+  }
   // A copy is not "similar" to itself.
   std::optional<loupe::search::SearchResults> similar = s.similar("report.txt", 10);
   REQUIRE(similar);

@@ -156,7 +156,7 @@ uint64_t Searcher::exact_count(const Xapian::Query& query,
   counter.set_weighting_scheme(Xapian::BoolWeight());
   counter.set_docid_order(Xapian::Enquire::DONT_CARE);
   collapse_copies(counter);
-  if (facets != nullptr) facets->attach(counter);
+  if (facets != nullptr) facets->attach(counter, collapse_);
   return counter.get_mset(0, 0, db_.get_doccount()).get_matches_lower_bound();
 }
 
@@ -289,7 +289,7 @@ SearchResults Searcher::run_search(const SearchRequest& request) {
   // Facets count in a pass that sees every match anyway, the ranked one or the one that counts
   // the total, rather than in one of their own.
   FacetCounter* counted = facets.wanted() && !sees_all ? &facets : nullptr;
-  if (facets.wanted() && sees_all) facets.attach(strict);
+  if (facets.wanted() && sees_all) facets.attach(strict, collapse_);
   Xapian::MSet first = strict.get_mset(offset, per_page, check_at_least);
   std::vector<Xapian::MSet> sets{first};
   bool strict_exhausted = first.size() < per_page;
