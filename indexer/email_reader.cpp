@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "db/document_id.h"
 #include "indexer/document_reader.h"
 #include "indexer/formats.h"
 #include "indexer/text_builder.h"
@@ -36,6 +37,13 @@ using GPtr = std::unique_ptr<T, Unref<T>>;
 void init_gmime() {
   static std::once_flag initialised;
   std::call_once(initialised, [] { g_mime_init(); });
+}
+
+// One MIME message (no mbox "From " line); null when GMime cannot read one.
+GPtr<GMimeMessage> parse_message(std::string_view bytes) {
+  GPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(bytes.data(), bytes.size()));
+  GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
+  return GPtr<GMimeMessage>(g_mime_parser_construct_message(parser.get(), nullptr));
 }
 
 std::string addresses(InternetAddressList* list) {
@@ -176,7 +184,7 @@ class MessageReader {
     if (!walk.attachments.empty()) walk.attachments += ", ";
     walk.attachments += unique;
     if (walk.depth >= kMaxDepth || parts_.size() >= kMaxParts) return;
-    std::string key = walk.key.empty() ? unique : walk.key + "//" + unique;
+    std::string key = walk.key.empty() ? unique : db::part_id(walk.key, unique);
     std::string bytes = part_bytes(part);
     if (bytes.empty()) return;
     if (message) {
@@ -192,9 +200,7 @@ class MessageReader {
     Format format = detect_format(format_for(name), bytes);
     if (format == nullptr || (format->text && looks_binary(bytes))) return;  // a picture, ...
     if (format->read == read_email) {
-      GPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(bytes.data(), bytes.size()));
-      GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
-      GPtr<GMimeMessage> inner(g_mime_parser_construct_message(parser.get(), nullptr));
+      GPtr<GMimeMessage> inner = parse_message(bytes);
       if (inner) add_message(inner.get(), key, parent, content_hash(bytes), depth + 1);
       return;
     }
@@ -215,10 +221,7 @@ class MessageReader {
 
 ExtractedDocument read_email(std::string_view bytes) {
   init_gmime();
-  GPtr<GMimeStream> stream(
-      g_mime_stream_mem_new_with_buffer(bytes.data(), static_cast<size_t>(bytes.size())));
-  GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
-  GPtr<GMimeMessage> message(g_mime_parser_construct_message(parser.get(), nullptr));
+  GPtr<GMimeMessage> message = parse_message(bytes);
   if (!message) throw ExtractionError("not a readable e-mail message");
   if (addresses(g_mime_message_get_from(message.get())).empty() &&
       addresses(g_mime_message_get_to(message.get())).empty() &&
@@ -254,9 +257,7 @@ ExtractedDocument read_mbox(std::string_view bytes) {
     size_t line_end = raw.find('\n');
     if (line_end == std::string_view::npos) continue;
     std::string_view message = raw.substr(line_end + 1);
-    GPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(message.data(), message.size()));
-    GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
-    GPtr<GMimeMessage> parsed(g_mime_parser_construct_message(parser.get(), nullptr));
+    GPtr<GMimeMessage> parsed = parse_message(message);
     if (!parsed) continue;
     reader.add_message(parsed.get(), std::to_string(number), "", content_hash(message), 0);
   }

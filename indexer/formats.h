@@ -48,7 +48,6 @@ Format detect_format(Format by_name, std::string_view head);
 
 std::string_view format_name(Format format);
 
-
 // Reads the input with the format's reader. Throws ExtractionError (binary formats).
 ExtractedDocument read_document(Format format, std::string_view input);
 

@@ -70,11 +70,8 @@ class Run {
     }
     std::optional<StoredDocument> previous = writer_.find(file.id);
     // An mbox is no document: its first message stands for it.
-    std::optional<StoredDocument> first = previous;
-    if (!first && format->parts) {
-      std::vector<StoredDocument> parts = writer_.parts_of(file.id);
-      if (!parts.empty()) first = parts.front();
-    }
+    std::optional<StoredDocument> first =
+        previous || !format->parts ? previous : writer_.first_part_of(file.id);
     bool moved = first && in_root.count(first->docid) == 0;
     if (moved && taken_elsewhere(file, *first, root)) return false;
     bool relocated = first && (moved || first->record.path != file.path.string());
@@ -237,7 +234,7 @@ class Run {
           writer_.remove(*job.previous);
           ++stats_.removed;
         }
-        write_parts(job.file.id, {});
+        write_parts(job, {});
         return;
       case PreparedFile::Outcome::kTouched:
         writer_.touch(*job.previous, job.file.modified_ns, job.file.path.string(), job.root,
@@ -252,14 +249,16 @@ class Run {
           writer_.remove(*job.previous);
           ++stats_.removed;
         }
-        write_parts(job.file.id, prepared.parts);
+        write_parts(job, prepared.parts);
         return;
     }
   }
 
   // The file's parts as they are now: each written over the one of its id, those no longer
   // there removed. Counted as documents.
-  void write_parts(const std::string& file_id, const std::vector<PreparedFile::Part>& parts) {
+  void write_parts(const FileJob& job, const std::vector<PreparedFile::Part>& parts) {
+    if (!job.format->parts) return;  // its files have none: no lookup for every file written
+    const std::string& file_id = job.file.id;
     std::unordered_map<std::string, StoredDocument> old;
     for (StoredDocument& stored : writer_.parts_of(file_id))
       old.emplace(stored.record.id, std::move(stored));

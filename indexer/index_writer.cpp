@@ -101,12 +101,15 @@ IndexWriter::~IndexWriter() {
   }
 }
 
-std::optional<StoredDocument> IndexWriter::find(const std::string& id) const {
-  std::string term = db::boolean_term(db::Field::kId, id);
+std::optional<StoredDocument> IndexWriter::first_with(const std::string& term) const {
   Xapian::PostingIterator it = db_.postlist_begin(term);
   if (it == db_.postlist_end(term)) return std::nullopt;
   Xapian::docid docid = *it;
   return StoredDocument{docid, db::load_record(db_.get_document(docid))};
+}
+
+std::optional<StoredDocument> IndexWriter::find(const std::string& id) const {
+  return first_with(db::boolean_term(db::Field::kId, id));
 }
 
 std::vector<StoredDocument> IndexWriter::documents_with(const std::string& term) const {
@@ -122,6 +125,10 @@ std::vector<StoredDocument> IndexWriter::documents_from_root(const std::string& 
 
 std::vector<StoredDocument> IndexWriter::parts_of(const std::string& file_id) const {
   return documents_with(db::boolean_term(db::Field::kPartOf, file_id));
+}
+
+std::optional<StoredDocument> IndexWriter::first_part_of(const std::string& file_id) const {
+  return first_with(db::boolean_term(db::Field::kPartOf, file_id));
 }
 
 std::unordered_set<Xapian::docid> IndexWriter::docids_from_root(const std::string& root) const {

@@ -37,6 +37,9 @@ class IndexWriter {
   std::vector<StoredDocument> documents_from_root(const std::string& root) const;
   // The documents inside a file (db/document_id.h), by the file's id.
   std::vector<StoredDocument> parts_of(const std::string& file_id) const;
+  // One of them, without reading the others' records: what stands for a file that is no
+  // document itself (an mbox) in the size-and-time check of every run.
+  std::optional<StoredDocument> first_part_of(const std::string& file_id) const;
   std::unordered_set<Xapian::docid> docids_from_root(const std::string& root) const;
   // The canonical root a document was indexed from ("" if it has none; "#..." when the path was
   // too long for a term and is stored hashed).
@@ -74,6 +77,7 @@ class IndexWriter {
   // Whether two documents or more have the same content (see db::kDuplicatesKey).
   bool has_duplicates();
   std::vector<StoredDocument> documents_with(const std::string& term) const;
+  std::optional<StoredDocument> first_with(const std::string& term) const;
   void update_spelling(const Xapian::Document& doc, int change);
 
   std::filesystem::path path_;

@@ -14,6 +14,14 @@ using loupe::testing::write_file;
 
 namespace {
 
+// Indexes dir/docs into dir/db, as loupe-index would.
+void index_docs(const std::filesystem::path& dir) {
+  loupe::indexer::Progress quiet(stderr, false);
+  loupe::indexer::IndexStats stats;
+  loupe::indexer::run_index(
+      {dir / "db", "", {(dir / "docs").string()}}, quiet, [] { return false; }, stats);
+}
+
 // Words of a programming manual, each in several documents; "recieve" misspelled in one.
 class Manual {
  public:
@@ -104,12 +112,7 @@ TEST_CASE("a word that is gone from every document is no longer suggested") {
   TempDir tmp;
   write_file(tmp / "docs/a.txt", "Marmalade on toast, marmalade again\n");
   write_file(tmp / "docs/b.txt", "Marmalade recipes\n");
-  auto index = [&] {
-    loupe::indexer::Progress quiet(stderr, false);
-    loupe::indexer::IndexStats stats;
-    loupe::indexer::run_index(
-        {tmp / "db", "", {(tmp / "docs").string()}}, quiet, [] { return false; }, stats);
-  };
+  auto index = [&] { index_docs(tmp.path()); };
   index();
   CHECK(loupe::search::Searcher((tmp / "db").string()).search("marmelade", 1, 10).suggestion ==
         "marmalade");
@@ -122,12 +125,7 @@ TEST_CASE("a word that is gone from every document is no longer suggested") {
 TEST_CASE("a searcher forgets the suggestions it remembered when its index changes") {
   TempDir tmp;
   write_file(tmp / "docs/a.txt", "Marmalade on toast, marmalade again\n");
-  auto index = [&] {
-    loupe::indexer::Progress quiet(stderr, false);
-    loupe::indexer::IndexStats stats;
-    loupe::indexer::run_index(
-        {tmp / "db", "", {(tmp / "docs").string()}}, quiet, [] { return false; }, stats);
-  };
+  auto index = [&] { index_docs(tmp.path()); };
   index();
   loupe::search::Searcher searcher((tmp / "db").string());
   CHECK(searcher.search("marmelade", 1, 10).suggestion == "marmalade");
