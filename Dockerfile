@@ -16,7 +16,7 @@ RUN apt-get update \
       g++ cmake make pkg-config \
       libxapian-dev libicu-dev libcpp-httplib-dev nlohmann-json3-dev doctest-dev \
       libcli11-dev libxml2-dev libmd4c-dev libmd4c-html0-dev libxxhash-dev libjemalloc-dev \
-      libpoppler-cpp-dev libzip-dev libgmime-3.0-dev \
+      libpoppler-cpp-dev libzip-dev libgmime-3.0-dev libcld2-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -38,7 +38,7 @@ ARG DEBIAN_FRONTEND=noninteractive
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libxapian30 libicu72 libcpp-httplib0.11 libxml2 libmd4c0 libxxhash0 libjemalloc2 \
-      libpoppler-cpp0v5 libzip4 libgmime-3.0-0 gpg \
+      libpoppler-cpp0v5 libzip4 libgmime-3.0-0 libcld2-0 gpg \
  && rm -rf /var/lib/apt/lists/* /var/cache/debconf/*-old /var/log/apt/* /var/log/dpkg.log \
  && rm -rf /usr/share/fonts /var/cache/fontconfig \
  && dpkg --purge apt libapt-pkg6.0 \

@@ -2,6 +2,7 @@
 
 #include "analysis/ascii_words.h"
 #include "analysis/korean.h"
+#include "analysis/languages.h"
 #include "analysis/utf8.h"
 #include "analysis/wordless.h"
 
@@ -197,17 +198,6 @@ const char16_t* special_fold(UChar32 c) {
 // Snowball stemmers that only remove or rewrite endings. Others also remove prefixes (Dutch
 // "ge-" in kraaij_pohlmann and in Snowball 3's Dutch, Indonesian "meng-", Irish mutations,
 // Arabic "al-"), or are not checked; they get no first-letter shortcut.
-bool strips_suffixes_only(std::string_view language) {
-  static constexpr std::string_view kSuffixOnly[] = {
-      "danish",  "english", "earlyenglish", "finnish", "french",     "german",   "german2",
-      "italian", "lovins",  "norwegian",    "porter",  "portuguese", "romanian", "russian",
-      "spanish", "swedish", "hungarian",    "turkish", "da",         "en",       "fi",
-      "fr",      "de",      "it",           "nb",      "nn",         "no",       "pt",
-      "ro",      "ru",      "es",           "sv",      "hu",         "tr"};
-  return std::find(std::begin(kSuffixOnly), std::end(kSuffixOnly), language) !=
-         std::end(kSuffixOnly);
-}
-
 Xapian::Stem make_stemmer(const std::string& language) {
   try {
     return Xapian::Stem(language);
@@ -219,19 +209,33 @@ Xapian::Stem make_stemmer(const std::string& language) {
 
 }  // namespace
 
+namespace {
+
+// One language's stemming, kept while the analyzer lives: documents switch between a few.
+struct StemLanguage {
+  std::string code;  // ISO 639-1; "" for none (the own language when it stems nothing)
+  std::string mark;  // appended to every stem: "" for the analyzer's own language
+  Xapian::Stem stemmer;
+  bool stemming = false;
+  bool keeps_first_letter = false;
+  std::unordered_map<std::string, std::string> stems;
+};
+
+}  // namespace
+
 struct Analyzer::Impl {
   std::unique_ptr<icu::BreakIterator> words;
   const icu::Normalizer2* casefold = nullptr;
   const icu::Normalizer2* nfd = nullptr;
   const icu::Normalizer2* nfc = nullptr;
-  Xapian::Stem stemmer;
-  bool stemming = false;
+  // The languages stemmed so far; the first is the analyzer's own, `current` the one in use.
+  std::vector<std::unique_ptr<StemLanguage>> languages;
+  StemLanguage* current = nullptr;
   std::vector<Piece> pieces;        // the group being read: one word, or the parts of a compound
   bool hyphenated = false;          // the group's words were joined by a hyphen
   std::string last_part, compound;  // compound_stem()'s buffers
   std::vector<std::string> terms;
   std::string joined;
-  std::unordered_map<std::string, std::string> stems;
   const std::string no_stem;
 };
 
@@ -242,11 +246,66 @@ Analyzer::Analyzer(const std::string& language) : language_(language), impl_(new
   impl_->nfd = icu::Normalizer2::getNFDInstance(status);
   impl_->nfc = icu::Normalizer2::getNFCInstance(status);
   if (U_FAILURE(status)) throw std::runtime_error(std::string("ICU: ") + u_errorName(status));
+  auto own = std::make_unique<StemLanguage>();
   if (language != "none") {
-    impl_->stemmer = make_stemmer(language);
-    impl_->stemming = true;
-    keeps_first_letter_ = strips_suffixes_only(language);
+    own->stemmer = make_stemmer(language);
+    own->stemming = true;
+    own->keeps_first_letter = strips_suffixes_only(language);
+    own->code = std::string(code_of_stemmer(ascii_lower(language)));
   }
+  own_code_ = own->code;
+  impl_->current = own.get();
+  impl_->languages.push_back(std::move(own));
+}
+
+// A document's words are stemmed by its language's stemmer. The analyzer's own language marks
+// nothing, so that an index of one language has the terms it always had; another language's
+// stems end in "@" and its code ("svilupp@it"), which no word holds (an "@" splits words), so
+// that its stems never meet those of the same letters in another language.
+void Analyzer::set_stem_language(std::string_view code) {
+  Impl& im = *impl_;
+  StemLanguage& own = *im.languages.front();
+  std::string wanted = normalize_language_tag(code);
+  // Unknown, the own language, or CJK (whose Latin-script words are foreign terms): as the index.
+  if (wanted.empty() || wanted == own.code || is_cjk_language(wanted) || !own.stemming) {
+    im.current = &own;
+    return;
+  }
+  for (const std::unique_ptr<StemLanguage>& language : im.languages) {
+    if (language->code == wanted) {
+      im.current = language.get();
+      return;
+    }
+  }
+  auto added = std::make_unique<StemLanguage>();
+  added->code = wanted;
+  // A language Snowball lacks is not stemmed: a word is its own stem (Xapian::Stem() leaves it
+  // as it is), so that a query finds its documents by the stems of every language as it finds
+  // the others'.
+  const LanguageInfo* info = language_by_code(wanted);
+  if (info != nullptr) added->stemmer = Xapian::Stem(std::string(info->snowball));
+  added->stemming = true;
+  added->keeps_first_letter = info == nullptr || info->suffixes_only;
+  added->mark = "@" + wanted;
+  im.current = added.get();
+  im.languages.push_back(std::move(added));
+}
+
+const std::string& Analyzer::stem_language() const {
+  return impl_->current->code;
+}
+
+bool Analyzer::stems_keep_first_letter() const {
+  return impl_->current->keeps_first_letter;
+}
+
+std::string_view Analyzer::language_of_stem(std::string_view stem) {
+  size_t at = stem.rfind('@');
+  return at == std::string_view::npos ? std::string_view() : stem.substr(at + 1);
+}
+
+std::string_view Analyzer::unmarked_stem(std::string_view stem) {
+  return stem.substr(0, stem.rfind('@'));
 }
 
 Analyzer::~Analyzer() = default;
@@ -313,18 +372,20 @@ void Analyzer::normalize_into(std::string& out, std::string_view word) const {
 
 const std::string& Analyzer::stem(const std::string& term) {
   Impl& im = *impl_;
-  if (!im.stemming || term.empty()) return im.no_stem;
-  auto cached = im.stems.find(term);
-  if (cached != im.stems.end()) return cached->second;
-  if (im.stems.size() >= kStemCacheEntries) im.stems.clear();
-  // Snowball has no Korean: Hangul words lose their particles instead, whatever the language.
-  return im.stems.emplace(term, is_hangul_word(term) ? korean_stem(term) : im.stemmer(term))
-      .first->second;
+  StemLanguage& language = *im.current;
+  if (!language.stemming || term.empty()) return im.no_stem;
+  auto cached = language.stems.find(term);
+  if (cached != language.stems.end()) return cached->second;
+  if (language.stems.size() >= kStemCacheEntries) language.stems.clear();
+  // Snowball has no Korean: Hangul words lose their particles instead, whatever the language
+  // (and unmarked, so that a Korean word is found in any document).
+  if (is_hangul_word(term)) return language.stems.emplace(term, korean_stem(term)).first->second;
+  return language.stems.emplace(term, language.stemmer(term) + language.mark).first->second;
 }
 
 const std::string& Analyzer::compound_stem(std::string_view joined, uint32_t head) {
   Impl& im = *impl_;
-  if (!im.stemming || joined.empty()) return im.no_stem;
+  if (!im.current->stemming || joined.empty()) return im.no_stem;
   im.last_part.assign(joined.substr(std::min<size_t>(head, joined.size())));
   const std::string& last_stem = stem(im.last_part);
   if (head == 0 || last_stem.empty()) return last_stem;

@@ -59,7 +59,8 @@ class Analyzer {
   uint32_t analyze(std::string_view text, uint32_t first_position, const TokenSink& sink,
                    PositionWindow window = {});
 
-  // The stem of a term produced by analyze(), or "" when the language stems nothing. Cached:
+  // The stem of a term produced by analyze() in the stem language (set_stem_language()), or ""
+  // when that language stems nothing. Cached:
   // the reference stays valid until the next call.
   const std::string& stem(const std::string& term);
   // The stem of a compound's joined form: its parts before `head` as written, then the stem of
@@ -70,9 +71,23 @@ class Analyzer {
   // The stem a token is indexed and searched under, "" for none (see Token::part).
   const std::string& token_stem(const Token& token);
 
+  // Stems from now on in the language of a document: its code (analysis/languages.h), or "" for
+  // the analyzer's own. Another language's stems carry its mark ("svilupp@it"); a language
+  // Snowball lacks keeps its words whole ("programistow@pl"); Chinese, Japanese and Korean stem
+  // as the own language.
+  void set_stem_language(std::string_view code);
+  // The code set by set_stem_language(), as normalised; the own language's code by default.
+  const std::string& stem_language() const;
+  // The language code a stem is marked with ("it" of "svilupp@it"), "" for the own language.
+  static std::string_view language_of_stem(std::string_view stem);
+  // A stem without its language's mark: how its words begin.
+  static std::string_view unmarked_stem(std::string_view stem);
+  // The code of the analyzer's own language ("en"), "" when it stems nothing.
+  const std::string& own_language_code() const { return own_code_; }
+
   // True when every stem begins with the first letter of its word (the stemmer only strips
-  // suffixes), which lets a matcher rule words out without stemming them.
-  bool stems_keep_first_letter() const { return keeps_first_letter_; }
+  // suffixes), which lets a matcher rule words out without stemming them. Of the stem language.
+  bool stems_keep_first_letter() const;
 
   // Normalises one word the way analyze() normalises each part it finds.
   std::string normalize(std::string_view word) const;
@@ -92,8 +107,24 @@ class Analyzer {
   bool icu_words(std::string_view text, uint32_t begin, uint32_t end, uint32_t& position,
                  const TokenSink& sink, const PositionWindow& window);
   std::string language_;
-  bool keeps_first_letter_ = false;
+  std::string own_code_;
   std::unique_ptr<Impl> impl_;
+};
+
+// Sets an analyzer's stem language for a scope, and puts the one before back.
+class StemLanguageScope {
+ public:
+  StemLanguageScope(Analyzer& analyzer, std::string_view code)
+      : analyzer_(analyzer), saved_(analyzer.stem_language()) {
+    analyzer.set_stem_language(code);
+  }
+  ~StemLanguageScope() { analyzer_.set_stem_language(saved_); }
+  StemLanguageScope(const StemLanguageScope&) = delete;
+  StemLanguageScope& operator=(const StemLanguageScope&) = delete;
+
+ private:
+  Analyzer& analyzer_;
+  std::string saved_;
 };
 
 }  // namespace loupe::analysis

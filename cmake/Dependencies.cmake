@@ -68,6 +68,16 @@ if(NOT GMIME_FOUND)
   loupe_missing("GMime" "libgmime-3.0-dev")
 endif()
 
+# CLD2 (language detection) ships no pkg-config file.
+find_path(CLD2_INCLUDE_DIR cld2/public/compact_lang_det.h)
+find_library(CLD2_LIBRARY cld2)
+if(NOT CLD2_INCLUDE_DIR OR NOT CLD2_LIBRARY)
+  loupe_missing("CLD2" "libcld2-dev")
+endif()
+add_library(loupe_cld2 INTERFACE)
+target_include_directories(loupe_cld2 INTERFACE ${CLD2_INCLUDE_DIR})
+target_link_libraries(loupe_cld2 INTERFACE ${CLD2_LIBRARY})
+
 # Debian's cpp-httplib is a compiled library: its pkg-config flags keep our view of the
 # header in step with how the library was built.
 pkg_check_modules(HTTPLIB QUIET IMPORTED_TARGET cpp-httplib)

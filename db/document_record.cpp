@@ -96,6 +96,7 @@ void put_pages(std::string& out, const DocumentRecord& r) {
   }
   put_string(out, r.parent);
   put_string(out, r.parent_title);
+  put_string(out, r.language);
 }
 
 bool get_pages(std::string_view data, size_t& at, DocumentRecord& r) {
@@ -122,7 +123,7 @@ bool get_pages(std::string_view data, size_t& at, DocumentRecord& r) {
   }
   if (!named) r.page_names.clear();
   return get_string(data, at, r.parent) && get_string(data, at, r.parent_title) &&
-         at == data.size();
+         get_string(data, at, r.language) && at == data.size();
 }
 
 }  // namespace
@@ -157,6 +158,7 @@ void store_record(Xapian::Document& doc, const DocumentRecord& r) {
   if (!r.author.empty()) j["author"] = r.author;
   if (r.created != 0) j["created"] = r.created;
   if (!r.parent.empty()) j["parent"] = r.parent;
+  if (!r.language.empty()) j["lang"] = r.language;
   doc.set_data(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   std::string binary;
   for (const std::string* s : {&r.id, &r.path, &r.title, &r.type, &r.hash}) put_string(binary, *s);
@@ -165,7 +167,8 @@ void store_record(Xapian::Document& doc, const DocumentRecord& r) {
     put_varint64(binary, n);
   binary += encode_checkpoints(r.checkpoint_offsets, r.checkpoint_positions);
   // After the checkpoints, so that records written before pages existed still read.
-  if (!r.page_kind.empty() || !r.author.empty() || r.created != 0 || !r.parent.empty())
+  if (!r.page_kind.empty() || !r.author.empty() || r.created != 0 || !r.parent.empty() ||
+      !r.language.empty())
     put_pages(binary, r);
   doc.add_value(kRecordSlot, binary);
 }

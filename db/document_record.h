@@ -40,6 +40,9 @@ struct DocumentRecord {
   // an mbox's messages.
   std::string parent;
   std::string parent_title;
+  // The language its words were read in (analysis/language_detector.h): an ISO 639-1 code, ""
+  // when unknown.
+  std::string language;
 };
 
 // The page (1-based) holding word position `position`; 0 for a document without pages.

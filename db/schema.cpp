@@ -48,7 +48,7 @@ bool is_spelling_word(std::string_view term) {
 }
 
 void set_document_values(Xapian::Document& doc, std::string_view type, std::string_view id,
-                         int64_t modified) {
+                         int64_t modified, std::string_view language) {
   doc.add_value(kModifiedSlot, Xapian::sortable_serialise(static_cast<double>(modified)));
   std::time_t t = static_cast<std::time_t>(modified);
   std::tm utc{};
@@ -62,6 +62,8 @@ void set_document_values(Xapian::Document& doc, std::string_view type, std::stri
   facets += folder;
   facets += '\0';
   facets += year;
+  facets += '\0';
+  facets += language;
   doc.add_value(kFacetSlot, facets);
 }
 

@@ -35,6 +35,7 @@ enum class Field {
   kFrom,
   kTo,
   kPartOf,
+  kLanguage,
 };
 
 enum class FieldKind {
@@ -75,13 +76,16 @@ inline constexpr FieldInfo kFields[] = {
     {Field::kTo, "to", "XTO", FieldKind::kText},
     // A part's file (db/document_id.h): an attachment's or an mbox message's, by the file's id.
     {Field::kPartOf, "", "XPARTOF", FieldKind::kPath},
+    // The language a document is written in, as detected (analysis/language_detector.h): an
+    // ISO 639-1 code. Its words are stemmed in that language (analysis/analyzer.h).
+    {Field::kLanguage, "lang", "XLANG", FieldKind::kFilter},
 };
 
 // field_info() indexes the table by the enum: each row must sit at its field's place.
 constexpr bool fields_in_order() {
   for (size_t i = 0; i < std::size(kFields); ++i)
     if (static_cast<size_t>(kFields[i].field) != i) return false;
-  return std::size(kFields) == static_cast<size_t>(Field::kPartOf) + 1;
+  return std::size(kFields) == static_cast<size_t>(Field::kLanguage) + 1;
 }
 static_assert(fields_in_order(), "kFields must list every Field in the enum's order");
 
@@ -130,13 +134,13 @@ enum ValueSlot : unsigned {
 std::vector<std::string> folders_of(std::string_view id);
 
 // The fields of kFacetSlot's value.
-enum class FacetField { kType, kFolder, kYear };
-inline constexpr size_t kFacetFields = 3;
+enum class FacetField { kType, kFolder, kYear, kLanguage };
+inline constexpr size_t kFacetFields = 4;
 
-// Sets the values that follow a document's type, id and modification time (kModifiedSlot,
-// kFacetSlot).
+// Sets the values that follow a document's type, id, modification time and language
+// (kModifiedSlot, kFacetSlot).
 void set_document_values(Xapian::Document& doc, std::string_view type, std::string_view id,
-                         int64_t modified);
+                         int64_t modified, std::string_view language);
 
 // Words kept in Xapian's spelling table (one count per document that has them), which
 // suggests corrections: unprefixed terms of 3 to 40 bytes, of letters only, in alphabets whose
@@ -161,7 +165,7 @@ inline constexpr std::string_view kCommittedKey = "loupe:committed";
 //   Parts: an mbox's messages and messages' attachments are documents (XPARTOF, parent).
 //   Korean words are stemmed without their particles (analysis/korean.h).
 inline constexpr std::string_view kFormatKey = "loupe:format";
-inline constexpr std::string_view kFormatVersion = "7";
+inline constexpr std::string_view kFormatVersion = "8";
 // "1" when two documents or more have the same content: searches then collapse copies into one
 // hit (reading a value per match, which an index without copies need not pay for).
 inline constexpr std::string_view kDuplicatesKey = "loupe:duplicates";

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "analysis/language_detector.h"
 #include "analysis/phrase_key.h"
 #include "analysis/utf8.h"
 #include "db/document_id.h"
@@ -123,6 +124,15 @@ bool is_list_page(const ExtractedDocument& extracted) {
 
 }  // namespace
 
+std::string DocumentBuilder::document_language(const std::string& title,
+                                               const ExtractedDocument& extracted) {
+  // A title mostly repeats the text's first line, and CLD2 reads a repeated passage as a clue of
+  // its own: the text alone, or the title of a document without text.
+  std::string_view text = extracted.text.empty() ? std::string_view(title) : extracted.text;
+  return analysis::detect_language(analysis::truncate_utf8(text, kLanguageSample),
+                                   extracted.language, analyzer_.own_language_code());
+}
+
 Xapian::Document DocumentBuilder::build(db::DocumentRecord& record,
                                         const ExtractedDocument& extracted,
                                         const std::string& root) {
@@ -133,6 +143,8 @@ Xapian::Document DocumentBuilder::build(db::DocumentRecord& record,
           ? extracted.title
           : analysis::repair_utf8(
                 std::filesystem::path(std::string(db::own_name(record.id))).stem().string());
+  record.language = document_language(record.title, extracted);
+  analyzer_.set_stem_language(record.language);
   add_title(doc, record.title);
   add_body(doc, extracted, is_list_page(extracted), record);
   record.author = analysis::repair_utf8(extracted.author);
@@ -141,6 +153,9 @@ Xapian::Document DocumentBuilder::build(db::DocumentRecord& record,
   add_field_text(doc, db::Field::kFrom, analysis::repair_utf8(extracted.from));
   add_field_text(doc, db::Field::kTo, analysis::repair_utf8(extracted.to));
   if (extracted.date != 0) record.modified = extracted.date;
+  // Ranking's keys (analysis/phrase_key.h) are stemmed in the index's own language, as a query's
+  // words are when ranking compares them: a title matches its query as written, in any language.
+  analyzer_.set_stem_language("");
   add_keys(doc, db::Field::kTitleKey, analysis::segment_keys(analyzer_, record.title));
   add_keys(doc, db::Field::kTitlePartKey, analysis::part_keys(analyzer_, record.title));
   // An attachment's name is its file name; an mbox's messages have numbers, no names.
@@ -155,6 +170,8 @@ Xapian::Document DocumentBuilder::build(db::DocumentRecord& record,
   doc.add_boolean_term(db::boolean_term(db::Field::kId, record.id));
   doc.add_boolean_term(db::boolean_term(db::Field::kType, record.type));
   if (!ext.empty()) doc.add_boolean_term(db::boolean_term(db::Field::kExtension, ext));
+  if (!record.language.empty())
+    doc.add_boolean_term(db::boolean_term(db::Field::kLanguage, record.language));
   doc.add_boolean_term(db::boolean_term(db::Field::kRoot, root));
   // Empty files all hash alike: they are no copies of each other.
   if (!record.hash.empty() && !extracted.text.empty()) {
@@ -167,7 +184,8 @@ Xapian::Document DocumentBuilder::build(db::DocumentRecord& record,
   std::vector<std::string> folders = db::folders_of(db::file_of(record.id));
   for (const std::string& folder : folders)
     doc.add_boolean_term(db::boolean_term(db::Field::kFolder, folder));
-  db::set_document_values(doc, record.type, db::file_of(record.id), record.modified);
+  db::set_document_values(doc, record.type, db::file_of(record.id), record.modified,
+                          record.language);
   doc.add_value(db::kSizeSlot, Xapian::sortable_serialise(static_cast<double>(record.size)));
   db::store_record(doc, record);
   return doc;

@@ -35,10 +35,14 @@ class DocumentBuilder {
   void add_title(Xapian::Document& doc, const std::string& title);
   void add_keys(Xapian::Document& doc, db::Field field, const std::vector<std::string>& keys);
   void add_file_name_key(Xapian::Document& doc, const std::string& id);
+  // The language to read the document in: detected from its text, or the index's own.
+  std::string document_language(const std::string& title, const ExtractedDocument& extracted);
 
   analysis::Analyzer analyzer_;
   std::unordered_map<std::string, Xapian::termcount> stem_counts_;  // per document, reused
   std::unordered_set<std::string> list_words_;  // of a list page: each counted once
+  // Detection reads at most this much of a text (CLD2 is sure of a language well before).
+  static constexpr size_t kLanguageSample = 64 * 1024;
 };
 
 }  // namespace loupe::indexer

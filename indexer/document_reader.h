@@ -32,6 +32,9 @@ struct ExtractedDocument {
   std::string page_kind;  // "page", "slide" or "sheet"; empty without pages
   // From the format's metadata, when it has them.
   std::string author;
+  // The language the document says it is in (HTML's lang, Dublin Core's language), as written:
+  // a hint that the text must confirm (analysis/language_detector.h).
+  std::string language;
   int64_t created = 0;  // seconds since the epoch; 0: unknown
   // An e-mail's senders and recipients (from: and to: search them), and its date, which is the
   // document's date instead of the file's (0: the file's).

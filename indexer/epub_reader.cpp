@@ -60,8 +60,9 @@ ExtractedDocument read_epub(std::string_view bytes) {
                         if (name == "itemref") spine.push_back(e.attribute("idref"));
                       },
                       nullptr, nullptr});
-  std::string title, author, date;
-  element_texts(*package, {{"title", &title}, {"creator", &author}, {"date", &date}});
+  std::string title, author, date, language;
+  element_texts(*package,
+                {{"title", &title}, {"creator", &author}, {"date", &date}, {"language", &language}});
 
   TextBuilder out;
   for (const std::string& id : spine) {
@@ -83,6 +84,7 @@ ExtractedDocument read_epub(std::string_view bytes) {
   }
   ExtractedDocument doc = out.finish(title);
   doc.author = std::move(author);
+  doc.language = std::move(language);
   doc.created = parse_iso_date(date);
   return doc;
 }

@@ -55,7 +55,8 @@ nlohmann::json fields(const ExtractedDocument& doc) {
           {"pages", pages},           {"page_kind", doc.page_kind},
           {"author", doc.author},     {"created", doc.created},
           {"from", doc.from},         {"to", doc.to},
-          {"date", doc.date},         {"container", doc.container}};
+          {"date", doc.date},         {"container", doc.container},
+          {"language", doc.language}};
 }
 
 std::string dump(const nlohmann::json& json) {
@@ -77,6 +78,7 @@ ExtractedDocument from_json(const nlohmann::json& in, bool top) {
   doc.from = in.at("from").get<std::string>();
   doc.to = in.at("to").get<std::string>();
   doc.date = in.at("date").get<int64_t>();
+  doc.language = in.at("language").get<std::string>();
   for (ExtractedDocument::Page& page : doc.pages)
     page.offset = std::min(page.offset, doc.text.size());
   if (!top) return doc;

@@ -250,6 +250,9 @@ class HtmlScanner {
     }
   }
 
+  // The language the page declares on its root element (lang, or XHTML's xml:lang).
+  const std::string& declared_language() const { return language_; }
+
  private:
   bool starts_with(std::string_view s) const { return in_.substr(at_, s.size()) == s; }
 
@@ -276,8 +279,10 @@ class HtmlScanner {
       name += lower(in_[i++]);
     bool hidden = false;
     bool self_closing = false;
+    tag_language_ = {};
     i = attributes(i, hidden, self_closing);
     at_ = i;
+    if (!closing && name == "html" && language_.empty()) language_ = std::string(tag_language_);
     if (closing) return out_.end(name);
     if (is_void(name)) return out_.void_element(name, hidden);
     if (is_raw_text(name) && !self_closing) return raw_text(name, hidden);
@@ -314,6 +319,8 @@ class HtmlScanner {
           while (i < in_.size() && !is_space(in_[i]) && in_[i] != '>') ++i;
           value_end = i;
         }
+        if (equals_lower(attr, "lang") || equals_lower(attr, "xml:lang"))
+          tag_language_ = in_.substr(value_start, value_end - value_start);
         if (equals_lower(attr, "role") &&
             is_furniture_role(in_.substr(value_start, value_end - value_start)))
           hidden = true;
@@ -352,6 +359,8 @@ class HtmlScanner {
     if (at_ < in_.size()) skip_past(">", at_);
   }
 
+  std::string language_;           // declared by <html>
+  std::string_view tag_language_;  // of the tag being read
   std::string_view in_;
   TextCollector& out_;
   size_t at_ = 0;
@@ -371,8 +380,10 @@ std::string trimmed(std::string text) {
 
 ExtractedDocument read_html(std::string_view utf8) {
   TextCollector collector;
-  HtmlScanner(utf8, collector).run();
+  HtmlScanner scanner(utf8, collector);
+  scanner.run();
   ExtractedDocument doc;
+  doc.language = scanner.declared_language();
   doc.title = collector.title();
   doc.text = trimmed(collector.take_text());
   doc.headings = collector.take_headings();

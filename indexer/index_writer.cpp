@@ -216,7 +216,7 @@ void IndexWriter::touch(const StoredDocument& stored, int64_t modified_ns, const
     doc.add_boolean_term(db::boolean_term(db::Field::kRoot, root));
   }
   db::store_record(doc, record);
-  db::set_document_values(doc, record.type, record.id, record.modified);
+  db::set_document_values(doc, record.type, record.id, record.modified, record.language);
   db_.replace_document(stored.docid, doc);
 }
 

@@ -16,6 +16,7 @@ namespace {
 struct CoreProperties {
   std::string title;
   std::string author;
+  std::string language;
   int64_t created = 0;
 };
 
@@ -25,7 +26,10 @@ CoreProperties core_properties(ZipArchive& zip) {
   std::optional<std::string> xml = zip.read("docProps/core.xml");
   if (!xml) return props;
   std::string created;
-  element_texts(*xml, {{"title", &props.title}, {"creator", &props.author}, {"created", &created}});
+  element_texts(*xml, {{"title", &props.title},
+                       {"creator", &props.author},
+                       {"language", &props.language},
+                       {"created", &created}});
   props.created = parse_iso_date(created);
   return props;
 }
@@ -34,6 +38,7 @@ ExtractedDocument finish(TextBuilder& out, ZipArchive& zip) {
   CoreProperties props = core_properties(zip);
   ExtractedDocument doc = out.finish(std::move(props.title));
   doc.author = std::move(props.author);
+  doc.language = std::move(props.language);
   doc.created = props.created;
   return doc;
 }

@@ -86,15 +86,17 @@ ExtractedDocument read_opendocument(std::string_view bytes) {
   walk_xml(*content,
            {[&](std::string_view n, const XmlElement& e) { walk.start(n, e); },
             [&](std::string_view n) { walk.end(n); }, [&](std::string_view t) { walk.text(t); }});
-  std::string title, author, initial_author, created;
+  std::string title, author, initial_author, created, language;
   if (std::optional<std::string> meta = zip.read("meta.xml")) {
     element_texts(*meta, {{"title", &title},
                           {"creator", &author},
                           {"initial-creator", &initial_author},
+                          {"language", &language},
                           {"creation-date", &created}});
   }
   ExtractedDocument doc = walk.out().finish(title);
   doc.author = !initial_author.empty() ? initial_author : author;
+  doc.language = std::move(language);
   doc.created = parse_iso_date(created);
   return doc;
 }

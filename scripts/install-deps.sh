@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config ca-certificates curl
           libxapian-dev xapian-tools libicu-dev libcpp-httplib-dev nlohmann-json3-dev
           doctest-dev libcli11-dev libxml2-dev libmd4c-dev libmd4c-html0-dev libxxhash-dev libjemalloc-dev
-          libpoppler-cpp-dev libzip-dev libgmime-3.0-dev)
+          libpoppler-cpp-dev libzip-dev libgmime-3.0-dev libcld2-dev)
 if [[ "${1:-}" == "--test" ]]; then
   # prometheus: its promtool checks the /metrics page in the server test.
   # pandoc and qpdf make the format fixtures (tests/formats/make_fixtures.py).

@@ -16,7 +16,7 @@
 
 namespace loupe::search {
 
-enum class Facet { kType, kFolder, kYear };
+enum class Facet { kType, kFolder, kYear, kLanguage };
 
 struct FacetInfo {
   Facet facet;
@@ -29,6 +29,7 @@ inline constexpr FacetInfo kFacets[] = {
     {Facet::kType, "type", db::FacetField::kType},
     {Facet::kFolder, "folder", db::FacetField::kFolder},
     {Facet::kYear, "year", db::FacetField::kYear},
+    {Facet::kLanguage, "lang", db::FacetField::kLanguage},
 };
 
 constexpr const FacetInfo& facet_info(Facet facet) {

@@ -73,7 +73,11 @@ std::string escape_html(std::string_view text) {
 }
 
 Highlighter::Highlighter(const QueryTerms& terms, analysis::Analyzer& analyzer)
-    : terms_(terms), analyzer_(analyzer), known_(terms.exact.begin(), terms.exact.end()) {
+    : terms_(terms),
+      analyzer_(analyzer),
+      saved_language_(analyzer.stem_language()),
+      language_(saved_language_),
+      known_(terms.exact.begin(), terms.exact.end()) {
   initials_filter_ = analyzer.stems_keep_first_letter();
   for (size_t i = 0; i < terms.phrases.size(); ++i) {
     phrase_vocabulary_.insert(terms.phrases[i].begin(), terms.phrases[i].end());
@@ -87,6 +91,28 @@ Highlighter::Highlighter(const QueryTerms& terms, analysis::Analyzer& analyzer)
     if (!stem.empty()) stem_initials_.set(static_cast<unsigned char>(stem[0]));
   for (const std::string& term : known_) note_initial(term);
   for (const std::string& prefix : terms.prefixes) note_initial(prefix);
+}
+
+Highlighter::~Highlighter() {
+  analyzer_.set_stem_language(saved_language_);
+}
+
+void Highlighter::use_language(std::string_view code) {
+  analyzer_.set_stem_language(code);
+  if (analyzer_.stem_language() == language_) return;
+  language_ = analyzer_.stem_language();
+  stem_verdicts_.clear();
+  initials_filter_ = analyzer_.stems_keep_first_letter();
+}
+
+const std::string& Highlighter::stem(const std::string& term) {
+  if (analyzer_.stem_language() != language_) analyzer_.set_stem_language(language_);
+  return analyzer_.stem(term);
+}
+
+const std::string& Highlighter::compound_stem(const std::string& term, uint32_t head) {
+  if (analyzer_.stem_language() != language_) analyzer_.set_stem_language(language_);
+  return analyzer_.compound_stem(term, head);
 }
 
 void Highlighter::add_known_match(const std::string& term) {
@@ -114,7 +140,7 @@ bool Highlighter::matches(const std::string& term, bool stemmable) {
   if (!stemmable || terms_.stems.empty()) return false;
   if (initials_filter_ && !stem_initials_.test(initial)) return false;
   auto [verdict, added] = stem_verdicts_.try_emplace(term, false);
-  if (added) verdict->second = terms_.stems.count(analyzer_.stem(term)) != 0;
+  if (added) verdict->second = terms_.stems.count(stem(term)) != 0;
   return verdict->second;
 }
 
@@ -134,7 +160,7 @@ bool Highlighter::matches(const analysis::Token& token) {
   // The compound stem begins as the joined form does (its head as written, or the stem of the
   // whole), so most joined forms are ruled out by their first byte, as words are, unstemmed.
   if (initials_filter_ && !stem_initials_.test(static_cast<unsigned char>(term[0]))) return false;
-  return terms_.stems.count(analyzer_.compound_stem(term, token.head)) != 0;
+  return terms_.stems.count(compound_stem(term, token.head)) != 0;
 }
 
 std::vector<MarkedToken> Highlighter::tokens(std::string_view text, uint32_t first_position,

@@ -41,7 +41,15 @@ std::string escape_html(std::string_view text);
 
 class Highlighter {
  public:
+  // Stems in the analyzer's stem language until use_language(); puts it back when destroyed.
   Highlighter(const QueryTerms& terms, analysis::Analyzer& analyzer);
+  ~Highlighter();
+  Highlighter(const Highlighter&) = delete;
+  Highlighter& operator=(const Highlighter&) = delete;
+
+  // The language of the document whose text or title is marked next (a record's `language`):
+  // its words are stemmed as they were indexed.
+  void use_language(std::string_view code);
 
   // True when the query looks for this word: the same term, the same stem, or a wildcard prefix.
   bool matches(const std::string& term, bool stemmable);
@@ -79,9 +87,16 @@ class Highlighter {
   static void mark_near_matches(std::vector<MarkedToken>& tokens, const NearWords& words,
                                 const QueryTerms& terms);
 
+  // The analyzer is shared (by the title's highlighter, by snippet planning): each stemming
+  // first makes sure it is in this one's language.
+  const std::string& stem(const std::string& term);
+  const std::string& compound_stem(const std::string& term, uint32_t head);
+
   const QueryTerms& terms_;
   analysis::Analyzer& analyzer_;
-  std::unordered_set<std::string> phrase_vocabulary_;              // every word of every phrase
+  std::string saved_language_;                         // the analyzer's, before
+  std::string language_;                               // normalised, as the analyzer gives it back
+  std::unordered_set<std::string> phrase_vocabulary_;  // every word of every phrase
   std::unordered_multimap<std::string, size_t> phrases_by_first_;  // first word -> phrase
   // A NEAR operand's word -> (NEAR, operand).
   std::unordered_multimap<std::string, std::pair<size_t, size_t>> near_forms_;

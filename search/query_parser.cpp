@@ -177,12 +177,17 @@ struct AnalysedWord {
 class Parser {
  public:
   Parser(std::string_view query, analysis::Analyzer& analyzer, const Xapian::Database& db,
-         TermExpansions& expansions)
+         TermExpansions& expansions, const std::vector<std::string>& languages)
       : lexemes_(lex(query)),
         analyzer_(analyzer),
         db_(db),
         expansions_(expansions),
-        has_synonyms_(db.synonym_keys_begin() != db.synonym_keys_end()) {}
+        has_synonyms_(db.synonym_keys_begin() != db.synonym_keys_end()) {
+    languages_.push_back(analyzer.own_language_code());
+    for (const std::string& language : languages)
+      if (std::find(languages_.begin(), languages_.end(), language) == languages_.end())
+        languages_.push_back(language);
+  }
 
   ParsedQuery parse() {
     Built top = parse_sequence(/*top=*/true, /*negated=*/false);
@@ -219,8 +224,8 @@ class Parser {
           std::any_of(terms.prefixes.begin(), terms.prefixes.end(),
                       [&](const std::string& p) { return t.compare(0, p.size(), p) == 0; });
       if (!alone && !terms.stems.empty()) {
-        std::string stem = analyzer_.stem(t);
-        alone = !stem.empty() && terms.stems.count(stem) != 0;
+        for (const std::string& stem : stems_of(t, 0))
+          alone = alone || terms.stems.count(stem) != 0;
       }
       if (!alone) terms.phrase_only.insert(t);
     }
@@ -492,9 +497,12 @@ class Parser {
     if (p.wildcard) {
       forms = expansions_.frequent_completions(db_, exact, kMaxWildcardExpansion);
     } else {
-      std::string stem = p.stemmable ? analyzer_.stem(p.term) : std::string();
-      if (!stem.empty())
-        forms = expansions_.words_with_stem(db_, analyzer_, p.prefix, stem, kMaxNearForms);
+      for (const std::string& stem :
+           p.stemmable ? stems_of(p.term, 0) : std::vector<std::string>()) {
+        for (const std::string& form :
+             expansions_.words_with_stem(db_, analyzer_, p.prefix, stem, kMaxNearForms))
+          if (std::find(forms.begin(), forms.end(), form) == forms.end()) forms.push_back(form);
+      }
       if (std::find(forms.begin(), forms.end(), exact) == forms.end()) forms.push_back(exact);
     }
     return forms;
@@ -535,13 +543,33 @@ class Parser {
       });
     }
     if (!exact && stemmable) {
-      std::string stem = analyzer_.compound_stem(term, head);
-      if (!stem.empty()) {
-        if (!negated) mark(prefix, [&](Marked& m) { m.terms.stems.insert(stem); });
-        return Xapian::Query(std::string(db::kStemPrefix) + prefix + stem);
+      std::vector<std::string> stems = stems_of(term, head);
+      if (!stems.empty()) {
+        if (!negated)
+          mark(prefix, [&](Marked& m) { m.terms.stems.insert(stems.begin(), stems.end()); });
+        // A document is in one language: at most one of these is in it (its stem in the index's
+        // own language aside, for a Hangul word, which every language stems alike).
+        std::vector<Xapian::Query> subs;
+        for (const std::string& stem : stems)
+          subs.emplace_back(std::string(db::kStemPrefix) + prefix + stem);
+        return subs.size() == 1 ? subs.front()
+                                : Xapian::Query(Xapian::Query::OP_OR, subs.begin(), subs.end());
       }
     }
     return Xapian::Query(prefix + term);
+  }
+
+  // A word's stems in the index's own language and in every other language of its documents,
+  // each once ("" stems are none).
+  std::vector<std::string> stems_of(const std::string& term, uint32_t head) {
+    std::vector<std::string> out;
+    for (const std::string& language : languages_) {
+      analysis::StemLanguageScope scope(analyzer_, language);
+      const std::string& stem = analyzer_.compound_stem(term, head);
+      if (!stem.empty() && std::find(out.begin(), out.end(), stem) == out.end())
+        out.push_back(stem);
+    }
+    return out;
   }
 
   Xapian::Query phrase_query(const std::string& prefix, const std::vector<std::string>& terms,
@@ -727,7 +755,8 @@ class Parser {
   const Xapian::Database& db_;
   TermExpansions& expansions_;
   bool has_synonyms_;
-  std::string error_;  // the first malformed filter value's explanation
+  std::vector<std::string> languages_;  // to stem words in: the index's own first
+  std::string error_;                   // the first malformed filter value's explanation
   std::vector<std::string> folders_;
   Marked text_;   // the words to mark in the text
   Marked title_;  // and in titles: those, and the words of "title:"
@@ -741,8 +770,9 @@ class Parser {
 }  // namespace
 
 ParsedQuery parse_query(std::string_view query, analysis::Analyzer& analyzer,
-                        const Xapian::Database& db, TermExpansions& expansions) {
-  return Parser(query, analyzer, db, expansions).parse();
+                        const Xapian::Database& db, TermExpansions& expansions,
+                        const std::vector<std::string>& languages) {
+  return Parser(query, analyzer, db, expansions, languages).parse();
 }
 
 }  // namespace loupe::search

@@ -18,7 +18,9 @@ namespace loupe::search {
 // The words a query looks for, in the forms needed to find and mark them in a text.
 struct QueryTerms {
   std::set<std::string> exact;        // analysed words, as the index holds them unprefixed
-  std::set<std::string> stems;        // stems (without "Z") of words that match in any form
+  // Stems (without "Z") of words that match in any form, in each language searched (a stem of
+  // another language than the index's own carries its mark: analysis/analyzer.h).
+  std::set<std::string> stems;
   std::vector<std::string> prefixes;  // analysed prefixes of wildcard words
   // Phrases (as analysed words), and the words of `exact` searched only inside them: those match
   // in a text only where the whole phrase is.
@@ -69,8 +71,11 @@ inline Xapian::Query match_all() {
 // Never throws on user input: unbalanced quotes and parentheses or stray operators are read
 // leniently; a filter's malformed value is reported in ParsedQuery::error. The analyzer must be the
 // one the index was built with (same language); `db` gives the words behind a wildcard or a stem
-// where a phrase or NEAR needs them, through `expansions`.
+// where a phrase or NEAR needs them, through `expansions`. `languages`: the codes of the
+// documents' languages in the index (XLANG terms); a word is looked up under its stem in each
+// of them, as well as in the analyzer's own.
 ParsedQuery parse_query(std::string_view query, analysis::Analyzer& analyzer,
-                        const Xapian::Database& db, TermExpansions& expansions);
+                        const Xapian::Database& db, TermExpansions& expansions,
+                        const std::vector<std::string>& languages = {});
 
 }  // namespace loupe::search

@@ -54,6 +54,11 @@ void Searcher::database_changed() {
   expansions_.clear();
   spellings_.clear();
   sync_language();
+  languages_.clear();
+  if (!opened_) return;
+  const std::string prefix(db::prefix(db::Field::kLanguage));
+  for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it)
+    languages_.push_back((*it).substr(prefix.size()));
 }
 
 Searcher::FileStamp Searcher::version_file_stamp() const {
@@ -203,6 +208,9 @@ std::vector<Hit> Searcher::hits(const std::vector<Xapian::MSet>& sets, const Par
     };
     Hit hit;
     hit.score = ranked[i].get_weight();
+    // Its words are stemmed as they were indexed: in its language.
+    highlighter.use_language(record.language);
+    if (fielded) fielded->use_language(record.language);
     uint32_t target = 0;
     hit.snippet = make_snippet(record, read_text, plan, positions[i], highlighter, &target);
     hit.page = db::page_of(record, target);
@@ -211,6 +219,7 @@ std::vector<Hit> Searcher::hits(const std::vector<Xapian::MSet>& sets, const Par
       if (hit.page <= record.page_names.size()) hit.page_name = record.page_names[hit.page - 1];
     }
     hit.author = record.author;
+    hit.language = record.language;
     if (!record.parent.empty()) {
       hit.parent_id = db::public_id(record.parent);
       hit.parent_title = record.parent_title;
@@ -265,7 +274,7 @@ SearchResults Searcher::search(const SearchRequest& request) {
 SearchResults Searcher::run_search(const SearchRequest& request) {
   SearchResults results;
   const unsigned page = request.page, per_page = request.per_page;
-  ParsedQuery parsed = parse_query(request.query, *analyzer_, db_, expansions_);
+  ParsedQuery parsed = parse_query(request.query, *analyzer_, db_, expansions_, languages_);
   if (!parsed.error.empty()) {
     results.error = std::move(parsed.error);
     return results;
@@ -384,7 +393,7 @@ std::optional<SearchResults> Searcher::similar(const std::string& id, unsigned p
     SearchResults results;
     if (query.empty()) return results;
     // Through the query parser, so that hits are ranked, marked and cut as a search's are.
-    ParsedQuery parsed = parse_query(query, *analyzer_, db_, expansions_);
+    ParsedQuery parsed = parse_query(query, *analyzer_, db_, expansions_, languages_);
     db::DocumentRecord record = db::load_record(db_.get_document(*docid));
     // Neither itself nor its copies are like it: they are it.
     Xapian::Query itself(db::boolean_term(db::Field::kId, record.id));
@@ -424,8 +433,9 @@ std::optional<DocumentView> Searcher::document(const std::string& id, const std:
     DocumentView view;
     view.text = db::read_text(db_, record);
     if (!query.empty()) {
-      ParsedQuery parsed = parse_query(query, *analyzer_, db_, expansions_);
+      ParsedQuery parsed = parse_query(query, *analyzer_, db_, expansions_, languages_);
       Highlighter highlighter(parsed.terms, *analyzer_);
+      highlighter.use_language(record.language);
       view.html = highlighter.mark_all(view.text, &view.matches);
     }
     view.id = db::public_id(record.id);
@@ -438,6 +448,7 @@ std::optional<DocumentView> Searcher::document(const std::string& id, const std:
     view.pages = record.page_positions.size();
     view.page_names = record.page_names;
     view.author = record.author;
+    view.language = record.language;
     view.created = record.created;
     if (!record.parent.empty()) {
       view.parent_id = db::public_id(record.parent);

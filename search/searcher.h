@@ -32,6 +32,7 @@ struct Hit {
   std::string page_kind;  // "page", "slide", "sheet"
   std::string page_name;  // a sheet's name
   std::string author;     // from the format's metadata, when known
+  std::string language;   // ISO 639-1 code of the language it was read in; "" when unknown
   // The document this one is part of (an attachment's message), when it is one: db::DocumentRecord.
   std::string parent_id;  // as clients see it
   std::string parent_title;
@@ -83,6 +84,7 @@ struct DocumentView {
   size_t pages = 0;
   std::vector<std::string> page_names;  // sheets' names; empty otherwise
   std::string author;
+  std::string language;  // as Hit::language
   int64_t created = 0;
   std::string parent_id;  // as in Hit
   std::string parent_title;
@@ -158,6 +160,8 @@ class Searcher {
   FileStamp stamp_;
   FileStamp version_file_stamp() const;
   std::string language_;
+  // The languages of the index's documents (their XLANG terms), which queries stem words in.
+  std::vector<std::string> languages_;
   std::unique_ptr<analysis::Analyzer> analyzer_;
   db::DocumentCache documents_;
   TermExpansions expansions_;

@@ -126,8 +126,16 @@ SnippetPlan plan_snippets(const Xapian::Database& db, Highlighter& highlighter,
   }
   for (const std::string& term : terms.exact) {
     if (terms.phrase_only.count(term) != 0) continue;
-    std::string stem = analyzer.stem(term);
-    add(term, concept_of(!stem.empty() && terms.stems.count(stem) ? "Z" + stem : term));
+    // A word is one concept with the forms of its stem, in whichever language that stem is.
+    std::string concept_key = term;
+    for (const std::string& stem : terms.stems) {
+      analysis::StemLanguageScope language(analyzer, analysis::Analyzer::language_of_stem(stem));
+      if (analyzer.stem(term) == stem) {
+        concept_key = "Z" + stem;
+        break;
+      }
+    }
+    add(term, concept_of(concept_key));
   }
   // Stems have no positions in the index (Xapian's convention), so find the indexed words that
   // share the stem: Snowball stems begin with all but the last letter or so of the word.

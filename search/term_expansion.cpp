@@ -17,8 +17,12 @@ std::vector<std::string> words_with_stem(const Xapian::Database& db, analysis::A
                                          const std::string& prefix, const std::string& stem,
                                          size_t max) {
   std::vector<std::string> out;
+  // The stem's own language stems the words found (a stem of another language than the index's
+  // carries its mark).
+  analysis::StemLanguageScope language(analyzer, analysis::Analyzer::language_of_stem(stem));
+  std::string_view bare = analysis::Analyzer::unmarked_stem(stem);
   // Snowball stems begin with all but the last letter or so of the word.
-  std::string scan = prefix + (stem.size() > 3 ? stem.substr(0, stem.size() - 1) : stem);
+  std::string scan = prefix + std::string(bare.size() > 3 ? bare.substr(0, bare.size() - 1) : bare);
   size_t scanned = 0;
   for (auto it = db.allterms_begin(scan);
        it != db.allterms_end(scan) && scanned < kMaxScannedTerms && out.size() < max;

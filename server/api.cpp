@@ -119,6 +119,7 @@ void write_hits(JsonWriter& out, const std::vector<search::Hit>& hits) {
       if (!hit.page_name.empty()) out.field("page_name", hit.page_name);
     }
     if (!hit.author.empty()) out.field("author", hit.author);
+    if (!hit.language.empty()) out.field("lang", hit.language);
     if (!hit.parent_id.empty())
       out.key("parent")
           .begin_object()
@@ -219,6 +220,7 @@ void document(search::SearcherPool& pool, const httplib::Request& req, httplib::
     }
   }
   if (!view->author.empty()) out.field("author", view->author);
+  if (!view->language.empty()) out.field("lang", view->language);
   if (view->created != 0) out.field("created", view->created);
   if (!view->parent_id.empty())
     out.key("parent")
