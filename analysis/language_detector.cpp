@@ -45,13 +45,6 @@ std::string detect_language(std::string_view text, std::string_view declared,
   CLD2::ExtDetectLanguageSummaryCheckUTF8(sample.data(), static_cast<int>(sample.size()),
                                           /*is_plain_text=*/true, &hints, 0, languages, percents,
                                           scores, nullptr, &text_bytes, &reliable, &valid_bytes);
-  std::string wanted = normalize_language_tag(declared);
-  if (!wanted.empty()) {
-    for (int i = 0; i < 3; ++i)
-      if (percents[i] >= kDeclaredShare &&
-          normalize_language_tag(CLD2::LanguageCode(languages[i])) == wanted)
-        return wanted;
-  }
   // The language of the largest share. CLD2's own answer prefers another language to English
   // when English holds less than about 3/4 of the text (web pages' English furniture); here
   // the text is the document's own, and the majority reads it.
@@ -60,6 +53,14 @@ std::string detect_language(std::string_view text, std::string_view declared,
   // they need a sentence or two; a few words of Hangul, kana or Cyrillic say enough.
   bool enough = text_bytes >= kMinLatinBytes || !mostly_ascii(sample);
   if (reliable && enough && !found.empty()) return found;
+  // Too little to be sure: what the document declares, if its text shows that language.
+  std::string wanted = normalize_language_tag(declared);
+  if (!wanted.empty()) {
+    for (int i = 0; i < 3; ++i)
+      if (percents[i] >= kDeclaredShare &&
+          normalize_language_tag(CLD2::LanguageCode(languages[i])) == wanted)
+        return wanted;
+  }
   return std::string(fallback);
 }
 

@@ -161,10 +161,13 @@ TEST_CASE("a text's language is detected, a declared one believed only when the 
       {"", "de", "xx"},
       {"gerenuk outside", "", "xx"},  // CLD2 is sure this is Chichewa
       {"dugong and fennec", "", "xx"},
-      // Mixed: the larger part decides; a declared language that is a good share of it stands.
+      // Mixed: the larger part decides.
       {italian + " " + italian + " " + english, "", "it"},
       {english + " " + more_english + " " + italian, "", "en"},
-      {english + " " + italian, "it", "it"},
+      // A short text: its declared language, when the text shows it.
+      {"Gli sviluppatori del kernel", "it", "it"},
+      {"Gli sviluppatori del kernel", "", "xx"},
+      {"Gli sviluppatori del kernel", "fr", "xx"},
   };
   for (const Row& row : rows) {
     CAPTURE(row.text);
