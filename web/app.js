@@ -18,7 +18,17 @@
     { name: 'type', field: 'type', label: 'Type' },
     { name: 'folder', field: 'folder', label: 'Folder' },
     { name: 'year', field: 'modified', label: 'Year' },
+    // Shown once the matches are in more than one language.
+    { name: 'lang', field: 'lang', label: 'Language', several: true },
   ];
+  // A language code as a reader names it ("it" -> "Italian"), or the code where the browser
+  // knows no name.
+  const languageNames = typeof Intl.DisplayNames === 'function'
+    ? new Intl.DisplayNames([navigator.language || 'en'], { type: 'language', fallback: 'code' }) : null;
+  function valueLabel(facet, value) {
+    if (facet.name !== 'lang' || !languageNames) return value;
+    try { return languageNames.of(value) || value; } catch (e) { return value; }
+  }
   let sortOrder = 'relevance';  // of the search on screen (and in the URL)
   let searchAsTyped = false;    // the search on screen asked not to be corrected
 
@@ -431,8 +441,9 @@
   }
 
   // ---------- filters written in the query ----------
-  const FILTER_RE = /(^|[\s(])(type|folder|modified|ext):("([^"]*)"?|[^\s()"]+)/g;
-  // The type:, folder:, modified: and ext: filters written in q, with the text that writes each.
+  const FILTER_RE = /(^|[\s(])(type|folder|modified|ext|lang):("([^"]*)"?|[^\s()"]+)/g;
+  // The type:, folder:, modified:, ext: and lang: filters written in q, with the text that writes
+  // each.
   function filtersIn(q) {
     const out = [];
     for (const m of q.matchAll(FILTER_RE)) {
@@ -470,17 +481,18 @@
       const values = Array.isArray(counts[facet.name]) ? counts[facet.name] : [];
       const chosen = active.filter((f) => f.field === facet.field);
       if (!values.length && !chosen.length) continue;
+      if (facet.several && values.length < 2 && !chosen.length) continue;
       const list = h('ul');
       const button = (value, count, pressed) => h('li', null, h('button', {
         type: 'button', 'aria-pressed': pressed ? 'true' : 'false',
-        'aria-label': pressed ? `Remove the filter ${facet.label.toLowerCase()} ${value}`
-          : `${facet.label} ${value}, ${plural(count, 'document', 'documents')}`,
+        'aria-label': pressed ? `Remove the filter ${facet.label.toLowerCase()} ${valueLabel(facet, value)}`
+          : `${facet.label} ${valueLabel(facet, value)}, ${plural(count, 'document', 'documents')}`,
         onclick: () => {
           const nq = toggleFilter(q, facet.field, value);
           el.q.value = nq;
           setUrl({ q: nq, page: 1 }, 'push');
           runSearch(nq, 1, { focus: 'summary' });
-        } }, h('span', { text: pressed ? `✕ ${value}` : value }),
+        } }, h('span', { text: pressed ? `✕ ${valueLabel(facet, value)}` : valueLabel(facet, value) }),
         pressed ? null : h('span', { class: 'count', text: nf.format(count) })));
       for (const f of chosen) list.append(button(f.value, 0, true));
       for (const v of values) {

@@ -56,6 +56,26 @@ describe('narrowing and forgiving', () => {
     await shot(page, 'facets');
   });
 
+  test('matches in several languages add a language facet, named for readers', async () => {
+    const { page } = ctx;
+    const expected = await api('/api/search?q=numbat&facets=lang');
+    assert.deepEqual(expected.body.facets.lang.map((v) => v.value).sort(), ['de', 'en', 'it']);
+    // Each hit says its language.
+    for (const hit of expected.body.hits) assert.equal(hit.lang, hit.id.slice(-6, -4), hit.id);
+    await page.goto(BASE + '/?q=numbat');
+    const italian = page.locator('#facets button[aria-label^="Language Italian, 1 document"]');
+    await italian.waitFor();
+    assert.equal(await page.locator('#facets section[aria-labelledby="facet-lang"] li').count(), 3);
+    await italian.click();
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('q') === 'numbat lang:it');
+    await page.waitForFunction(() => /^1 document/.test(document.getElementById('summary').textContent));
+    assert.deepEqual(await hitIds(page), ['languages/numbat-it.txt']);
+    // One language among the matches: no panel section for it.
+    await page.goto(BASE + '/?q=quokka');
+    await page.locator('#facets button').first().waitFor();
+    assert.equal(await page.locator('#facet-lang').count(), 0);
+  });
+
   test('sorting by date, kept in the URL', async () => {
     const { page } = ctx;
     const newest = await api('/api/search?q=quokka&sort=newest&per_page=10');

@@ -54,10 +54,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Fixtures: a hostile document, and enough "quokka" documents for three pages of results.
+# Fixtures: a hostile document, enough "quokka" documents for three pages of results, and a
+# note on the numbat in three languages.
 FIX="$WORK/fixtures"
 mkdir -p "$FIX/paging"
 cp "$HERE/fixtures/hostile.txt" "$FIX/hostile.txt"
+mkdir -p "$FIX/languages"
+printf 'Il numbat è un piccolo marsupiale australiano: i numbat mangiano termiti ogni giorno e vivono nelle foreste di eucalipto.\n' >"$FIX/languages/numbat-it.txt"
+printf 'Der Numbat ist ein kleines australisches Beuteltier: Numbats fressen jeden Tag Termiten und leben in den Eukalyptuswäldern.\n' >"$FIX/languages/numbat-de.txt"
+printf 'The numbat is a small Australian marsupial: numbats eat termites every day and live in eucalyptus woodland.\n' >"$FIX/languages/numbat-en.txt"
 for i in $(seq -w 1 23); do
   printf 'Quokka field note %s\n\nThe quokka counted on day %s was resting under a shrub. Quokka sightings are logged for paging tests.\n' "$i" "$i" >"$FIX/paging/quokka-$i.txt"
 done
