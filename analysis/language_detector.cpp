@@ -14,7 +14,7 @@ namespace {
 
 // CLD2 is sure of a language after a few hundred bytes of it; the start of a long text (its
 // first pages) says as much as the whole and costs a fixed time.
-constexpr size_t kSampleBytes = 64 * 1024;
+constexpr size_t kSampleBytes = 16 * 1024;
 // A declared language must hold this share of the text (in percent) to be believed.
 constexpr int kDeclaredShare = 20;
 

@@ -42,7 +42,7 @@ class DocumentBuilder {
   std::unordered_map<std::string, Xapian::termcount> stem_counts_;  // per document, reused
   std::unordered_set<std::string> list_words_;  // of a list page: each counted once
   // Detection reads at most this much of a text (CLD2 is sure of a language well before).
-  static constexpr size_t kLanguageSample = 64 * 1024;
+  static constexpr size_t kLanguageSample = 16 * 1024;
 };
 
 }  // namespace loupe::indexer

@@ -547,13 +547,15 @@ class Parser {
       if (!stems.empty()) {
         if (!negated)
           mark(prefix, [&](Marked& m) { m.terms.stems.insert(stems.begin(), stems.end()); });
-        // A document is in one language: at most one of these is in it (its stem in the index's
-        // own language aside, for a Hangul word, which every language stems alike).
+        // One word in several languages weighs as one term: its frequency over every
+        // language's documents. As an OR, a word that another language's pages borrow ("user
+        // context" on an Italian page) would weigh there as if rare, and outrank its own pages.
         std::vector<Xapian::Query> subs;
         for (const std::string& stem : stems)
           subs.emplace_back(std::string(db::kStemPrefix) + prefix + stem);
-        return subs.size() == 1 ? subs.front()
-                                : Xapian::Query(Xapian::Query::OP_OR, subs.begin(), subs.end());
+        return subs.size() == 1
+                   ? subs.front()
+                   : Xapian::Query(Xapian::Query::OP_SYNONYM, subs.begin(), subs.end());
       }
     }
     return Xapian::Query(prefix + term);
