@@ -264,6 +264,7 @@ Analyzer::Analyzer(const std::string& language) : language_(language), impl_(new
 // that its stems never meet those of the same letters in another language.
 void Analyzer::set_stem_language(std::string_view code) {
   Impl& im = *impl_;
+  if (code == im.current->code) return;  // each hit of a page sets its language
   StemLanguage& own = *im.languages.front();
   std::string wanted = normalize_language_tag(code);
   // Unknown, the own language, or CJK (whose Latin-script words are foreign terms): as the index.

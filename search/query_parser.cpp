@@ -224,7 +224,7 @@ class Parser {
           std::any_of(terms.prefixes.begin(), terms.prefixes.end(),
                       [&](const std::string& p) { return t.compare(0, p.size(), p) == 0; });
       if (!alone && !terms.stems.empty()) {
-        for (const std::string& stem : stems_of(t, 0))
+        for (const std::string& stem : stems_of("", t, 0))
           alone = alone || terms.stems.count(stem) != 0;
       }
       if (!alone) terms.phrase_only.insert(t);
@@ -498,7 +498,7 @@ class Parser {
       forms = expansions_.frequent_completions(db_, exact, kMaxWildcardExpansion);
     } else {
       for (const std::string& stem :
-           p.stemmable ? stems_of(p.term, 0) : std::vector<std::string>()) {
+           p.stemmable ? stems_of(p.prefix, p.term, 0) : std::vector<std::string>()) {
         for (const std::string& form :
              expansions_.words_with_stem(db_, analyzer_, p.prefix, stem, kMaxNearForms))
           if (std::find(forms.begin(), forms.end(), form) == forms.end()) forms.push_back(form);
@@ -543,7 +543,7 @@ class Parser {
       });
     }
     if (!exact && stemmable) {
-      std::vector<std::string> stems = stems_of(term, head);
+      std::vector<std::string> stems = stems_of(prefix, term, head);
       if (!stems.empty()) {
         if (!negated)
           mark(prefix, [&](Marked& m) { m.terms.stems.insert(stems.begin(), stems.end()); });
@@ -561,15 +561,18 @@ class Parser {
     return Xapian::Query(prefix + term);
   }
 
-  // A word's stems in the index's own language and in every other language of its documents,
-  // each once ("" stems are none).
-  std::vector<std::string> stems_of(const std::string& term, uint32_t head) {
+  // A word's stem in the index's own language, and in each other language of its documents
+  // whose stem the index has (under `prefix`): most words of a query are in one language, and
+  // a term in no document only costs the match a posting list to open.
+  std::vector<std::string> stems_of(const std::string& prefix, const std::string& term,
+                                    uint32_t head) {
     std::vector<std::string> out;
-    for (const std::string& language : languages_) {
-      analysis::StemLanguageScope scope(analyzer_, language);
+    for (size_t i = 0; i < languages_.size(); ++i) {
+      analysis::StemLanguageScope scope(analyzer_, languages_[i]);
       const std::string& stem = analyzer_.compound_stem(term, head);
-      if (!stem.empty() && std::find(out.begin(), out.end(), stem) == out.end())
-        out.push_back(stem);
+      if (stem.empty() || std::find(out.begin(), out.end(), stem) != out.end()) continue;
+      if (i > 0 && !db_.term_exists(std::string(db::kStemPrefix) + prefix + stem)) continue;
+      out.push_back(stem);
     }
     return out;
   }

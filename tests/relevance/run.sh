@@ -150,7 +150,7 @@ install_packages() {
 
 # ---------------------------------------------------------------- setup
 mkdir -p "$OUT"/{logs,corpora,sets,docs,runs,loupe,omega}
-rm -rf "$OUT/runs" "$OUT/misses" "$OUT/results.json" "$OUT/results.md"
+rm -rf "$OUT/runs" "$OUT/misses" "$OUT/results.json" "$OUT/results.md" "$OUT/translations.md"
 mkdir -p "$OUT/runs"
 install_packages
 
@@ -245,6 +245,12 @@ for c in $CORPORA; do
     timed "loupe-query-$c" python3 "$HERE/evaluate.py" loupe "http://127.0.0.1:$port" \
       "$OUT/sets" "$OUT/runs" "$c-titles" "$c-headings"
     [ "$RC" = 0 ] || { tail "$OUT/logs/loupe-query-$c.log" >&2; die "loupe queries failed on $c"; }
+    if [ "$c" = linux ]; then
+      # Each language found in its own forms (issue 26): recall on the Italian and Korean pages.
+      log "loupe: languages of the linux translations"
+      (cd "$HERE" && python3 translations.py "http://127.0.0.1:$port" "$corpus") \
+        >"$OUT/translations.md" 2>"$OUT/logs/translations.log" && TRANSLATIONS_OK=1 || TRANSLATIONS_OK=0
+    fi
     stop_pid "$pid"
   fi
   if has_engine omega; then
@@ -290,4 +296,10 @@ print(json.dumps({
 EOF
 )
 python3 "$HERE/evaluate.py" score "$OUT/sets" "$OUT/runs" "$OUT" "$ENGINES" "${SETS[*]}" "$META"
+if [ -f "$OUT/translations.md" ]; then
+  echo
+  echo "Languages of the linux translations (tests/relevance/translations.py):"
+  cat "$OUT/translations.md"
+  [ "${TRANSLATIONS_OK:-0}" = 1 ] || log "translations: a word missed pages of its own language (see above)"
+fi
 log "results: $OUT/results.json and $OUT/results.md; misses: $OUT/misses/ ($(($(date +%s) - T_START)) s)"
