@@ -400,6 +400,30 @@ const std::string& Analyzer::token_stem(const Token& token) {
   return token.joined ? compound_stem(token.term, token.head) : stem(token.term);
 }
 
+bool Analyzer::stems_own_language() const {
+  return impl_->current == impl_->languages.front().get();
+}
+
+// The stem language is swapped by pointer, not by code: these run for every word of a document
+// in another language.
+const std::string& Analyzer::own_token_stem(const Token& token) {
+  Impl& im = *impl_;
+  StemLanguage* in_use = im.current;
+  im.current = im.languages.front().get();
+  const std::string& out = token_stem(token);
+  im.current = in_use;
+  return out;
+}
+
+const std::string& Analyzer::own_stem(const std::string& term) {
+  Impl& im = *impl_;
+  StemLanguage* in_use = im.current;
+  im.current = im.languages.front().get();
+  const std::string& out = stem(term);
+  im.current = in_use;
+  return out;
+}
+
 // How many positions the pending group takes, without normalising its ASCII parts (which are
 // never empty and keep their length when folded).
 uint32_t Analyzer::count_group(std::string_view text) const {

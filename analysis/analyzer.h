@@ -70,6 +70,13 @@ class Analyzer {
   const std::string& compound_stem(std::string_view joined, uint32_t head);
   // The stem a token is indexed and searched under, "" for none (see Token::part).
   const std::string& token_stem(const Token& token);
+  // The stems in the analyzer's own language whatever the stem language: a document in another
+  // language is indexed under both, so that the own language's stems find it as they would
+  // without detection. The reference stays valid until the next call of a stem function.
+  const std::string& own_token_stem(const Token& token);
+  const std::string& own_stem(const std::string& term);
+  // True when the stem language is the analyzer's own (or stems as it does: CJK, unknown).
+  bool stems_own_language() const;
 
   // Stems from now on in the language of a document: its code (analysis/languages.h), or "" for
   // the analyzer's own. Another language's stems carry its mark ("svilupp@it"); a language

@@ -35,8 +35,7 @@ void DocumentBuilder::add_body(Xapian::Document& doc, const ExtractedDocument& e
     last_position = std::max(last_position, token.position);
     doc.add_posting(token.term, token.position, wdf_per_word);
     if (list_page) list_words_.insert(token.term);
-    const std::string& stem = analyzer_.token_stem(token);
-    if (!stem.empty()) ++stem_counts_[stem];
+    for_each_stem(token, [&](const std::string& stem) { ++stem_counts_[stem]; });
     if (!token.joined) planner.add(token.begin, token.end, token.position);
   });
   for (const std::string& word : list_words_) doc.add_term(word);
@@ -67,8 +66,8 @@ void DocumentBuilder::add_field_text(Xapian::Document& doc, db::Field field,
   const std::string stem_prefix(db::kStemPrefix);
   analyzer_.analyze(text, 1, [&](const analysis::Token& token) {
     doc.add_posting(prefix + token.term, token.position);
-    const std::string& stem = analyzer_.token_stem(token);
-    if (!stem.empty()) doc.add_term(stem_prefix + prefix + stem);
+    for_each_stem(token,
+                  [&](const std::string& stem) { doc.add_term(stem_prefix + prefix + stem); });
   });
 }
 
@@ -78,11 +77,11 @@ void DocumentBuilder::add_title(Xapian::Document& doc, const std::string& title)
   analyzer_.analyze(title, 1, [&](const analysis::Token& token) {
     doc.add_posting(title_prefix + token.term, token.position);
     doc.add_term(token.term, db::kTitleWdfBoost);
-    const std::string& stem = analyzer_.token_stem(token);
-    if (stem.empty()) return;
-    doc.add_term(stem_prefix + stem, db::kTitleWdfBoost);
-    // Omega's convention for a stemmed prefixed term: Z, then the field prefix, then the stem.
-    doc.add_term(stem_prefix + title_prefix + stem);
+    for_each_stem(token, [&](const std::string& stem) {
+      doc.add_term(stem_prefix + stem, db::kTitleWdfBoost);
+      // Omega's convention for a stemmed prefixed term: Z, then the field prefix, then the stem.
+      doc.add_term(stem_prefix + title_prefix + stem);
+    });
   });
 }
 

@@ -35,12 +35,26 @@ class DocumentBuilder {
   void add_title(Xapian::Document& doc, const std::string& title);
   void add_keys(Xapian::Document& doc, db::Field field, const std::vector<std::string>& keys);
   void add_file_name_key(Xapian::Document& doc, const std::string& id);
+  // Calls `add` with the token's stem in the document's language and, for a document in
+  // another language than the index's, with its stem in the index's language too (when that
+  // differs): the index's stems find every document as they did before languages were told
+  // apart, and a query adds another language's stem only where it gathers more forms
+  // (search/query_parser.cpp).
+  template <typename Add>
+  void for_each_stem(const analysis::Token& token, Add&& add) {
+    stem_ = analyzer_.token_stem(token);
+    if (!stem_.empty()) add(stem_);
+    if (analyzer_.stems_own_language()) return;
+    const std::string& own = analyzer_.own_token_stem(token);
+    if (!own.empty() && own != stem_) add(own);
+  }
   // The language to read the document in: detected from its text, or the index's own.
   std::string document_language(const std::string& title, const ExtractedDocument& extracted);
 
   analysis::Analyzer analyzer_;
   std::unordered_map<std::string, Xapian::termcount> stem_counts_;  // per document, reused
   std::unordered_set<std::string> list_words_;  // of a list page: each counted once
+  std::string stem_;                            // for_each_stem()'s, reused
   // Detection reads at most this much of a text (CLD2 is sure of a language well before).
   static constexpr size_t kLanguageSample = 16 * 1024;
 };

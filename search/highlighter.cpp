@@ -140,7 +140,12 @@ bool Highlighter::matches(const std::string& term, bool stemmable) {
   if (!stemmable || terms_.stems.empty()) return false;
   if (initials_filter_ && !stem_initials_.test(initial)) return false;
   auto [verdict, added] = stem_verdicts_.try_emplace(term, false);
-  if (added) verdict->second = terms_.stems.count(stem(term)) != 0;
+  if (added) {
+    // A document in another language is also indexed under the index's own stems.
+    verdict->second =
+        terms_.stems.count(stem(term)) != 0 ||
+        (!analyzer_.stems_own_language() && terms_.stems.count(analyzer_.own_stem(term)) != 0);
+  }
   return verdict->second;
 }
 
@@ -160,7 +165,9 @@ bool Highlighter::matches(const analysis::Token& token) {
   // The compound stem begins as the joined form does (its head as written, or the stem of the
   // whole), so most joined forms are ruled out by their first byte, as words are, unstemmed.
   if (initials_filter_ && !stem_initials_.test(static_cast<unsigned char>(term[0]))) return false;
-  return terms_.stems.count(compound_stem(term, token.head)) != 0;
+  if (terms_.stems.count(compound_stem(term, token.head)) != 0) return true;
+  return !analyzer_.stems_own_language() &&
+         terms_.stems.count(analyzer_.own_token_stem(token)) != 0;
 }
 
 std::vector<MarkedToken> Highlighter::tokens(std::string_view text, uint32_t first_position,
