@@ -15,6 +15,10 @@ namespace {
 // CLD2 is sure of a language after a few hundred bytes of it; the start of a long text (its
 // first pages) says as much as the whole and costs a fixed time.
 constexpr size_t kSampleBytes = 16 * 1024;
+// A language holding this share of the text (in percent) is its language, even where CLD2 is
+// unsure of the rest: the Linux docs' Italian pages of names or of program versions are 31% and
+// 76% Italian and "unreliable".
+constexpr int kClearShare = 30;
 // A declared language must hold this share of the text (in percent) to be believed.
 constexpr int kDeclaredShare = 20;
 
@@ -52,7 +56,10 @@ std::string detect_language(std::string_view text, std::string_view declared,
   // A few words of the Latin alphabet fit many languages ("gerenuk outside" reads as Chichewa):
   // they need a sentence or two; a few words of Hangul, kana or Cyrillic say enough.
   bool enough = text_bytes >= kMinLatinBytes || !mostly_ascii(sample);
-  if (reliable && enough && !found.empty()) return found;
+  // CLD2 calls a text unreliable when much of it is no language it knows (names, tables of
+  // programs and versions): a language that still holds a good share of it is the text's.
+  bool clear = reliable || percents[0] >= kClearShare;
+  if (clear && enough && !found.empty()) return found;
   // Too little to be sure: what the document declares, if its text shows that language.
   std::string wanted = normalize_language_tag(declared);
   if (!wanted.empty()) {

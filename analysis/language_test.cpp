@@ -161,6 +161,12 @@ TEST_CASE("a text's language is detected, a declared one believed only when the 
       {"", "de", "xx"},
       {"gerenuk outside", "", "xx"},  // CLD2 is sure this is Chichewa
       {"dugong and fennec", "", "xx"},
+      // A list of names with a few sentences: CLD2 is unsure of the names, not of the sentences.
+      {"Noi, i sottoscritti sviluppatori del kernel, consideriamo pericoloso qualsiasi modulo "
+       "a sorgenti chiusi. Alan Cox, Greg Kroah-Hartman, Arjan van de Ven, Hans Verkuil, "
+       "Jens Axboe, Kees Cook, Wolfram Sang, Takashi Iwai, Jiri Kosina, Thomas Gleixner, "
+       "Rafael J. Wysocki, Dmitry Torokhov, Mauro Carvalho Chehab, Krzysztof Kozlowski",
+       "", "it"},
       // Mixed: the larger part decides.
       {italian + " " + italian + " " + english, "", "it"},
       {english + " " + more_english + " " + italian, "", "en"},
