@@ -40,9 +40,11 @@ std::string detect_language(std::string_view text, std::string_view declared,
   // buffer's end, so its checking entry point stops at the first one anyway.
   std::string_view sample = truncate_utf8(text, kSampleBytes);
   CLD2::CLDHints hints{nullptr, nullptr, CLD2::UNKNOWN_ENCODING, CLD2::UNKNOWN_LANGUAGE};
-  CLD2::Language languages[3];
+  // CLD2 fills these in only when the text is valid from its first byte.
+  CLD2::Language languages[3] = {CLD2::UNKNOWN_LANGUAGE, CLD2::UNKNOWN_LANGUAGE,
+                                 CLD2::UNKNOWN_LANGUAGE};
   int percents[3] = {0, 0, 0};
-  double scores[3];
+  double scores[3] = {0, 0, 0};
   int text_bytes = 0;
   int valid_bytes = 0;
   bool reliable = false;

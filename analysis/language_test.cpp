@@ -160,6 +160,8 @@ TEST_CASE("a text's language is detected, a declared one believed only when the 
       {"ok", "fr", "xx"},
       {"", "de", "xx"},
       {"gerenuk outside", "", "xx"},  // CLD2 is sure this is Chichewa
+      {"\xd4", "", "xx"},             // not UTF-8: CLD2 stops at once and says nothing
+      {"\xd4" + italian, "it", "xx"},
       {"dugong and fennec", "", "xx"},
       // A list of names with a few sentences: CLD2 is unsure of the names, not of the sentences.
       {"Noi, i sottoscritti sviluppatori del kernel, consideriamo pericoloso qualsiasi modulo "
