@@ -168,6 +168,24 @@ TEST_CASE("HTML: visible text and the title, never scripts or styles") {
   }
 }
 
+TEST_CASE("HTML: the language the page declares on its root element") {
+  struct Row {
+    std::string html, language;
+  };
+  const Row rows[] = {
+      {"<html lang=\"it\"><p>testo</p></html>", "it"},
+      {"<HTML LANG='pt-BR'><p>texto</p>", "pt-BR"},
+      {"<html xmlns=\"http://www.w3.org/1999/xhtml\" xml:lang=\"de\"><p>Text</p></html>", "de"},
+      {"<!DOCTYPE html><html><p lang=\"fr\">texte</p></html>", ""},  // not the page's
+      {"<p>no root element</p>", ""},
+      {"<html lang=fi><body><html lang=sv></html>", "fi"},  // the first root only
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.html);
+    CHECK(read_html(row.html).language == row.language);
+  }
+}
+
 TEST_CASE("Markdown: the text, not the markup") {
   struct MdRow {
     std::string markdown;

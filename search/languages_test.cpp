@@ -51,6 +51,15 @@ class MixedFolder {
     write_file(docs / "en.txt",
                "Kernel developers send their patches to the maintainers of each subsystem, who "
                "review them carefully before they are accepted.");
+    // Too short to tell by its text alone: its declared language decides, as the text shows it.
+    write_file(docs / "short-it.html",
+               "<html lang=\"it-IT\"><title>Sviluppatori</title><p>Gli sviluppatori del kernel</p>"
+               "</html>");
+    // Declared, but the text says otherwise: the text decides.
+    write_file(docs / "long-it.html",
+               "<html lang=\"en\"><title>Manutentori</title><p>I manutentori dei sottosistemi "
+               "rivedono ogni modifica inviata dagli sviluppatori prima di accettarla nel ramo "
+               "principale del kernel.</p></html>");
     loupe::indexer::Progress quiet(stderr, false);
     loupe::indexer::IndexStats stats;
     loupe::indexer::run_index(
@@ -86,8 +95,8 @@ TEST_CASE("a word finds its inflected forms in its own language's documents, mar
     std::vector<std::string> marked;  // in the first hit's snippet
   };
   const Row rows[] = {
-      {"sviluppatore", {"it.txt"}, {"<mark>sviluppatori</mark>"}},
-      {"manutentore", {"it.txt"}, {"<mark>manutentori</mark>"}},
+      {"sviluppatore", {"it.txt", "short-it.html", "long-it.html"}, {"<mark>sviluppatori</mark>"}},
+      {"manutentore", {"it.txt", "long-it.html"}, {"<mark>manutentori</mark>"}},
       {"dispositivo", {"it.txt"}, {"<mark>dispositivi</mark>"}},
       {"développeur", {"fr.txt"}, {"<mark>développeurs</mark>"}},
       {"correctif", {"fr.txt"}, {"<mark>correctifs</mark>"}},
@@ -129,10 +138,13 @@ TEST_CASE("each document's language is detected, shown, filtered and counted") {
   CHECK(all.facets[0].values.size() == 9);
   for (const auto& value : all.facets[0].values) CHECK(value.count == 1);
 
-  CHECK(ids(folder().search("lang:it")) == std::set<std::string>{"it.txt"});
   CHECK(ids(folder().search("lang:ko type:text")) == std::set<std::string>{"ko.txt"});
-  CHECK(ids(folder().search("kernel")) == std::set<std::string>{"it.txt", "de.txt", "en.txt"});
-  CHECK(ids(folder().search("kernel -lang:en")) == std::set<std::string>{"it.txt", "de.txt"});
-  CHECK(folder().search("lang:it sviluppatore").hits.size() == 1);
+  CHECK(ids(folder().search("kernel type:text")) ==
+        std::set<std::string>{"it.txt", "de.txt", "en.txt"});
+  CHECK(ids(folder().search("kernel -lang:en type:text")) ==
+        std::set<std::string>{"it.txt", "de.txt"});
+  CHECK(ids(folder().search("lang:it")) ==
+        std::set<std::string>{"it.txt", "short-it.html", "long-it.html"});
+  CHECK(folder().search("lang:it sviluppatore").hits.size() == 3);
   CHECK(folder().search("lang:fr sviluppatore").hits.empty());
 }
