@@ -9,6 +9,7 @@
 
 #include "indexer/index_run.h"
 #include "search/facets.h"
+#include "search/query_parser.h"
 #include "search/searcher.h"
 #include "tests/support/test_support.h"
 
@@ -66,6 +67,7 @@ class MixedFolder {
         {dir_ / "db", "", {docs.string()}}, quiet, [] { return false; }, stats);
     searcher_ = std::make_unique<Searcher>((dir_ / "db").string());
   }
+  std::string db_path() const { return (dir_ / "db").string(); }
   SearchResults search(const std::string& query, std::vector<Facet> facets = {}) {
     return searcher_->search(SearchRequest{query, 1, 50, {}, std::move(facets), false});
   }
@@ -147,4 +149,32 @@ TEST_CASE("each document's language is detected, shown, filtered and counted") {
         std::set<std::string>{"it.txt", "short-it.html", "long-it.html"});
   CHECK(folder().search("lang:it sviluppatore").hits.size() == 3);
   CHECK(folder().search("lang:fr sviluppatore").hits.empty());
+}
+
+TEST_CASE("another language's stem joins a query only where it finds more documents") {
+  Xapian::Database db(folder().db_path());
+  loupe::analysis::Analyzer analyzer("english");
+  loupe::search::TermExpansions expansions;
+  const std::vector<std::string> languages = {"de", "en", "es", "fr", "it", "ja", "ko", "ru", "zh"};
+  struct Row {
+    std::string query;
+    std::string has, lacks;  // in the query's description
+  };
+  const Row rows[] = {
+      // Italian forms that English stems apart: the Italian stem is needed.
+      {"sviluppatore", "Zsvilupp@it", ""},
+      // Every Italian page with "kernel" is found by the English stem it also has.
+      {"kernel", "Zkernel", "@it"},
+      // Not in the index in Italian at all.
+      {"developers", "Zdevelop", "@"},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.query);
+    loupe::search::ParsedQuery parsed =
+        loupe::search::parse_query(row.query, analyzer, db, expansions, languages);
+    std::string description = parsed.strict.get_description();
+    CAPTURE(description);
+    CHECK(description.find(row.has) != std::string::npos);
+    if (!row.lacks.empty()) CHECK(description.find(row.lacks) == std::string::npos);
+  }
 }

@@ -563,7 +563,7 @@ class Parser {
 
   // A word's stem in the index's own language, which every document is indexed under
   // (indexer/document_builder.h), and its stem in each other language of the index's documents
-  // where that one gathers forms the own stem does not ("sviluppatore" and "sviluppatori" are
+  // where that one finds documents the own stem does not ("sviluppatore" and "sviluppatori" are
   // two English stems, one Italian one). Most words of a query gain nothing from another
   // language's stem, and each one added costs the match a posting list to merge.
   std::vector<std::string> stems_of(const std::string& prefix, const std::string& term,
@@ -575,24 +575,13 @@ class Parser {
       std::string stem = analyzer_.compound_stem(term, head);
       if (i == 0) own = stem;
       if (stem.empty() || std::find(out.begin(), out.end(), stem) != out.end()) continue;
-      if (i > 0 && (!db_.term_exists(std::string(db::kStemPrefix) + prefix + stem) ||
-                    (head == 0 && !gathers_more(prefix, stem, own))))
+      if (i > 0 && !own.empty() &&
+          !expansions_.finds_more(db_, std::string(db::kStemPrefix) + prefix + stem,
+                                  std::string(db::kStemPrefix) + prefix + own))
         continue;
       out.push_back(std::move(stem));
     }
     return out;
-  }
-
-  // Whether the index's words of another language's stem `stem` (under `prefix`) include one
-  // whose own-language stem is not `own`. A scan cut short says yes.
-  bool gathers_more(const std::string& prefix, const std::string& stem, const std::string& own) {
-    const std::vector<std::string>& forms =
-        expansions_.words_with_stem(db_, analyzer_, prefix, stem, kMaxNearForms);
-    if (forms.size() >= kMaxNearForms || own.empty()) return true;
-    analysis::StemLanguageScope scope(analyzer_, "");
-    return std::any_of(forms.begin(), forms.end(), [&](const std::string& form) {
-      return analyzer_.stem(form.substr(prefix.size())) != own;
-    });
   }
 
   Xapian::Query phrase_query(const std::string& prefix, const std::vector<std::string>& terms,

@@ -73,6 +73,29 @@ const std::vector<std::string>& TermExpansions::frequent_completions(const Xapia
   return remembered(std::move(key), [&] { return search::frequent_completions(db, start, max); });
 }
 
+bool TermExpansions::finds_more(const Xapian::Database& db, const std::string& term,
+                                const std::string& other) {
+  // Postings of a stem checked at most: beyond, the stem is kept, which costs speed, not matches.
+  constexpr size_t kMaxChecked = 20000;
+  std::string key = term + '\0' + other;
+  auto found = finds_more_.find(key);
+  if (found != finds_more_.end()) return found->second;
+  if (finds_more_.size() >= kMaxRemembered) finds_more_.clear();
+  bool more = false;
+  Xapian::PostingIterator it = db.postlist_begin(term), end = db.postlist_end(term);
+  Xapian::PostingIterator in_other = db.postlist_begin(other), other_end = db.postlist_end(other);
+  for (size_t checked = 0; it != end && !more; ++it, ++checked) {
+    if (checked == kMaxChecked) {
+      more = true;
+      break;
+    }
+    if (in_other != other_end) in_other.skip_to(*it);
+    more = in_other == other_end || *in_other != *it;
+  }
+  finds_more_.emplace(std::move(key), more);
+  return more;
+}
+
 Xapian::Query any_term(const std::vector<std::string>& terms, const std::string& fallback) {
   if (terms.empty()) return Xapian::Query(fallback);
   if (terms.size() == 1) return Xapian::Query(terms.front());

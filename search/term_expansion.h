@@ -34,13 +34,21 @@ class TermExpansions {
                                                   const std::string& stem, size_t max);
   const std::vector<std::string>& frequent_completions(const Xapian::Database& db,
                                                        const std::string& start, size_t max);
-  void clear() { entries_.clear(); }
+  // Whether a document has `term` and not `other`: whether another language's stem of a word
+  // finds documents its stem in the index's language does not. Exact; a posting list too long
+  // to check says yes.
+  bool finds_more(const Xapian::Database& db, const std::string& term, const std::string& other);
+  void clear() {
+    entries_.clear();
+    finds_more_.clear();
+  }
   size_t size() const { return entries_.size(); }
 
  private:
   template <typename Read>
   const std::vector<std::string>& remembered(std::string key, Read&& read);
   std::unordered_map<std::string, std::vector<std::string>> entries_;
+  std::unordered_map<std::string, bool> finds_more_;
 };
 
 // Any one of `terms` at a position, for OP_PHRASE and OP_NEAR (which take no wildcards or
