@@ -34,7 +34,8 @@ ARG DEBIAN_FRONTEND=noninteractive
 # fontconfig and a font, for drawing pages; reading their text needs neither. GMime needs gpgme,
 # which is content with gpg alone: named here, it stands in for the whole of gnupg (13 MB).
 # Once they are in, the image needs no package manager (apt and its library, 7.5 MB: the image
-# stays under 150 MB), nor documentation beyond the licences.
+# stays under 150 MB), nor Perl (dpkg's scripts' language, 7 MB), nor CLD2's two other builds of
+# itself (6 MB: Loupe links libcld2.so.0), nor documentation beyond the licences.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libxapian30 libicu72 libcpp-httplib0.11 libxml2 libmd4c0 libxxhash0 libjemalloc2 \
@@ -42,6 +43,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* /var/cache/debconf/*-old /var/log/apt/* /var/log/dpkg.log \
  && rm -rf /usr/share/fonts /var/cache/fontconfig \
  && dpkg --purge apt libapt-pkg6.0 \
+ && dpkg --purge --force-remove-essential perl-base \
+ && rm -f /usr/lib/x86_64-linux-gnu/libcld2_full.so* /usr/lib/x86_64-linux-gnu/libcld2_dynamic.so* \
  && rm -rf /var/cache/apt /var/lib/apt /etc/apt \
  && find /usr/share/doc -type f ! -name copyright -delete \
  && groupadd --system --gid 10001 loupe \
