@@ -141,6 +141,9 @@ TEST_CASE("each document's language is detected, shown, filtered and counted") {
   for (const auto& value : all.facets[0].values) CHECK(value.count == 1);
 
   CHECK(ids(folder().search("lang:ko type:text")) == std::set<std::string>{"ko.txt"});
+  // A tag as written anywhere: region, case.
+  CHECK(ids(folder().search("lang:KO-kr type:text")) == std::set<std::string>{"ko.txt"});
+  CHECK(ids(folder().search("lang:zh-Hans")) == std::set<std::string>{"zh.txt"});
   CHECK(ids(folder().search("kernel type:text")) ==
         std::set<std::string>{"it.txt", "de.txt", "en.txt"});
   CHECK(ids(folder().search("kernel -lang:en type:text")) ==

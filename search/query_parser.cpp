@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 
+#include "analysis/languages.h"
 #include "analysis/utf8.h"
 #include "db/schema.h"
 #include "search/filter_values.h"
@@ -631,8 +632,14 @@ class Parser {
           match = Xapian::Query(Xapian::Query::OP_VALUE_LE, db::kModifiedSlot, bound(*range->to));
         break;
       }
-      default:
-        match = Xapian::Query(db::boolean_term(field.field, analysis::ascii_lower(value)));
+      default: {
+        // A language as its tag is written anywhere ("lang:it-IT", "lang:nb"), as stored.
+        std::string normal = field.field == db::Field::kLanguage
+                                 ? analysis::normalize_language_tag(value)
+                                 : analysis::ascii_lower(value);
+        if (normal.empty()) normal = analysis::ascii_lower(value);
+        match = Xapian::Query(db::boolean_term(field.field, normal));
+      }
     }
     if (!why.empty()) {
       if (error_.empty()) error_ = why;
