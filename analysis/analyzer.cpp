@@ -195,9 +195,6 @@ const char16_t* special_fold(UChar32 c) {
   }
 }
 
-// Snowball stemmers that only remove or rewrite endings. Others also remove prefixes (Dutch
-// "ge-" in kraaij_pohlmann and in Snowball 3's Dutch, Indonesian "meng-", Irish mutations,
-// Arabic "al-"), or are not checked; they get no first-letter shortcut.
 Xapian::Stem make_stemmer(const std::string& language) {
   try {
     return Xapian::Stem(language);
@@ -206,10 +203,6 @@ Xapian::Stem make_stemmer(const std::string& language) {
                                 Xapian::Stem::get_available_languages() + ", or none)");
   }
 }
-
-}  // namespace
-
-namespace {
 
 // One language's stemming, kept while the analyzer lives: documents switch between a few.
 struct StemLanguage {

@@ -11,8 +11,10 @@ namespace loupe::analysis {
 struct LanguageInfo {
   std::string_view code;      // ISO 639-1, as `lang:` filters and hits name it
   std::string_view snowball;  // Xapian's stemmer for it
-  // The stemmer only strips suffixes: every stem begins with its word's first letter, which lets
-  // a highlighter rule most words out without stemming them.
+  // The stemmer only removes or rewrites endings: every stem begins with its word's first
+  // letter, which lets a highlighter rule most words out without stemming them. Others also
+  // remove prefixes (Dutch "ge-" in kraaij_pohlmann and in Snowball 3's Dutch, Indonesian
+  // "meng-", Irish mutations, Arabic "al-"), or are not checked: they get no shortcut.
   bool suffixes_only;
 };
 
