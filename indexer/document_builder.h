@@ -38,13 +38,19 @@ class DocumentBuilder {
   // Calls `add` with the token's stem in the document's language and, for a document in
   // another language than the index's, with its stem in the index's language too (when that
   // differs): the index's stems find every document as they did before languages were told
-  // apart, and a query adds another language's stem only where it gathers more forms
+  // apart, and a query adds another language's stem only where it finds more documents
   // (search/query_parser.cpp).
   template <typename Add>
   void for_each_stem(const analysis::Token& token, Add&& add) {
-    stem_ = analyzer_.token_stem(token);
+    const std::string& stem = analyzer_.token_stem(token);
+    // Most documents are in the index's language: their stem goes in as it is, uncopied.
+    if (analyzer_.stems_own_language()) {
+      if (!stem.empty()) add(stem);
+      return;
+    }
+    // Kept: the own language's stem of a compound reuses the analyzer's buffer.
+    stem_ = stem;
     if (!stem_.empty()) add(stem_);
-    if (analyzer_.stems_own_language()) return;
     const std::string& own = analyzer_.own_token_stem(token);
     if (!own.empty() && own != stem_) add(own);
   }
