@@ -28,14 +28,15 @@ size_t record_bytes(const DocumentRecord& r) {
 
 void DocumentCache::use(const Xapian::Database& db) {
   if (max_bytes_ == 0) return;
-  Xapian::rev revision = db.get_revision();
-  if (revision == revision_ && !lru_.empty()) {
-    // The same revision number can be a different index only when it was built anew.
-    if (db.get_uuid() == uuid_) return;
-  }
+  use(db.get_uuid(), db.get_revision());
+}
+
+void DocumentCache::use(const std::string& identity, uint64_t revision) {
+  // The same revision number can be a different index only when it was built anew.
+  if (max_bytes_ == 0 || (revision == revision_ && identity == uuid_ && !lru_.empty())) return;
   clear();
   revision_ = revision;
-  uuid_ = db.get_uuid();
+  uuid_ = identity;
 }
 
 void DocumentCache::clear() {

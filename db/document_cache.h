@@ -26,6 +26,9 @@ class DocumentCache {
   // database, and the cache empties itself when that changed (a commit, a reopen, an index
   // rebuilt anew, whose revisions count again from 1).
   void use(const Xapian::Database& db);
+  // The same for a reader of several databases: `identity` names them (their UUIDs), and
+  // `revision` grows with every commit to any of them.
+  void use(const std::string& identity, uint64_t revision);
 
   // The records of `docids`, in that order (missing ones read in ascending docid order, the
   // order Xapian stores them in). Throws as load_record() does.
@@ -57,7 +60,7 @@ class DocumentCache {
   Lru lru_;
   std::unordered_map<uint64_t, Lru::iterator> index_;
   std::string uuid_;
-  Xapian::rev revision_ = 0;
+  uint64_t revision_ = 0;
 };
 
 }  // namespace loupe::db

@@ -23,34 +23,102 @@ constexpr int kRetries = 3;
 
 }  // namespace
 
+namespace {
+
+std::shared_ptr<ShardSet> one_folder(std::string path) {
+  ShardLocation where;
+  where.spec = path;
+  where.path = std::move(path);
+  return std::make_shared<ShardSet>(std::vector<ShardLocation>{where}, ShardSet::kDefaultTimeout);
+}
+
+// Holds a down shard's place: no documents, and the others keep their docids.
+Xapian::Database empty_shard() {
+  return Xapian::WritableDatabase(std::string(), Xapian::DB_BACKEND_INMEMORY);
+}
+
+}  // namespace
+
 Searcher::Searcher(std::string db_path, size_t document_cache_bytes)
-    : path_(std::move(db_path)), documents_(document_cache_bytes) {
+    : Searcher(one_folder(std::move(db_path)), document_cache_bytes) {}
+
+Searcher::Searcher(std::shared_ptr<ShardSet> shards, size_t document_cache_bytes)
+    : shard_set_(std::move(shards)), documents_(document_cache_bytes) {
   open();
   database_changed();
 }
 
 void Searcher::open() {
-  stamp_ = version_file_stamp();  // before opening: a commit in between shows at the next check
-  try {
-    db_ = Xapian::Database(path_);
-    opened_ = true;
-  } catch (const Xapian::DatabaseOpeningError&) {
-    db_ = Xapian::Database();  // not there yet: an empty index until it is
-    opened_ = false;
-  } catch (const Xapian::Error& e) {
-    // Damaged or half-copied: serve an empty index and try again at the next refresh.
-    std::fprintf(stderr, "loupe-server: cannot read %s: %s\n", path_.c_str(),
-                 e.get_description().c_str());
-    db_ = Xapian::Database();
-    opened_ = false;
+  const size_t n = shard_set_->size();
+  generation_ = shard_set_->generation();
+  stamps_.assign(n, {});
+  shards_.assign(n, Xapian::Database());
+  shard_open_.assign(n, false);
+  db_ = Xapian::Database();
+  opened_ = false;
+  bool marked = false;
+  for (size_t i = 0; i < n; ++i) {
+    const ShardLocation& where = shard_set_->location(i);
+    // Before opening: a commit in between shows at the next check.
+    if (!where.remote()) stamps_[i] = version_file_stamp(where.path);
+    if (shard_set_->up(i)) {
+      try {
+        shards_[i] = shard_set_->open(i);
+        shard_open_[i] = true;
+      } catch (const Xapian::DatabaseOpeningError&) {
+        // A local folder not there yet: an empty index until it is.
+        if (where.remote()) marked = shard_set_->mark_down(i, "cannot open") || marked;
+      } catch (const Xapian::Error& e) {
+        // Damaged or half-copied: serve without it and try again at the next refresh.
+        if (where.remote())
+          marked = shard_set_->mark_down(i, e.get_description()) || marked;
+        else
+          std::fprintf(stderr, "loupe-server: cannot read %s: %s\n", where.spec.c_str(),
+                       e.get_description().c_str());
+      }
+    }
+    if (!shard_open_[i]) shards_[i] = empty_shard();
+    db_.add_database(shards_[i]);
+    opened_ = opened_ || shard_open_[i];
   }
+  // What this searcher itself marked down is left out already.
+  if (marked) generation_ = shard_set_->generation();
+}
+
+bool Searcher::local_shard_missing() const {
+  for (size_t i = 0; i < shards_.size(); ++i)
+    if (!shard_open_[i] && !shard_set_->location(i).remote()) return true;
+  return false;
 }
 
 // What was read from the database before it was opened, or moved to another revision, is gone
-// with it.
+// with it. Settings are the same in every shard (loupe-index writes them to each); the
+// duplicates flag and the last commit are any shard's.
 void Searcher::database_changed() {
-  index_id_ = opened_ ? db_.get_uuid() : std::string();
-  collapse_ = opened_ && db_.get_metadata(std::string(db::kDuplicatesKey)) == "1";
+  index_id_.clear();
+  shard_uuids_.assign(shards_.size(), std::string());
+  revision_ = 0;
+  collapse_ = false;
+  for (size_t i = 0; i < shards_.size(); ++i) {
+    if (i > 0) index_id_ += ' ';
+    if (!shard_open_[i]) {
+      index_id_ += '-';
+      continue;
+    }
+    shard_uuids_[i] = shards_[i].get_uuid();
+    index_id_ += shard_uuids_[i];
+    if (!shard_set_->location(i).remote()) {
+      revision_ += shards_[i].get_revision();
+    } else {
+      // The remote protocol has no revisions: what reopen() brought back stands for one, so
+      // that a commit there is another index to the caches. Local, no round trip.
+      index_id_ += '/' + std::to_string(shards_[i].get_lastdocid()) + '/' +
+                   std::to_string(shards_[i].get_doccount()) + '/' +
+                   std::to_string(shards_[i].get_total_length());
+    }
+    collapse_ = collapse_ || shards_[i].get_metadata(std::string(db::kDuplicatesKey)) == "1";
+  }
+  if (!opened_) index_id_.clear();
   expansions_.clear();
   spellings_.clear();
   sync_language();
@@ -61,34 +129,79 @@ void Searcher::database_changed() {
     languages_.push_back((*it).substr(prefix.size()));
 }
 
-Searcher::FileStamp Searcher::version_file_stamp() const {
+Searcher::FileStamp Searcher::version_file_stamp(const std::string& path) {
   struct stat st {};
   // Glass keeps its version file as "iamglass"; a failed stat (no index yet) reads as zeros.
-  if (::stat((path_ + "/iamglass").c_str(), &st) != 0) return {};
+  if (::stat((path + "/iamglass").c_str(), &st) != 0) return {};
   return {static_cast<uint64_t>(st.st_ino), static_cast<uint64_t>(st.st_size),
           static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
 }
 
-// True, with the new index open, when the folder now holds another index than the one open (it
-// was deleted and built again): reopen() sees only later revisions of the same one.
+// True, with the shards open again, when a local folder now holds another index than the one
+// open (it was deleted and built again): reopen() sees only later revisions of the same one.
 bool Searcher::replaced_on_disk() {
-  FileStamp now = version_file_stamp();
-  if (now == stamp_) return false;
-  stamp_ = now;
-  try {
-    Xapian::Database fresh(path_);
-    if (fresh.get_uuid() == index_id_) return false;
-    db_ = fresh;
-    opened_ = true;
-    return true;
-  } catch (const Xapian::Error&) {
-    return false;  // half written: the next check sees it whole
+  bool replaced = false;
+  for (size_t i = 0; i < shards_.size(); ++i) {
+    const ShardLocation& where = shard_set_->location(i);
+    if (where.remote() || !shard_open_[i]) continue;
+    FileStamp now = version_file_stamp(where.path);
+    if (now == stamps_[i]) continue;
+    stamps_[i] = now;
+    try {
+      if (Xapian::Database(where.path).get_uuid() != shard_uuids_[i]) replaced = true;
+    } catch (const Xapian::Error&) {
+      // Half written: the next check sees it whole.
+    }
   }
+  if (replaced) open();
+  return replaced;
+}
+
+size_t Searcher::shards_failed() const {
+  size_t failed = 0;
+  for (bool open : shard_open_) failed += open ? 0 : 1;
+  return failed;
+}
+
+const Xapian::Database& Searcher::shard_holding(Xapian::docid docid) const {
+  return shards_.size() == 1 ? db_ : shards_[(docid - 1) % shards_.size()];
+}
+
+void Searcher::shard_failed(const Xapian::NetworkError& error) {
+  std::optional<size_t> shard = shard_set_->shard_named_by(error);
+  if (!shard) throw error;  // not one of ours to leave out
+  shard_set_->mark_down(*shard, error.get_description());
+  open();
+  database_changed();
+}
+
+std::vector<ShardStatus> Searcher::shards() {
+  std::vector<ShardStatus> out;
+  for (size_t i = 0; i < shards_.size(); ++i) {
+    const ShardLocation& where = shard_set_->location(i);
+    ShardStatus status;
+    status.location = where.spec;
+    status.remote = where.remote();
+    ShardSet::State state = shard_set_->state(i);
+    if (shard_open_[i]) {
+      status.state = "up";
+      status.documents = shards_[i].get_doccount();
+    } else if (!state.up) {
+      status.state = "down";
+      status.down_since = state.down_since;
+    } else {
+      status.state = where.remote() ? "down" : "missing";
+    }
+    out.push_back(std::move(status));
+  }
+  return out;
 }
 
 // Queries must be analysed in the language the index was stemmed in.
 void Searcher::sync_language() {
-  std::string language = opened_ ? db_.get_metadata(std::string(db::kLanguageKey)) : std::string();
+  std::string language;
+  for (size_t i = 0; i < shards_.size() && language.empty(); ++i)
+    if (shard_open_[i]) language = shards_[i].get_metadata(std::string(db::kLanguageKey));
   if (language.empty()) language = "english";
   if (analyzer_ && language == language_) return;
   try {
@@ -100,16 +213,24 @@ void Searcher::sync_language() {
 }
 
 void Searcher::refresh(std::chrono::milliseconds interval) {
+  // A shard went down or came back: seen at once, not at the next interval.
+  bool regrouped = shard_set_->generation() != generation_;
   auto now = std::chrono::steady_clock::now();
-  if (now - last_refresh_ < interval) return;
+  if (!regrouped && now - last_refresh_ < interval) return;
   last_refresh_ = now;
   try {
-    if (!opened_) {
+    if (regrouped || local_shard_missing()) {
+      bool was_open = opened_;
       open();
-      if (opened_) database_changed();
+      if (opened_ || was_open || regrouped) database_changed();
     } else if (db_.reopen() || replaced_on_disk()) {
       database_changed();
     }
+  } catch (const Xapian::NetworkError& e) {
+    if (std::optional<size_t> shard = shard_set_->shard_named_by(e))
+      shard_set_->mark_down(*shard, e.get_description());
+    open();
+    database_changed();
   } catch (const Xapian::Error&) {
     open();
     database_changed();
@@ -127,6 +248,10 @@ auto Searcher::with_retry(F&& f) -> decltype(f()) {
       if (attempt == kRetries) throw;
       db_.reopen();
       database_changed();
+    } catch (const Xapian::NetworkError& e) {
+      // A remote shard that is down or hung: answer from the others.
+      if (attempt == kRetries) throw;
+      shard_failed(e);
     }
   }
 }
@@ -171,9 +296,14 @@ std::string Searcher::language() {
 
 int64_t Searcher::committed() {
   return with_retry([&]() -> int64_t {
-    if (!opened_) return 0;
-    std::string value = db_.get_metadata(std::string(db::kCommittedKey));
-    return value.empty() ? 0 : std::strtoll(value.c_str(), nullptr, 10);
+    int64_t newest = 0;
+    for (size_t i = 0; i < shards_.size(); ++i) {
+      if (!shard_open_[i]) continue;
+      std::string value = shards_[i].get_metadata(std::string(db::kCommittedKey));
+      if (!value.empty())
+        newest = std::max<int64_t>(newest, std::strtoll(value.c_str(), nullptr, 10));
+    }
+    return newest;
   });
 }
 
@@ -191,7 +321,7 @@ std::vector<Hit> Searcher::hits(const std::vector<Xapian::MSet>& sets, const Par
       docids.push_back(*it);
     }
   }
-  documents_.use(db_);
+  documents_.use(index_id_, revision_);
   std::vector<std::shared_ptr<const db::DocumentRecord>> records = documents_.records(db_, docids);
   Highlighter highlighter(parsed.terms, *analyzer_);
   std::optional<Highlighter> fielded;
@@ -204,7 +334,7 @@ std::vector<Hit> Searcher::hits(const std::vector<Xapian::MSet>& sets, const Par
     const db::DocumentRecord& record = *records[i];
     Xapian::docid docid = docids[i];
     auto read_text = [&](uint64_t begin, uint64_t end) {
-      return documents_.text_range(db_, docid, record, begin, end);
+      return documents_.text_range(shard_holding(docid), docid, record, begin, end);
     };
     Hit hit;
     hit.score = ranked[i].get_weight();
@@ -250,7 +380,7 @@ void set_order(Xapian::Enquire& enquire, SortOrder sort, bool filters_only) {
 }  // namespace
 
 SearchResults Searcher::search(const SearchRequest& request) {
-  return with_retry([&] {
+  SearchResults answer = with_retry([&] {
     SearchResults results = run_search(request);
     if (!results.error.empty() || !opened_) return results;
     std::string suggestion = spelling_suggestion(request.query, *analyzer_, db_, spellings_,
@@ -269,6 +399,9 @@ SearchResults Searcher::search(const SearchRequest& request) {
     results.suggestion = std::move(suggestion);
     return results;
   });
+  answer.shards = shards_.size();
+  answer.shards_failed = shards_failed();
+  return answer;
 }
 
 SearchResults Searcher::run_search(const SearchRequest& request) {
@@ -407,6 +540,8 @@ std::optional<SearchResults> Searcher::similar(const std::string& id, unsigned p
     Xapian::MSet found = enquire.get_mset(0, per_page);
     results.total = found.get_matches_estimated();
     results.hits = hits({found}, parsed);
+    results.shards = shards_.size();
+    results.shards_failed = shards_failed();
     return results;
   });
 }
@@ -431,7 +566,7 @@ std::optional<DocumentView> Searcher::document(const std::string& id, const std:
     if (!docid) return std::nullopt;
     db::DocumentRecord record = db::load_record(db_.get_document(*docid));
     DocumentView view;
-    view.text = db::read_text(db_, record);
+    view.text = db::read_text(shard_holding(*docid), record);
     if (!query.empty()) {
       ParsedQuery parsed = parse_query(query, *analyzer_, db_, expansions_, languages_);
       Highlighter highlighter(parsed.terms, *analyzer_);

@@ -13,6 +13,7 @@
 #include "db/document_cache.h"
 #include "search/facets.h"
 #include "search/query_parser.h"
+#include "search/shard_set.h"
 #include "search/spelling.h"
 #include "search/term_expansion.h"
 
@@ -67,6 +68,10 @@ struct SearchResults {
   // query as typed found nothing, and these are the suggestion's results.
   std::string suggestion;
   bool corrected = false;
+  // The databases searched, and how many of them were left out (down): their documents are
+  // missing from `total` and `hits`.
+  size_t shards = 1;
+  size_t shards_failed = 0;
 };
 
 struct DocumentView {
@@ -90,6 +95,17 @@ struct DocumentView {
   std::string parent_title;
 };
 
+// One shard of a searcher's set, as /api/health reports it.
+struct ShardStatus {
+  std::string location;  // as configured
+  bool remote = false;
+  // "up"; "down" (a remote shard that failed, tried again in the background); "missing" (a
+  // local folder without an index yet, or unreadable)
+  std::string state;
+  uint64_t documents = 0;
+  int64_t down_since = 0;  // seconds since the epoch, when down
+};
+
 // Not thread-safe: Xapian objects are not. Use one per thread (see SearcherPool).
 class Searcher {
  public:
@@ -97,6 +113,10 @@ class Searcher {
   // once it appears.
   // `document_cache_bytes` bounds the records and text blocks kept from one search to the next.
   explicit Searcher(std::string db_path, size_t document_cache_bytes = kDefaultDocumentCacheBytes);
+  // Several databases searched as one (shared by the searchers of a pool): docid d of n shards
+  // is docid (d-1)/n+1 of shard (d-1)%n, Xapian's interleaving.
+  explicit Searcher(std::shared_ptr<ShardSet> shards,
+                    size_t document_cache_bytes = kDefaultDocumentCacheBytes);
   static constexpr size_t kDefaultDocumentCacheBytes = size_t{16} << 20;
 
   // Sees changes committed since the last call (cheap: at most one check per interval).
@@ -122,16 +142,28 @@ class Searcher {
   std::string language();
   int64_t committed();
   // The index revision this searcher reads (0 before the index exists).
-  uint64_t revision() const { return opened_ ? db_.get_revision() : 0; }
+  // With several shards, the sum of their revisions: it grows with every commit to any of them.
+  // Remote shards have none (Xapian's remote protocol does not tell): index_id() changes instead.
+  uint64_t revision() const { return revision_; }
   // Which index that is: its UUID (empty before the index exists). An index deleted and built
-  // again has another, and counts its revisions from the start.
+  // again has another, and counts its revisions from the start. With several shards, theirs
+  // joined, a shard left out as "-": a set without a shard is another index.
   const std::string& index_id() const { return index_id_; }
+  std::vector<ShardStatus> shards();
 
  private:
   SearchResults run_search(const SearchRequest& request);
   void open();
   bool replaced_on_disk();
   void database_changed();
+  bool local_shard_missing() const;
+  // A remote shard failed: leave it out (the set marks it down for every searcher) and open the
+  // others again.
+  void shard_failed(const Xapian::NetworkError& error);
+  // The shard holding `docid`, for what only it has: its text, kept in metadata, which a
+  // combined database reads from the first shard only.
+  const Xapian::Database& shard_holding(Xapian::docid docid) const;
+  size_t shards_failed() const;
   // Copies of one content are one hit, when the index has any.
   void collapse_copies(Xapian::Enquire& enquire) const;
   std::vector<Hit::Copy> copies_of(Xapian::docid docid, const db::DocumentRecord& record);
@@ -145,10 +177,17 @@ class Searcher {
   template <typename F>
   auto with_retry(F&& f) -> decltype(f());
 
-  std::string path_;
-  Xapian::Database db_;
-  bool opened_ = false;
+  std::shared_ptr<ShardSet> shard_set_;
+  uint64_t generation_ = 0;  // the set's, when the shards were opened
+  // One per location, in order; an empty in-memory database where one is not open, so that
+  // docids keep their shard.
+  std::vector<Xapian::Database> shards_;
+  std::vector<bool> shard_open_;
+  std::vector<std::string> shard_uuids_;
+  Xapian::Database db_;  // all of them
+  bool opened_ = false;  // any of them
   std::string index_id_;
+  uint64_t revision_ = 0;
   bool collapse_ = false;  // the index has copies (db::kDuplicatesKey): collapse them
   // The version file as last seen (inode, size, modification time): it changes with every
   // commit, and with an index built anew in the same place, which reopen() cannot see.
@@ -157,8 +196,8 @@ class Searcher {
     int64_t mtime_ns = 0;
     bool operator==(const FileStamp&) const = default;
   };
-  FileStamp stamp_;
-  FileStamp version_file_stamp() const;
+  std::vector<FileStamp> stamps_;  // per shard; remote ones have none
+  static FileStamp version_file_stamp(const std::string& path);
   std::string language_;
   // The languages of the index's documents (their XLANG terms), which queries stem words in.
   std::vector<std::string> languages_;

@@ -4,10 +4,17 @@ namespace loupe::search {
 
 SearcherPool::SearcherPool(const std::string& db_path, size_t size, size_t cache_bytes,
                            size_t document_cache_bytes)
+    : SearcherPool(std::make_shared<ShardSet>(
+                       std::vector<ShardLocation>{ShardLocation{db_path, db_path, "", 0}},
+                       ShardSet::kDefaultTimeout),
+                   size, cache_bytes, document_cache_bytes) {}
+
+SearcherPool::SearcherPool(std::shared_ptr<ShardSet> shards, size_t size, size_t cache_bytes,
+                           size_t document_cache_bytes)
     : cache_(cache_bytes) {
   size = std::max<size_t>(size, 1);
   for (size_t i = 0; i < size; ++i) {
-    searchers_.push_back(std::make_unique<Searcher>(db_path, document_cache_bytes / size));
+    searchers_.push_back(std::make_unique<Searcher>(shards, document_cache_bytes / size));
     free_.push_back(searchers_.back().get());
   }
 }

@@ -25,6 +25,9 @@ class SearcherPool {
   // server's defaults for both are in server/config.h.
   SearcherPool(const std::string& db_path, size_t size, size_t cache_bytes,
                size_t document_cache_bytes);
+  // Several databases searched as one (see Searcher).
+  SearcherPool(std::shared_ptr<ShardSet> shards, size_t size, size_t cache_bytes,
+               size_t document_cache_bytes);
 
   // Borrowed searcher, returned to the pool when the lease ends.
   class Lease {

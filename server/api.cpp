@@ -101,6 +101,15 @@ double round_to(double value, double per_unit) {
   return std::round(value * per_unit) / per_unit;
 }
 
+// How many databases answered: a shard left out (down) takes its documents out of the answer.
+void write_shards(JsonWriter& out, const search::SearchResults& results) {
+  out.key("shards")
+      .begin_object()
+      .field("total", results.shards)
+      .field("failed", results.shards_failed)
+      .end_object();
+}
+
 // "hits": [...], as searches and similar documents give them.
 void write_hits(JsonWriter& out, const std::vector<search::Hit>& hits) {
   out.key("hits").begin_array();
@@ -174,6 +183,7 @@ void search(search::SearcherPool& pool, const httplib::Request& req, httplib::Re
       .field("page", *page)
       .field("per_page", *per_page)
       .field("took_ms", round_to(took_ms, 1e3));
+  write_shards(out, *results);
   if (!results->suggestion.empty()) out.field("suggestion", results->suggestion);
   if (results->corrected) out.field("corrected", true);
   write_hits(out, results->hits);
@@ -255,6 +265,7 @@ void similar(search::SearcherPool& pool, const httplib::Request& req, httplib::R
   }
   JsonWriter out;
   out.begin_object().field("id", id);
+  write_shards(out, *results);
   write_hits(out, results->hits);
   out.end_object();
   send_json_text(res, 200, out.take());
@@ -288,8 +299,23 @@ void add_api_routes(Router& router, search::SearcherPool& pool, bool key_require
       "/api/documents/{id}");
   router.add("GET", "/api/health", [&pool, key_required](const auto&, auto& res, const auto&) {
     auto searcher = pool.acquire();
+    nlohmann::json shards = nlohmann::json::array();
+    bool all_up = true;
+    // No error text: it names hosts and Xapian internals. The server's log has it.
+    for (const search::ShardStatus& shard : searcher->shards()) {
+      nlohmann::json entry = {{"db", shard.location},
+                              {"remote", shard.remote},
+                              {"state", shard.state},
+                              {"documents", shard.documents}};
+      if (shard.down_since > 0) entry["down_since"] = shard.down_since;
+      shards.push_back(std::move(entry));
+      all_up = all_up && shard.state == "up";
+    }
+    // "degraded": it answers, but some shard's documents are missing from the answers.
+    bool degraded = !all_up && shards.size() > 1;
     send_json(res, 200,
-              {{"status", "ok"},
+              {{"status", degraded ? "degraded" : "ok"},
+               {"shards", std::move(shards)},
                {"documents", searcher->document_count()},
                {"revision", searcher->revision()},
                {"last_commit", searcher->committed()},

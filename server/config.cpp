@@ -1,5 +1,7 @@
 #include "server/config.h"
 
+#include "search/shard_set.h"
+
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <map>
@@ -7,13 +9,34 @@
 
 namespace loupe::server {
 
+std::string watched_database(const ServerConfig& config) {
+  for (const std::string& spec : config.databases) {
+    std::string error;
+    std::optional<search::ShardLocation> where = search::parse_shard_location(spec, &error);
+    if (where && !where->remote()) return where->path;
+  }
+  return {};
+}
+
 std::optional<ServerConfig> parse_config(int argc, char** argv, int& exit_code) {
   ServerConfig config;
   CLI::App app{"Serve a Loupe index: JSON search API and the web page.", "loupe-server"};
   app.set_version_flag("--version", "loupe-server " LOUPE_VERSION);
-  app.add_option("--db", config.db, "database folder written by loupe-index")
+  app.add_option("--db", config.databases,
+                 "database folder written by loupe-index, or tcp://host:port of one served by "
+                 "xapian-tcpsrv; repeat to search several as one (LOUPE_DB: comma-separated)")
       ->envname("LOUPE_DB")
-      ->required();
+      ->delimiter(',')
+      ->required()
+      ->check([](const std::string& spec) {
+        std::string error;
+        return search::parse_shard_location(spec, &error) ? std::string() : error;
+      });
+  app.add_option("--shard-timeout-ms", config.shard_timeout_ms,
+                 "a remote database that does not connect or answer within this is left out of "
+                 "answers, and tried again every 2 s")
+      ->envname("LOUPE_SHARD_TIMEOUT_MS")
+      ->check(CLI::Range(10, 600000));
   app.add_option("--port", config.port, "TCP port (0 picks a free one)")
       ->envname("LOUPE_PORT")
       ->check(CLI::Range(0, 65535));

@@ -10,7 +10,11 @@
 namespace loupe::server {
 
 struct ServerConfig {
-  std::string db;
+  // Database folders, or tcp://host:port for one served by xapian-tcpsrv: several are searched
+  // as one.
+  std::vector<std::string> databases;
+  // How long a remote database may take to connect or answer before it is left out.
+  int shard_timeout_ms = 1000;
   int port = 8080;
   std::string bind = "127.0.0.1";
   std::string web;      // folder of the static page; empty: no page
@@ -29,6 +33,9 @@ struct ServerConfig {
   // Records and text blocks of recently shown documents, all searchers together; 0: none.
   int document_cache_mb = 32;
 };
+
+// The first local database folder: where a watcher writes its status; empty when all are remote.
+std::string watched_database(const ServerConfig& config);
 
 // Parses argv and the environment; returns nullopt after printing help or an error, with the
 // process exit code in `exit_code`.

@@ -89,7 +89,7 @@ HttpServer::HttpServer(const ServerConfig& config, search::SearcherPool& searche
       http_(request_limits(), static_cast<size_t>(config.threads),
             std::max<size_t>(1, static_cast<size_t>(config.threads) / kShareOfOneAddress)) {
   add_api_routes(router_, searchers, !config_.api_key.empty());
-  add_metrics_route(router_, {metrics_, searchers, open_connections_, config_.db,
+  add_metrics_route(router_, {metrics_, searchers, open_connections_, watched_database(config_),
                               std::chrono::system_clock::now()});
   router_.fallback(
       [this](const auto& req, auto& res, const auto&) { static_files_.serve(req, res); });

@@ -27,7 +27,14 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
-  loupe::search::SearcherPool searchers(config->db, static_cast<size_t>(config->searchers),
+  std::vector<loupe::search::ShardLocation> locations;
+  for (const std::string& spec : config->databases) {
+    std::string error;  // checked by parse_config
+    locations.push_back(*loupe::search::parse_shard_location(spec, &error));
+  }
+  auto shards = std::make_shared<loupe::search::ShardSet>(
+      std::move(locations), std::chrono::milliseconds(config->shard_timeout_ms));
+  loupe::search::SearcherPool searchers(shards, static_cast<size_t>(config->searchers),
                                         static_cast<size_t>(config->cache_mb) << 20,
                                         static_cast<size_t>(config->document_cache_mb) << 20);
   loupe::server::HttpServer server(*config, searchers);
@@ -37,9 +44,12 @@ int main(int argc, char** argv) {
                  config->bind.c_str(), config->port);
     return 1;
   }
+  std::string where = config->databases.front();
+  if (config->databases.size() > 1)
+    where = std::to_string(config->databases.size()) + " databases (" + where + ", ...)";
   std::fprintf(stderr, "loupe-server: %llu documents in %s; listening on http://%s:%d\n",
                static_cast<unsigned long long>(searchers.acquire()->document_count()),
-               config->db.c_str(), config->bind.c_str(), port);
+               where.c_str(), config->bind.c_str(), port);
 
   std::thread stopper([&] {
     int signal = 0;

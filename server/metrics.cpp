@@ -81,10 +81,19 @@ void render_index(std::string& out, search::SearcherPool& pool) {
   Family(out, "loupe_index_last_commit_timestamp_seconds", "gauge",
          "When loupe-index last committed the index (Unix time; 0: not recorded).")
       .sample(static_cast<double>(searcher->committed()));
+  std::vector<search::ShardStatus> shards = searcher->shards();
+  Family up(out, "loupe_shard_up", "gauge",
+            "1 when the database (shard) answers, 0 when it is left out of answers.");
+  for (const search::ShardStatus& shard : shards)
+    up.sample(shard.state == "up" ? 1 : 0, label("shard", shard.location));
+  Family documents(out, "loupe_shard_documents", "gauge", "Documents in each database (shard).");
+  for (const search::ShardStatus& shard : shards)
+    documents.sample(static_cast<double>(shard.documents), label("shard", shard.location));
 }
 
 // The watcher's status file (indexer/watch_loop.h), when one keeps the index current.
 void render_watcher(std::string& out, const std::filesystem::path& db) {
+  if (db.empty()) return;  // every database is remote
   std::ifstream in(db / "loupe-watch.json");
   if (!in) return;
   nlohmann::json status = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);

@@ -50,12 +50,13 @@ int server_port() {
     loupe::indexer::run_index(
         {dir / "db", "", {LOUPE_SOURCE_DIR "/seeds"}}, quiet, [] { return false; }, stats);
     loupe::server::ServerConfig config;
-    config.db = (dir / "db").string();
+    config.databases = {(dir / "db").string()};
     config.port = 0;
     config.web = LOUPE_SOURCE_DIR "/web";
     config.threads = 16;
     config.searchers = 2;
-    auto* searchers = new loupe::search::SearcherPool(config.db, 2, 1 << 20, 1 << 20);
+    auto* searchers =
+        new loupe::search::SearcherPool(config.databases.front(), 2, 1 << 20, 1 << 20);
     auto* server = new loupe::server::HttpServer(config, *searchers);
     int bound = server->bind();
     if (bound <= 0) std::abort();
