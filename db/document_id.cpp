@@ -1,5 +1,7 @@
 #include "db/document_id.h"
 
+#include <xxhash.h>
+
 #include "analysis/utf8.h"
 
 namespace loupe::db {
@@ -28,6 +30,11 @@ std::string_view file_of(std::string_view id) {
 std::string_view own_name(std::string_view id) {
   size_t last = id.rfind(kPartSeparator);
   return last == std::string_view::npos ? id : id.substr(last + kPartSeparator.size());
+}
+
+unsigned shard_of(std::string_view file_id, unsigned count) {
+  return count <= 1 ? 0
+                    : static_cast<unsigned>(XXH3_64bits(file_id.data(), file_id.size()) % count);
 }
 
 std::string public_id(std::string_view stored) {

@@ -27,6 +27,11 @@ inline bool is_part(std::string_view id) {
 // "mail.eml//report.pdf"), or the file's own id.
 std::string_view own_name(std::string_view id);
 
+// Which of `count` shards holds the file with id `file_id` (0-based): a hash of the id, so that
+// shards get even shares of any folder, and a file stays in its shard from run to run. A file's
+// parts go where the file goes.
+unsigned shard_of(std::string_view file_id, unsigned count);
+
 // The stored id that `public_form` is the public_id of, when that id is not UTF-8; nullopt when
 // `public_form` is no such id (it then names a document as it is).
 std::optional<std::string> stored_id(std::string_view public_form);

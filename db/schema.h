@@ -169,5 +169,7 @@ inline constexpr std::string_view kFormatVersion = "8";
 // "1" when two documents or more have the same content: searches then collapse copies into one
 // hit (reading a value per match, which an index without copies need not pay for).
 inline constexpr std::string_view kDuplicatesKey = "loupe:duplicates";
+// "2/3" in the second of three shards (loupe-index --shard); absent in an unsharded database.
+inline constexpr std::string_view kShardKey = "loupe:shard";
 
 }  // namespace loupe::db

@@ -364,8 +364,9 @@ std::vector<RootFiles> find_roots(const std::vector<std::string>& paths, Progres
 }
 
 // Stage 2, walk: each root's files (the database's own folder left out). Returns their number.
-size_t walk_roots(std::vector<RootFiles>& roots, const fs::path& db, IndexStats& stats,
+size_t walk_roots(std::vector<RootFiles>& roots, const IndexOptions& options, IndexStats& stats,
                   Progress& progress) {
+  const fs::path& db = options.db;
   std::error_code ec;
   fs::path db_path = fs::weakly_canonical(db, ec);
   size_t total = 0;
@@ -378,6 +379,11 @@ size_t walk_roots(std::vector<RootFiles>& roots, const fs::path& db, IndexStats&
       else
         r.unreadable.push_back(id);
     });
+    // Another shard's files are not seen: the removal of what was not seen takes them out.
+    if (options.shards > 1)
+      std::erase_if(r.files, [&](const SourceFile& file) {
+        return db::shard_of(file.id, options.shards) != options.shard;
+      });
     total += r.files.size();
   }
   return total;
@@ -472,12 +478,13 @@ RunResult run_index(const IndexOptions& options, Progress& progress,
     progress.note(e.what());
     return RunResult::kFailed;
   }
+  writer->set_shard(options.shard, options.shards);
   if (!options.synonyms.empty() && !load_synonyms(options.synonyms, *writer, progress)) {
     writer->cancel();
     return RunResult::kFailed;
   }
   find_enclosing_roots(roots, *writer);
-  size_t total = walk_roots(roots, options.db, stats, progress);
+  size_t total = walk_roots(roots, options, stats, progress);
   if (writer->reanalyse_all())
     progress.note(options.db.string() +
                   ": written by another version of loupe-index; every file is analysed again");

@@ -22,6 +22,10 @@ struct IndexOptions {
   // they are.
   std::filesystem::path synonyms = {};
   ExtractLimits extract_limits = {};  // for readers of binary formats (extractor.h)
+  // This database is shard `shard` (from 0) of `shards`: it holds the files db::shard_of()
+  // gives it, and no others (those of a database sharded otherwise before are removed).
+  unsigned shard = 0;
+  unsigned shards = 1;
 };
 
 // Why files were skipped: the keys of IndexStats::skipped_reasons.

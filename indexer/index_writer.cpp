@@ -227,6 +227,11 @@ void IndexWriter::remove(const StoredDocument& stored) {
   db::erase_text(db_, stored.record.id, stored.record.text_bytes);
 }
 
+void IndexWriter::set_shard(unsigned index, unsigned count) {
+  shard_ = count > 1 ? std::to_string(index + 1) + "/" + std::to_string(count) : std::string();
+  if (db_.get_metadata(std::string(db::kShardKey)) != shard_) changed_ = true;
+}
+
 void IndexWriter::commit() {
   // Nothing changed: no new revision, so readers keep their caches and need not reopen.
   if (!changed_) {
@@ -234,6 +239,7 @@ void IndexWriter::commit() {
     return;
   }
   db_.set_metadata(std::string(db::kLanguageKey), language_);
+  db_.set_metadata(std::string(db::kShardKey), shard_);
   db_.set_metadata(std::string(db::kDuplicatesKey), has_duplicates() ? "1" : "0");
   db_.set_metadata(std::string(db::kCommittedKey),
                    std::to_string(std::chrono::duration_cast<std::chrono::seconds>(

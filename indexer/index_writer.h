@@ -69,6 +69,8 @@ class IndexWriter {
   void cancel();
 
   const std::string& language() const { return language_; }
+  // This database is shard `index` (from 0) of `count` (1: not sharded); recorded at the commit.
+  void set_shard(unsigned index, unsigned count);
   // The database holds documents written by another format version (see db/schema.h): every
   // file is to be analysed again, changed or not.
   bool reanalyse_all() const { return reanalyse_all_; }
@@ -85,6 +87,7 @@ class IndexWriter {
   Xapian::WritableDatabase db_;
   bool in_transaction_ = false;
   bool changed_ = false;
+  std::string shard_;  // db::kShardKey's value
   bool reanalyse_all_ = false;
   Xapian::doccount written_ = 0;  // documents put this run
 };

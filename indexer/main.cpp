@@ -136,6 +136,19 @@ int main(int argc, char** argv) {
                  "memory a reader of one such file may use, MB; a file over it is skipped")
       ->envname("LOUPE_EXTRACT_MB")
       ->check(CLI::Range(64u, 65536u));
+  std::string shard;
+  app.add_option("--shard", shard,
+                 "K/N: write the K-th of N shards (1 <= K <= N), the files whose id hashes to it; "
+                 "loupe-server --db each --db ... searches them as one")
+      ->envname("LOUPE_SHARD")
+      ->check([](const std::string& value) -> std::string {
+        unsigned k = 0, n = 0;
+        char end = 0;
+        if (std::sscanf(value.c_str(), "%u/%u%c", &k, &n, &end) == 2 && k >= 1 && k <= n &&
+            n <= 1024)
+          return {};
+        return "--shard is K/N with 1 <= K <= N <= 1024, such as 2/3, not '" + value + "'";
+      });
   app.add_option("paths", options.paths, "files and folders to index");
   try {
     app.parse(argc, argv);
@@ -149,6 +162,10 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
   options.db = db;
+  if (!shard.empty()) {
+    std::sscanf(shard.c_str(), "%u/%u", &options.shard, &options.shards);
+    --options.shard;
+  }
   options.extract_limits.wall = std::chrono::seconds(extract_seconds);
   options.extract_limits.cpu_seconds = std::max(1u, extract_seconds / 2);
   options.extract_limits.memory_mb = extract_mb;

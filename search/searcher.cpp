@@ -119,6 +119,12 @@ void Searcher::database_changed() {
     collapse_ = collapse_ || shards_[i].get_metadata(std::string(db::kDuplicatesKey)) == "1";
   }
   if (!opened_) index_id_.clear();
+  // Copies may lie in two shards, which neither shard's flag tells.
+  if (shards_.size() > 1) collapse_ = true;
+  // Xapian's remote protocol carries its own spies only: copies then count in facets each.
+  distinct_facets_ = collapse_;
+  for (size_t i = 0; i < shards_.size(); ++i)
+    if (shard_set_->location(i).remote()) distinct_facets_ = false;
   expansions_.clear();
   spellings_.clear();
   sync_language();
@@ -286,7 +292,7 @@ uint64_t Searcher::exact_count(const Xapian::Query& query,
   counter.set_weighting_scheme(Xapian::BoolWeight());
   counter.set_docid_order(Xapian::Enquire::DONT_CARE);
   collapse_copies(counter);
-  if (facets != nullptr) facets->attach(counter, collapse_);
+  if (facets != nullptr) facets->attach(counter, distinct_facets_);
   return counter.get_mset(0, 0, db_.get_doccount()).get_matches_lower_bound();
 }
 
@@ -431,7 +437,7 @@ SearchResults Searcher::run_search(const SearchRequest& request) {
   // Facets count in a pass that sees every match anyway, the ranked one or the one that counts
   // the total, rather than in one of their own.
   FacetCounter* counted = facets.wanted() && !sees_all ? &facets : nullptr;
-  if (facets.wanted() && sees_all) facets.attach(strict, collapse_);
+  if (facets.wanted() && sees_all) facets.attach(strict, distinct_facets_);
   Xapian::MSet first = strict.get_mset(offset, per_page, check_at_least);
   std::vector<Xapian::MSet> sets{first};
   bool strict_exhausted = first.size() < per_page;

@@ -188,7 +188,8 @@ class Searcher {
   bool opened_ = false;  // any of them
   std::string index_id_;
   uint64_t revision_ = 0;
-  bool collapse_ = false;  // the index has copies (db::kDuplicatesKey): collapse them
+  bool collapse_ = false;         // the index has copies (db::kDuplicatesKey): collapse them
+  bool distinct_facets_ = false;  // facets count each content once
   // The version file as last seen (inode, size, modification time): it changes with every
   // commit, and with an index built anew in the same place, which reopen() cannot see.
   struct FileStamp {

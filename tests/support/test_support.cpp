@@ -93,6 +93,8 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv,
   unlink(log_path.c_str());
   pid_ = fork();
   if (pid_ == 0) {
+    // A session of its own: xapian-tcpsrv signals its whole process group when it stops.
+    setsid();
     dup2(log_fd_, STDERR_FILENO);
     dup2(log_fd_, STDOUT_FILENO);
     for (const std::string& e : env) putenv(const_cast<char*>(e.c_str()));
@@ -123,6 +125,10 @@ bool ChildProcess::running() {
 
 void ChildProcess::signal(int signal) {
   if (pid_ > 0) kill(pid_, signal);
+}
+
+void ChildProcess::signal_group(int signal) {
+  if (pid_ > 0) kill(-pid_, signal);
 }
 
 int ChildProcess::stop(int signal) {

@@ -50,6 +50,8 @@ class ChildProcess {
   // runs). The log is kept for inspection.
   int stop(int signal = 15);
   void signal(int signal);
+  // To it and the processes it started (a server that forks one per connection).
+  void signal_group(int signal);
   // Whether it still runs (reaps it when it ended on its own).
   bool running();
   const std::string& log();
