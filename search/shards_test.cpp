@@ -1,10 +1,7 @@
 // Several databases searched as one: local shards and a shard served by xapian-tcpsrv answer as
 // the same documents in one database do, and a shard that dies or hangs is left out, then back.
 #include <doctest/doctest.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
@@ -28,7 +25,7 @@ using loupe::search::SearchResults;
 using loupe::search::ShardLocation;
 using loupe::search::ShardSet;
 using loupe::search::SortOrder;
-using loupe::testing::ChildProcess;
+using loupe::testing::RemoteShard;
 using loupe::testing::TempDir;
 using loupe::testing::write_file;
 namespace fs = std::filesystem;
@@ -84,32 +81,6 @@ std::shared_ptr<ShardSet> shard_set(const std::vector<std::string>& specs,
   }
   return std::make_shared<ShardSet>(std::move(locations), timeout);
 }
-
-int free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-  socklen_t size = sizeof address;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
-  close(fd);
-  return ntohs(address.sin_port);
-}
-
-// xapian-tcpsrv serving `db` on a free loopback port, once it accepts connections.
-struct RemoteShard {
-  int port = free_port();
-  ChildProcess server;
-  explicit RemoteShard(const fs::path& db)
-      : server({"/usr/bin/xapian-tcpsrv", "--interface", "127.0.0.1", "--port",
-                std::to_string(port), db.string()}) {
-    for (int i = 0; i < 100 && server.log().find("Listening") == std::string::npos; ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    REQUIRE_MESSAGE(server.log().find("Listening") != std::string::npos, server.log());
-  }
-  std::string spec() const { return "tcp://127.0.0.1:" + std::to_string(port); }
-};
 
 struct Corpus {
   TempDir dir;
@@ -350,7 +321,7 @@ TEST_CASE("a shard served by xapian-tcpsrv answers as a local one; down, it is l
   REQUIRE(local < all);
 
   SUBCASE("hung: one timeout, then answers from the others, and back once it answers") {
-    remote.server.signal_group(SIGSTOP);
+    remote.signal(SIGSTOP);
     auto started = std::chrono::steady_clock::now();
     SearchResults partial = search(sharded, "otter");
     auto took = std::chrono::steady_clock::now() - started;
@@ -362,7 +333,7 @@ TEST_CASE("a shard served by xapian-tcpsrv answers as a local one; down, it is l
     started = std::chrono::steady_clock::now();
     CHECK(search(sharded, "heron").shards_failed == 1);
     CHECK(std::chrono::steady_clock::now() - started < kTimeout);
-    remote.server.signal_group(SIGCONT);
+    remote.signal(SIGCONT);
     bool back = false;
     for (int i = 0; i < 60 && !back; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -373,8 +344,7 @@ TEST_CASE("a shard served by xapian-tcpsrv answers as a local one; down, it is l
     CHECK(search(sharded, "otter").total == all);
   }
   SUBCASE("killed: refused at once, the others answer") {
-    remote.server.signal_group(SIGKILL);
-    remote.server.stop(SIGKILL);
+    remote.signal(SIGKILL);
     auto started = std::chrono::steady_clock::now();
     SearchResults partial = search(sharded, "otter");
     CHECK(partial.shards_failed == 1);

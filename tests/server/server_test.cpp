@@ -1110,3 +1110,65 @@ TEST_CASE("/metrics needs the API key when one is set, unless --metrics-public")
   CHECK(get("/metrics", {}, open.port()).status == 200);
   check_error(get(search_path("karpathy"), {}, open.port()), 401, "unauthorized");
 }
+
+TEST_CASE("several databases, one remote: one answer; a hung shard costs one timeout, then back") {
+  TempDir dir;
+  for (const char* shard : {"1", "2"}) {
+    auto result =
+        run_command({loupe::testing::index_program(), "--db", (dir / "shard").string() + shard,
+                     "--shard", shard + std::string("/2"), loupe::testing::seeds_dir().string(),
+                     (corpus().dir() / "fixtures").string()});
+    REQUIRE_MESSAGE(result.exit_code == 0, result.output);
+  }
+  loupe::testing::RemoteShard remote(dir / "shard2");
+  constexpr int kTimeoutMs = 500;
+  ServerProcess s(dir / "shard1",
+                  {"--db", remote.spec(), "--shard-timeout-ms", std::to_string(kTimeoutMs)});
+  int port = s.port();
+  Reply whole = get(search_path("lighthouses OR karpathy"));
+  Reply both = get(search_path("lighthouses OR karpathy"), {}, port);
+  CHECK(both.body["total"] == whole.body["total"]);
+  CHECK(both.body["hits"].size() == whole.body["hits"].size());
+  CHECK(both.body["shards"] == json{{"total", 2}, {"failed", 0}});
+  Reply health = get("/api/health", {}, port);
+  CHECK(health.body["status"] == "ok");
+  REQUIRE(health.body["shards"].size() == 2);
+  CHECK(health.body["shards"][1]["db"] == remote.spec());
+  CHECK(health.body["shards"][1]["state"] == "up");
+  CHECK(health.body["shards"][0]["documents"].get<int>() +
+            health.body["shards"][1]["documents"].get<int>() ==
+        get("/api/health").body["documents"]);
+  std::string m = get("/metrics", {}, port).raw;
+  CHECK(metric(m, "loupe_shard_up{shard=\"" + remote.spec() + "\"}") == 1);
+
+  remote.signal(SIGSTOP);
+  auto started = std::chrono::steady_clock::now();
+  Reply partial = get(search_path("seeds OR lighthouses OR marmalade"), {}, port);
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  CHECK(partial.status == 200);
+  CHECK(partial.body["shards"] == json{{"total", 2}, {"failed", 1}});
+  CHECK(seconds < kTimeoutMs / 1000.0 + 0.5);  // the timeout, and a small margin
+  Reply degraded = get("/api/health", {}, port);
+  CHECK(degraded.body["status"] == "degraded");
+  CHECK(degraded.body["shards"][1]["state"] == "down");
+  CHECK(degraded.body["shards"][1]["down_since"].get<int64_t>() > 0);
+  CHECK(degraded.raw.find("Timeout") == std::string::npos);  // no internal error text
+  CHECK(metric(get("/metrics", {}, port).raw, "loupe_shard_up{shard=\"" + remote.spec() + "\"}") ==
+        0);
+
+  remote.signal(SIGCONT);
+  bool back = false;
+  for (int i = 0; i < 80 && !back; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    back = get("/api/health", {}, port).body["status"] == "ok";
+  }
+  CHECK(back);
+  CHECK(get(search_path("lighthouses OR karpathy"), {}, port).body["total"] == whole.body["total"]);
+}
+
+TEST_CASE("--db: a malformed tcp:// location is a usage error naming it") {
+  auto result = run_command({loupe::testing::server_program(), "--db", "tcp://nohost"});
+  CHECK(result.exit_code == 2);
+  CHECK(result.output.find("tcp://nohost") != std::string::npos);
+}

@@ -1,7 +1,9 @@
 #include "tests/support/test_support.h"
 
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,6 +12,7 @@
 #include <fstream>
 #include <regex>
 #include <stdexcept>
+#include <thread>
 
 namespace loupe::testing {
 namespace fs = std::filesystem;
@@ -174,6 +177,34 @@ ServerProcess::ServerProcess(const fs::path& db, const std::vector<std::string>&
   }
   process_.stop();
   throw std::runtime_error("loupe-server did not start:\n" + process_.log());
+}
+
+int free_port() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) throw std::runtime_error("socket failed");
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof address;
+  bool ok = bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+            getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) == 0;
+  close(fd);
+  if (!ok) throw std::runtime_error("no free port");
+  return ntohs(address.sin_port);
+}
+
+RemoteShard::RemoteShard(const std::filesystem::path& db)
+    : port_(free_port()),
+      process_({"/usr/bin/xapian-tcpsrv", "--interface", "127.0.0.1", "--port",
+                std::to_string(port_), db.string()}) {
+  for (int i = 0; i < 200 && process_.log().find("Listening") == std::string::npos; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  if (process_.log().find("Listening") == std::string::npos)
+    throw std::runtime_error("xapian-tcpsrv did not start: " + process_.log());
+}
+
+std::string RemoteShard::spec() const {
+  return "tcp://127.0.0.1:" + std::to_string(port_);
 }
 
 }  // namespace loupe::testing

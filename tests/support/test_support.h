@@ -81,4 +81,21 @@ class ServerProcess {
   int port_ = 0;
 };
 
+// A loopback port free a moment ago (for a program that cannot pick its own).
+int free_port();
+
+// xapian-tcpsrv serving `db` on a free loopback port, started in a session of its own (it
+// signals its process group when stopped) and accepting connections once constructed.
+class RemoteShard {
+ public:
+  explicit RemoteShard(const std::filesystem::path& db);
+  std::string spec() const;  // tcp://127.0.0.1:port, as loupe-server --db takes it
+  // It forks a process per connection: signals go to all of them.
+  void signal(int signal) { process_.signal_group(signal); }
+
+ private:
+  int port_;
+  ChildProcess process_;
+};
+
 }  // namespace loupe::testing
