@@ -12,8 +12,9 @@
 #   queries    on rust-doc: requests per second and p99 at 8 and 64 connections (wrk, the
 #              bench's query mix drawn by tests/bench/corpus.py, result cache off), and the
 #              server's resident memory after them.
-# Shards (the same corpus as 2 local shards, and as 1 local and 1 remote shard) are not
-# measured: loupe-server reads one database until issue 25's --db A --db B exists.
+#   shards     the same corpus as 2 shards (loupe-index --shard): their indexing rate, and the
+#              query figures again for 2 local shards, and for 1 local and 1 remote shard
+#              (xapian-tcpsrv on loopback).
 #
 # Settings (environment): SCALE_DIR (work folder, default build-bench/scale), SCALE_DURATION
 # (seconds of wrk per cell, 10), SCALE_RUNS (runs per cell, medians kept, 3), SCALE_SEED.
@@ -37,12 +38,14 @@ need=()
 [ -d /usr/share/doc/rust-doc/html ] || need+=(rust-doc)
 [ -d /usr/share/doc/python3.11/html ] || need+=(python3.11-doc)
 command -v wrk >/dev/null || need+=(wrk)
+command -v xapian-tcpsrv >/dev/null || need+=(xapian-tools)
 if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
+# A negative entry is a process group (xapian-tcpsrv and the process it forks per connection).
+cleanup() { for p in "${PIDS[@]}"; do kill -- "$p" 2>/dev/null || true; wait "${p#-}" 2>/dev/null || true; done; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -92,37 +95,65 @@ if [ ! -f "$work/loupe.lua" ]; then
   python3 "$HERE/corpus.py" queries "$work" "$SEED" >"$work/queries.txt"
   python3 "$HERE/corpus.py" lua "$work" loupe "/api/search?page=1&per_page=10&q=" "$work/loupe.lua"
 fi
-port=$(free_port)
-"$BIN/loupe-server" --db "$OUT/db-rust" --port "$port" --bind 127.0.0.1 --cache-mb 0 \
-  >"$OUT/server-rust.log" 2>&1 &
-pid=$!
-PIDS+=("$pid")
-for _ in $(seq 100); do
-  curl -s "http://127.0.0.1:$port/api/health" >/dev/null 2>&1 && break
-  sleep 0.1
+# Serves rust-doc from the databases given (--db arguments) and prints a table row per
+# connection count: requests per second and p99 (medians of RUNS), then the server's memory.
+measure_queries() {
+  local label=$1; shift
+  local port pid
+  port=$(free_port)
+  "$BIN/loupe-server" "$@" --port "$port" --bind 127.0.0.1 --cache-mb 0 \
+    >"$OUT/server-$label.log" 2>&1 &
+  pid=$!
+  PIDS+=("$pid")
+  for _ in $(seq 100); do
+    curl -s "http://127.0.0.1:$port/api/health" >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  wrk -t2 -c8 -d3s -s "$work/loupe.lua" "http://127.0.0.1:$port" >/dev/null 2>&1  # warm-up
+  for conns in 8 64; do
+    rows=()
+    for _ in $(seq "$RUNS"); do
+      rows+=("$(wrk -t2 -c"$conns" -d"${DURATION}s" --timeout 10s -s "$work/loupe.lua" \
+        "http://127.0.0.1:$port" 2>&1 | grep '^WRKJSON ' | sed 's/^WRKJSON //')")
+    done
+    rss=$(awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status")
+    python3 - "$label" "$conns" "$rss" "${rows[@]}" <<'PY'
+import json, statistics, sys
+runs = [json.loads(r) for r in sys.argv[4:]]
+print("| %s | %s | %.0f | %.1f | %s |" % (sys.argv[1], sys.argv[2],
+      statistics.median(r["rps"] for r in runs), statistics.median(r["p99_ms"] for r in runs),
+      sys.argv[3]))
+PY
+  done
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+
+# The same corpus as two shards (loupe-index --shard), one after the other.
+start=$(date +%s.%N)
+for k in 1 2; do
+  rm -rf "$OUT/db-rust-$k"
+  "$BIN/loupe-index" --db "$OUT/db-rust-$k" --shard "$k/2" "$OUT/corpora/rust" \
+    >"$OUT/index-rust-$k.log" 2>&1 || [ $? -le 1 ]
 done
-wrk -t2 -c8 -d3s -s "$work/loupe.lua" "http://127.0.0.1:$port" >/dev/null 2>&1  # warm-up
+end=$(date +%s.%N)
+python3 -c "
+s = $end - $start
+print(); print('rust-doc as 2 shards, indexed one after the other: %.1f s, %.1f MB/s (one database: %.1f MB/s)' % (s, ${mb[rust]} / s, ${mb[rust]} / ${seconds[rust]}))"
+
+# The second shard served by xapian-tcpsrv on loopback, in a session of its own (it signals its
+# process group when it stops).
+tcp_port=$(free_port)
+setsid xapian-tcpsrv --interface 127.0.0.1 --port "$tcp_port" "$OUT/db-rust-2" \
+  >"$OUT/tcpsrv.log" 2>&1 &
+tcp_pid=$!
+PIDS+=("-$tcp_pid")
+for _ in $(seq 50); do grep -q Listening "$OUT/tcpsrv.log" 2>/dev/null && break; sleep 0.1; done
+
 echo
 echo "## Queries on rust-doc (loupe-server, result cache off, $(head -c 200 "$work/queries.txt"))"
 echo
-echo "| connections | req/s (median of $RUNS) | p99 ms (median) |"
-echo "|---:|---:|---:|"
-for conns in 8 64; do
-  rows=()
-  for _ in $(seq "$RUNS"); do
-    rows+=("$(wrk -t2 -c"$conns" -d"${DURATION}s" --timeout 10s -s "$work/loupe.lua" \
-      "http://127.0.0.1:$port" 2>&1 | grep '^WRKJSON ' | sed 's/^WRKJSON //')")
-  done
-  python3 - "$conns" "${rows[@]}" <<'PY'
-import json, statistics, sys
-runs = [json.loads(r) for r in sys.argv[2:]]
-print("| %s | %.0f | %.1f |" % (sys.argv[1], statistics.median(r["rps"] for r in runs),
-                                 statistics.median(r["p99_ms"] for r in runs)))
-PY
-done
-rss=$(awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status")
-hwm=$(awk '/^VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status")
-echo
-echo "loupe-server's resident memory after the runs: $rss MB (peak $hwm MB)"
-echo
-echo "Shards: not measured (loupe-server reads one database; issue 25)."
+echo "| databases | connections | req/s (median of $RUNS) | p99 ms (median) | server RSS MB |"
+echo "|---|---:|---:|---:|---:|"
+measure_queries "one" --db "$OUT/db-rust"
+measure_queries "2-local-shards" --db "$OUT/db-rust-1" --db "$OUT/db-rust-2"
+measure_queries "local+remote" --db "$OUT/db-rust-1" --db "tcp://127.0.0.1:$tcp_port"
