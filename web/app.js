@@ -365,6 +365,9 @@
     const took = typeof data.took_ms === 'number' ? data.took_ms : null;
     const tookText = took == null ? '' : took < 0.1 ? ' in under 0.1 ms'
       : ` in ${took < 10 ? took.toFixed(1).replace(/\.0$/, '') : Math.round(took)} ms`;
+    // A shard that did not answer in time takes its documents out of this answer: say so.
+    const failed = data.shards && data.shards.failed > 0 ? data.shards.failed | 0 : 0;
+    const partial = failed ? ` · ${failed} of ${data.shards.total | 0} databases did not answer, so some documents may be missing` : '';
     shown = { q, page, sort: sortOrder, asTyped: searchAsTyped };
     document.title = `${plain(q)} – Loupe`;
     renderSpelling(data, q);
@@ -372,7 +375,7 @@
     el.sortBox.hidden = total === 0;
     el.sort.value = sortOrder;
     if (total === 0) {
-      el.summary.textContent = `No documents matched${tookText}.`;
+      el.summary.textContent = `No documents matched${tookText}${partial}.`;
       setMessage(el.message, 'empty', `No results for “${q}”.`,
         'Try fewer words, other words, or check the spelling. Words joined with NOT, quotes or title: narrow a search.');
       shownSummary = `No results for ${q}.`;
@@ -382,7 +385,7 @@
     const first = (page - 1) * PER_PAGE + 1;
     const lastShown = first + hits.length - 1;
     el.summary.textContent = `${plural(total, 'document', 'documents')} matched${tookText}` +
-      (hits.length && total > hits.length ? ` · showing ${nf.format(first)}–${nf.format(lastShown)}` : '');
+      (hits.length && total > hits.length ? ` · showing ${nf.format(first)}–${nf.format(lastShown)}` : '') + partial;
     hits.forEach((hit) => {
       const id = String(hit.id == null ? '' : hit.id);
       const title = hit.title_html != null && hit.title_html !== ''
