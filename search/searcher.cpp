@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <future>
 #include <optional>
 
 #include "db/document_id.h"
@@ -57,13 +58,19 @@ void Searcher::open() {
   db_ = Xapian::Database();
   opened_ = false;
   bool marked = false;
+  // Remote shards connect at once, each on a thread of its own: hosts that hang together cost
+  // one timeout, not one each.
+  std::vector<std::future<Xapian::Database>> connecting(n);
+  for (size_t i = 0; i < n; ++i)
+    if (shard_set_->location(i).remote() && shard_set_->up(i))
+      connecting[i] = std::async(std::launch::async, [this, i] { return shard_set_->open(i); });
   for (size_t i = 0; i < n; ++i) {
     const ShardLocation& where = shard_set_->location(i);
     // Before opening: a commit in between shows at the next check.
     if (!where.remote()) stamps_[i] = version_file_stamp(where.path);
-    if (shard_set_->up(i)) {
+    if (connecting[i].valid() || (!where.remote() && shard_set_->up(i))) {
       try {
-        shards_[i] = shard_set_->open(i);
+        shards_[i] = connecting[i].valid() ? connecting[i].get() : shard_set_->open(i);
         shard_open_[i] = true;
       } catch (const Xapian::DatabaseOpeningError&) {
         // A local folder not there yet: an empty index until it is.
