@@ -92,12 +92,12 @@ export async function freePort() {
 }
 
 // Start another loupe-server on the test index (for example with LOUPE_API_KEY set), or on
-// another database.
-export async function startServer(env = {}, db = DB) {
+// another database; `args` are more flags (another --db).
+export async function startServer(env = {}, db = DB, args = []) {
   if (!BUILD_DIR || !db || !WEB) throw new Error('LOUPE_BUILD_DIR, LOUPE_DB and LOUPE_WEB are needed to start a server');
   const port = await freePort();
   const child = spawn(path.join(BUILD_DIR, 'loupe-server'),
-    ['--db', db, '--port', String(port), '--bind', '127.0.0.1', '--web', WEB],
+    ['--db', db, '--port', String(port), '--bind', '127.0.0.1', '--web', WEB, ...args],
     { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });

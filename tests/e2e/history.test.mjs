@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BASE, launch, openPage, closeChecked, indexFolder, startServer } from './helpers.mjs';
+import { BASE, DB, launch, openPage, closeChecked, indexFolder, startServer, freePort } from './helpers.mjs';
 
 const searchesIn = (log) => log.requests
   .filter((u) => new URL(u).pathname.endsWith('/api/search'))
@@ -40,6 +40,26 @@ describe('history and input', () => {
     } finally {
       await server.stop();
       fs.rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  test('a database that does not answer: the summary says documents may be missing', async () => {
+    // Nothing listens on this port: the second database is refused, and left out.
+    const dead = `tcp://127.0.0.1:${await freePort()}`;
+    const server = await startServer({}, DB, ['--db', dead, '--shard-timeout-ms', '300']);
+    ctx.origin = server.url;
+    try {
+      const { page } = ctx;
+      await page.goto(server.url + '/?q=quokka');
+      await page.waitForFunction(() => /documents? matched/.test(document.getElementById('summary').textContent));
+      const summary = await page.locator('#summary').textContent();
+      assert.match(summary, /1 of 2 databases did not answer, so some documents may be missing/);
+      assert.ok(await page.locator('#results li').count() > 0, 'the other database still answers');
+      await page.goto(server.url + '/?q=zzyzxnothing');
+      await page.waitForFunction(() => /^No documents matched/.test(document.getElementById('summary').textContent));
+      assert.match(await page.locator('#summary').textContent(), /1 of 2 databases did not answer/);
+    } finally {
+      await server.stop();
     }
   });
 
