@@ -133,7 +133,10 @@ void Searcher::database_changed() {
   for (size_t i = 0; i < shards_.size(); ++i)
     if (shard_set_->location(i).remote()) distinct_facets_ = false;
   expansions_.clear();
-  spellings_.clear();
+  std::vector<Xapian::Database> remote;
+  for (size_t i = 0; i < shards_.size(); ++i)
+    if (shard_open_[i] && shard_set_->location(i).remote()) remote.push_back(shards_[i]);
+  spellings_.clear(std::move(remote));
   sync_language();
   languages_.clear();
   if (!opened_) return;

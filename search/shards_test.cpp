@@ -354,3 +354,35 @@ TEST_CASE("a shard served by xapian-tcpsrv answers as a local one; down, it is l
     CHECK((document.has_value() == (loupe::db::shard_of("north/long.txt", 3) != 2)));
   }
 }
+
+TEST_CASE("spelling: a word only a remote shard has is suggested, and not taken for a typo") {
+  // The remote shard is the one that holds the only kingfisher (Xapian's remote protocol
+  // carries no spelling table).
+  const unsigned holder = loupe::db::shard_of("north/long.txt", 3);
+  RemoteShard remote(corpus().three()[holder]);
+  std::vector<std::string> specs = corpus().three();
+  specs[holder] = remote.spec();
+  Searcher whole((corpus().dir / "whole").string());
+  Searcher sharded(shard_set(specs));
+  struct Row {
+    const char* query;
+    const char* suggestion;
+    bool corrected;
+  };
+  const Row rows[] = {
+      {"kingfsher", "kingfisher", true},   // one letter dropped
+      {"kignfisher", "kingfisher", true},  // two swapped
+      {"ikngfisher", "kingfisher", true},  // the first two swapped
+      {"kingfisher", "", false},           // right, and only there
+      {"kingfisher heronn", "kingfisher heron", false},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.query);
+    SearchResults expected = search(whole, row.query);
+    SearchResults found = search(sharded, row.query);
+    CHECK(expected.suggestion == row.suggestion);
+    CHECK(found.suggestion == row.suggestion);
+    CHECK(found.corrected == row.corrected);
+    CHECK(found.total == expected.total);
+  }
+}

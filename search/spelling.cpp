@@ -1,5 +1,6 @@
 #include "search/spelling.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "analysis/utf8.h"
@@ -41,6 +42,70 @@ Xapian::doccount spelling_frequency(const Xapian::Database& db, const std::strin
   return it != db.spellings_end() && *it == word ? it.get_termfreq() : 0;
 }
 
+std::vector<std::string_view> characters(std::string_view text) {
+  std::vector<std::string_view> out;
+  for (size_t i = 0; i < text.size();) {
+    size_t n =
+        std::min(std::max<size_t>(1, analysis::utf8_sequence_length(text, i)), text.size() - i);
+    out.push_back(text.substr(i, n));
+    i += n;
+  }
+  return out;
+}
+
+// Edits from `a` to `b` (a character inserted, deleted or replaced, or two neighbours swapped);
+// more than `max` reads as max + 1.
+unsigned edit_distance(std::string_view a_text, std::string_view b_text, unsigned max) {
+  std::vector<std::string_view> a = characters(a_text), b = characters(b_text);
+  const size_t n = a.size(), m = b.size();
+  if ((n > m ? n - m : m - n) > max) return max + 1;
+  std::vector<std::vector<unsigned>> d(n + 1, std::vector<unsigned>(m + 1));
+  for (size_t i = 0; i <= n; ++i) d[i][0] = static_cast<unsigned>(i);
+  for (size_t j = 0; j <= m; ++j) d[0][j] = static_cast<unsigned>(j);
+  for (size_t i = 1; i <= n; ++i) {
+    unsigned row_best = max + 1;
+    for (size_t j = 1; j <= m; ++j) {
+      unsigned replace = d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, replace});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      row_best = std::min(row_best, d[i][j]);
+    }
+    if (row_best > max) return max + 1;
+  }
+  return std::min(d[n][m], max + 1);
+}
+
+// The word among `db`'s terms nearest to `term` within `edits` (the most frequent of the
+// nearest), or "". For a database without a spelling table to ask: a remote shard. Only words
+// that begin as `term` does, or with its second character (a first one doubled, added or
+// swapped), are read: every word of a remote database would cost more than the search.
+std::string nearest_term(const Xapian::Database& db, const std::string& term, unsigned edits) {
+  std::vector<std::string_view> chars = characters(term);
+  if (chars.empty()) return {};
+  std::vector<std::string> starts{std::string(chars[0])};
+  if (chars.size() > 1 && chars[1] != chars[0]) starts.emplace_back(chars[1]);
+  std::string best;
+  unsigned best_edits = edits + 1;
+  Xapian::doccount best_count = 0;
+  for (const std::string& start : starts) {
+    for (auto it = db.allterms_begin(start); it != db.allterms_end(start); ++it) {
+      std::string word = *it;
+      if (word == term || !db::is_spelling_word(word)) continue;
+      size_t length = analysis::count_chars(word);
+      if (length + edits < chars.size() || length > chars.size() + edits) continue;
+      unsigned distance = edit_distance(term, word, edits);
+      if (distance > best_edits) continue;
+      Xapian::doccount count = it.get_termfreq();
+      if (distance == best_edits && count <= best_count) continue;
+      best = std::move(word);
+      best_edits = distance;
+      best_count = count;
+    }
+  }
+  return best;
+}
+
 class Corrector {
  public:
   Corrector(analysis::Analyzer& analyzer, const Xapian::Database& db, SpellingMemo& memo,
@@ -57,7 +122,7 @@ class Corrector {
       term = t.term;
     });
     if (tokens != 1 || !db::is_spelling_word(term)) return std::nullopt;
-    Xapian::doccount freq = spelling_frequency(db_, term);
+    Xapian::doccount freq = memo_.frequency(db_, term);
     if (freq > kTrusted || (freq > 0 && !check_rare_words_)) return std::nullopt;
     // Short words have many neighbours one edit away, and none two away that is meant; words
     // of three letters have too many to guess at.
@@ -79,6 +144,18 @@ class Corrector {
 
 }  // namespace
 
+Xapian::doccount SpellingMemo::frequency(const Xapian::Database& db, const std::string& word) {
+  if (remote_.empty()) return spelling_frequency(db, word);
+  auto found = frequencies_.find(word);
+  if (found != frequencies_.end()) return found->second;
+  if (frequencies_.size() >= kMaxRemembered) frequencies_.clear();
+  // A word is a term of its own, in each document that has it: its frequency is the count the
+  // spelling table would keep.
+  Xapian::doccount count = spelling_frequency(db, word);
+  for (const Xapian::Database& remote : remote_) count += remote.get_termfreq(word);
+  return frequencies_.emplace(word, count).first->second;
+}
+
 const SpellingMemo::Nearest& SpellingMemo::nearest(const Xapian::Database& db,
                                                    const std::string& term, unsigned edits) {
   // The key has the edits too, though the caller derives them from the word: a caller that
@@ -88,10 +165,20 @@ const SpellingMemo::Nearest& SpellingMemo::nearest(const Xapian::Database& db,
   if (found != entries_.end()) return found->second;
   if (entries_.size() >= kMaxRemembered) entries_.clear();
   Nearest nearest;
-  std::string suggestion = db.get_spelling_suggestion(term, edits);
-  if (!suggestion.empty() && suggestion != term) {
-    nearest.frequency = spelling_frequency(db, suggestion);
-    nearest.word = std::move(suggestion);
+  std::vector<std::string> candidates{db.get_spelling_suggestion(term, edits)};
+  for (const Xapian::Database& remote : remote_)
+    candidates.push_back(nearest_term(remote, term, edits));
+  // The fewest edits, then the most documents, as Xapian chooses.
+  unsigned best_edits = edits + 1;
+  for (std::string& candidate : candidates) {
+    if (candidate.empty() || candidate == term) continue;
+    unsigned distance = remote_.empty() ? 1 : edit_distance(term, candidate, edits);
+    if (distance > best_edits) continue;
+    Xapian::doccount count = frequency(db, candidate);
+    if (distance == best_edits && count <= nearest.frequency) continue;
+    best_edits = distance;
+    nearest.frequency = count;
+    nearest.word = std::move(candidate);
   }
   return entries_.emplace(std::move(key), std::move(nearest)).first->second;
 }

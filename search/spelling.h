@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "analysis/analyzer.h"
 
@@ -35,10 +36,21 @@ class SpellingMemo {
   // Xapian's suggestion for `term` within `edits`, with its frequency; the reference holds
   // until the next call or clear().
   const Nearest& nearest(const Xapian::Database& db, const std::string& term, unsigned edits);
-  void clear() { entries_.clear(); }
+  // Documents with `word`: the spelling table's count, and the remote shards'.
+  Xapian::doccount frequency(const Xapian::Database& db, const std::string& word);
+  // Forgets everything, and takes the remote shards of the database to come (see below).
+  void clear(std::vector<Xapian::Database> remote = {}) {
+    entries_.clear();
+    frequencies_.clear();
+    remote_ = std::move(remote);
+  }
 
  private:
   std::unordered_map<std::string, Nearest> entries_;
+  std::unordered_map<std::string, Xapian::doccount> frequencies_;
+  // Xapian's remote protocol (1.4) carries no spelling table: a remote shard's words are
+  // looked up among its terms instead (see nearest_term()).
+  std::vector<Xapian::Database> remote_;
 };
 
 std::string spelling_suggestion(std::string_view query, analysis::Analyzer& analyzer,
