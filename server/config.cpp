@@ -3,6 +3,7 @@
 #include "search/shard_set.h"
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <thread>
@@ -88,6 +89,15 @@ std::optional<ServerConfig> parse_config(int argc, char** argv, int& exit_code) 
     // --help succeeds; any bad flag or value exits 2, the usual code for a usage error.
     exit_code = app.exit(e) == 0 ? 0 : 2;
     return std::nullopt;
+  }
+  for (size_t i = 0; i < config.databases.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (config.databases[i] != config.databases[j]) continue;
+      // Its documents would be counted, and shown, twice.
+      std::fprintf(stderr, "loupe-server: --db %s is given twice\n", config.databases[i].c_str());
+      exit_code = 2;
+      return std::nullopt;
+    }
   }
   if (config.searchers == 0)
     config.searchers = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));

@@ -1171,4 +1171,8 @@ TEST_CASE("--db: a malformed tcp:// location is a usage error naming it") {
   auto result = run_command({loupe::testing::server_program(), "--db", "tcp://nohost"});
   CHECK(result.exit_code == 2);
   CHECK(result.output.find("tcp://nohost") != std::string::npos);
+  auto twice = run_command({loupe::testing::server_program(), "--db", corpus().db().string(),
+                            "--db", corpus().db().string()});
+  CHECK(twice.exit_code == 2);
+  CHECK(twice.output.find("given twice") != std::string::npos);
 }
