@@ -4,8 +4,10 @@
 #   docker run -d -p 8080:8080 -v /srv/docs:/docs:ro -v loupe-data:/data loupe
 #
 # The build stage compiles both programs and runs the unit tests; the final image holds only
-# loupe-index, loupe-server, their runtime libraries, web/ and seeds/. See docker/ and the
-# README's "Docker" section for the entrypoint, the environment variables and compose.yml.
+# loupe-index, loupe-server, their runtime libraries, Xapian's tools (xapian-replicate-server and
+# xapian-replicate, for read replicas), web/ and seeds/. See docker/ and the README's "Docker"
+# section for the entrypoint, the environment variables and compose.yml; docs/replicas.md for
+# LOUPE_ROLE and compose.replicas.yml.
 
 # ---------------------------------------------------------------------------- build stage
 FROM debian:bookworm-slim AS build
@@ -30,7 +32,8 @@ RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release \
 # is deleted here is gone from the image, not only hidden in a later layer.
 FROM debian:bookworm-slim AS runtime
 ARG DEBIAN_FRONTEND=noninteractive
-# Runtime libraries only (the -dev packages above pull these in at build time). poppler pulls in
+# Runtime libraries only (the -dev packages above pull these in at build time), and xapian-tools
+# (0.7 MB) for the replication programs of LOUPE_ROLE=master and replica. poppler pulls in
 # fontconfig and a font, for drawing pages; reading their text needs neither. GMime needs gpgme,
 # which is content with gpg alone: named here, it stands in for the whole of gnupg (13 MB).
 # Once they are in, the image needs no package manager (apt and its library, 7.5 MB: the image
@@ -39,7 +42,7 @@ ARG DEBIAN_FRONTEND=noninteractive
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libxapian30 libicu72 libcpp-httplib0.11 libxml2 libmd4c0 libxxhash0 libjemalloc2 \
-      libpoppler-cpp0v5 libzip4 libgmime-3.0-0 libcld2-0 gpg \
+      libpoppler-cpp0v5 libzip4 libgmime-3.0-0 libcld2-0 gpg xapian-tools \
  && rm -rf /var/lib/apt/lists/* /var/cache/debconf/*-old /var/log/apt/* /var/log/dpkg.log \
  && rm -rf /usr/share/fonts /var/cache/fontconfig \
  && dpkg --purge apt libapt-pkg6.0 \
@@ -63,7 +66,9 @@ COPY docker/healthcheck.sh /usr/local/bin/loupe-healthcheck
 RUN chmod 0755 /usr/local/bin/loupe-entrypoint /usr/local/bin/loupe-healthcheck \
  && chmod -R a+rX /opt/loupe \
  && if ldd /usr/local/bin/loupe-index /usr/local/bin/loupe-extract /usr/local/bin/loupe-server | grep 'not found'; then exit 1; fi \
- && loupe-index --help >/dev/null && loupe-server --help >/dev/null
+ && loupe-index --help >/dev/null && loupe-server --help >/dev/null \
+ && xapian-replicate --version >/dev/null && xapian-replicate-server --version >/dev/null \
+ && command -v setsid >/dev/null
 
 # ---------------------------------------------------------------------------- final image
 FROM scratch

@@ -19,6 +19,19 @@
 #      so a signal is handled at once, also when this script is PID 1.
 #
 # Given arguments, it runs them instead (`docker run --rm -it loupe bash`, `... loupe-index --help`).
+#
+# Read replicas (docs/replicas.md, docker/compose.replicas.yml): LOUPE_ROLE chooses what runs.
+#   standalone  (the default) all of the above.
+#   master      all of the above, with XAPIAN_MAX_CHANGESETS exported to loupe-index (100 unless
+#               set), so each commit also writes a changeset, plus xapian-replicate-server on
+#               $LOUPE_REPLICATION_PORT (7010), serving the index's parent folder: replicas ask
+#               for the index by its folder's name (`index` for /data/index).
+#   replica     no indexing: xapian-replicate keeps $LOUPE_DB a copy of the master's index
+#               ($LOUPE_REPLICATE_FROM=host:port, $LOUPE_REPLICATE_NAME=index, every
+#               $LOUPE_REPLICATE_SECONDS=5 s), and loupe-server serves it (an empty index until
+#               the first copy). If xapian-replicate or the server exits, so does the container.
+# SIGTERM stops these processes too. xapian-replicate-server signals its whole process group when
+# it stops, so it runs in a session of its own (setsid).
 set -u
 
 log() { printf '%s loupe-entrypoint: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >&2; }
@@ -34,12 +47,34 @@ BIND=${LOUPE_BIND:-0.0.0.0}
 PORT=${LOUPE_PORT:-8080}
 REFRESH=${LOUPE_REFRESH_SECONDS:-30}
 WATCH=${LOUPE_WATCH:-1}
+ROLE=${LOUPE_ROLE:-standalone}
+REPLICATION_PORT=${LOUPE_REPLICATION_PORT:-7010}
+REPLICATE_FROM=${LOUPE_REPLICATE_FROM:-}
+REPLICATE_NAME=${LOUPE_REPLICATE_NAME:-index}
+REPLICATE_SECONDS=${LOUPE_REPLICATE_SECONDS:-5}
 # loupe-index reads LOUPE_* variables too (LOUPE_WATCH would make every run a watcher): what it
 # needs is passed as flags, the rest must not leak in.
 unset LOUPE_PATHS LOUPE_JSON LOUPE_BACKUP LOUPE_WATCH LOUPE_RESCAN_SECONDS
 
 case $REFRESH in ''|*[!0-9]*) die "LOUPE_REFRESH_SECONDS must be a whole number of seconds (0 disables), not '$REFRESH'" ;; esac
 case $PORT in ''|*[!0-9]*) die "LOUPE_PORT must be a port number, not '$PORT'" ;; esac
+case $ROLE in
+  standalone) ;;
+  master)
+    case $REPLICATION_PORT in ''|*[!0-9]*) die "LOUPE_REPLICATION_PORT must be a port number, not '$REPLICATION_PORT'" ;; esac
+    # Without it, loupe-index writes no changesets and every update is a full copy.
+    export XAPIAN_MAX_CHANGESETS=${XAPIAN_MAX_CHANGESETS:-100}
+    case $XAPIAN_MAX_CHANGESETS in ''|0|*[!0-9]*) die "XAPIAN_MAX_CHANGESETS must be a number of changesets above 0, not '$XAPIAN_MAX_CHANGESETS'" ;; esac ;;
+  replica)
+    case $REPLICATE_FROM in
+      ?*:*[0-9]) REPLICATE_HOST=${REPLICATE_FROM%:*} REPLICATE_PORT=${REPLICATE_FROM##*:} ;;
+      *) die "LOUPE_ROLE=replica needs LOUPE_REPLICATE_FROM=host:port (the master's LOUPE_REPLICATION_PORT), not '$REPLICATE_FROM'" ;;
+    esac
+    case $REPLICATE_PORT in *[!0-9]*) die "LOUPE_REPLICATE_FROM must end in a port number, not '$REPLICATE_FROM'" ;; esac
+    case $REPLICATE_SECONDS in ''|0|*[!0-9]*) die "LOUPE_REPLICATE_SECONDS must be a whole number of seconds above 0, not '$REPLICATE_SECONDS'" ;; esac
+    case $REPLICATE_NAME in ''|*/*|.*) die "LOUPE_REPLICATE_NAME must be the name of the master's index folder (index), not '$REPLICATE_NAME'" ;; esac ;;
+  *) die "LOUPE_ROLE must be standalone, master or replica, not '$ROLE'" ;;
+esac
 
 # The API key may come from a file (a Docker/compose secret). An empty key means no access control.
 if [ -n "${LOUPE_API_KEY_FILE:-}" ]; then
@@ -57,6 +92,14 @@ case ${LOUPE_REBUILD:-} in
     log "LOUPE_REBUILD is set: deleting the index at $DB to build it anew"
     [ "$DB" != / ] && find "$DB" -mindepth 1 -delete ;;
 esac
+# A replica's folder (a stub file XAPIANDB naming replica_0 or replica_1) is not an index to write,
+# and an index is not a replica's folder: say so rather than fail obscurely.
+if [ "$ROLE" = replica ]; then
+  [ -e "$DB/iamglass" ] &&
+    die "$DB holds an index, not a replica: start once with LOUPE_REBUILD=1 to delete it and copy the master's"
+elif [ -e "$DB/XAPIANDB" ]; then
+  die "$DB holds a replica (LOUPE_ROLE=replica): start once with LOUPE_REBUILD=1 to delete it and index anew"
+fi
 
 # Which documents to serve: $DOCS when it holds any (non-hidden) entry, else the bundled seeds.
 # The seeds are indexed from a copy at $SEED_ROOT, next to the index, and that copy is emptied
@@ -92,6 +135,7 @@ sync_seeds() {
 }
 
 SERVER_PID= INDEX_PID= WATCH_PID= WATCH_KEY= WATCH_FAILURES=0 SLEEP_PID= STOPPING= REINDEX_NOW= SOURCE= SEEDS_COPIED= FIRST_RUN=1
+REPL_SERVER_PID= REPLICATE_PID=
 UNREADABLE_WARNED=
 
 on_stop() {
@@ -102,6 +146,8 @@ on_stop() {
   [ -n "$INDEX_PID" ] && kill -TERM "$INDEX_PID" 2>/dev/null
   [ -n "$WATCH_PID" ] && kill -TERM "$WATCH_PID" 2>/dev/null
   [ -n "$SERVER_PID" ] && kill -TERM "$SERVER_PID" 2>/dev/null
+  [ -n "$REPL_SERVER_PID" ] && kill -TERM "$REPL_SERVER_PID" 2>/dev/null
+  [ -n "$REPLICATE_PID" ] && kill -TERM "$REPLICATE_PID" 2>/dev/null
 }
 on_hup() {
   REINDEX_NOW=1
@@ -219,11 +265,54 @@ start_server() {
   SERVER_PID=$!
 }
 
+# master: the replicas' source. It serves the index's parent folder; a replica names the index.
+start_replication_server() {
+  log "replication: serving $(basename "$DB") from $(dirname "$DB") on port $REPLICATION_PORT (XAPIAN_MAX_CHANGESETS=$XAPIAN_MAX_CHANGESETS)"
+  setsid xapian-replicate-server -p "$REPLICATION_PORT" "$(dirname "$DB")" </dev/null &
+  REPL_SERVER_PID=$!
+}
+
+# replica: copy the master's index into $DB and serve it. xapian-replicate creates the folder and
+# refuses an existing one that is not a replica, so an empty one (made above) goes first. -r 1:
+# when several changesets are waiting, they are applied a second apart (Xapian's default, 30 s,
+# would hold a replica minutes behind a busy master); the server reopens every 250 ms and retries
+# a search that a changeset overtook.
+run_replica() {
+  local rc
+  rmdir "$DB" 2>/dev/null
+  start_server
+  log "replicating $REPLICATE_NAME from $REPLICATE_HOST:$REPLICATE_PORT into $DB every ${REPLICATE_SECONDS}s"
+  xapian-replicate -h "$REPLICATE_HOST" -p "$REPLICATE_PORT" -m "$REPLICATE_NAME" \
+    -i "$REPLICATE_SECONDS" -r 1 "$DB" </dev/null &
+  REPLICATE_PID=$!
+  while [ -z "$STOPPING" ]; do
+    # Returns when either exits, or a signal arrives.
+    wait -n "$SERVER_PID" "$REPLICATE_PID"
+    [ -n "$STOPPING" ] && break
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+      wait "$SERVER_PID"; rc=$?
+      log "error: loupe-server exited with status $rc"
+      kill -TERM "$REPLICATE_PID" 2>/dev/null
+      exit $((rc == 0 ? 1 : rc))
+    fi
+    if ! kill -0 "$REPLICATE_PID" 2>/dev/null; then
+      wait "$REPLICATE_PID"; rc=$?
+      log "error: xapian-replicate exited with status $rc (a network error only delays it: this is the replica folder or the program)"
+      kill -TERM "$SERVER_PID" 2>/dev/null
+      wait_pid "$SERVER_PID"
+      exit $((rc == 0 ? 1 : rc))
+    fi
+  done
+  finish
+}
+
 finish() {
   local rc=0
   [ -n "$SLEEP_PID" ] && kill "$SLEEP_PID" 2>/dev/null
   [ -n "$INDEX_PID" ] && wait_pid "$INDEX_PID"
   [ -n "$WATCH_PID" ] && wait_pid "$WATCH_PID"
+  [ -n "$REPL_SERVER_PID" ] && wait_pid "$REPL_SERVER_PID"
+  [ -n "$REPLICATE_PID" ] && wait_pid "$REPLICATE_PID"
   if [ -n "$SERVER_PID" ]; then
     wait_pid "$SERVER_PID"; rc=$?
     # A server ended by the SIGTERM we forwarded stopped as asked.
@@ -234,6 +323,8 @@ finish() {
 }
 
 # ---------------------------------------------------------------------------- start
+[ "$ROLE" = replica ] && run_replica
+[ "$ROLE" = master ] && start_replication_server
 if [ -n "$(find "$DB" -mindepth 1 -maxdepth 1 -print -quit 2>/dev/null)" ]; then
   log "existing index at $DB: serving it while changes are applied"
   start_server
@@ -256,6 +347,16 @@ while [ -z "$STOPPING" ]; do
     wait "$SERVER_PID"; rc=$?
     log "error: loupe-server exited with status $rc"
     [ -n "$WATCH_PID" ] && kill -TERM "$WATCH_PID" 2>/dev/null
+    [ -n "$REPL_SERVER_PID" ] && kill -TERM "$REPL_SERVER_PID" 2>/dev/null
+    exit $((rc == 0 ? 1 : rc))
+  fi
+  if [ -n "$REPL_SERVER_PID" ] && ! kill -0 "$REPL_SERVER_PID" 2>/dev/null; then
+    wait "$REPL_SERVER_PID"; rc=$?
+    log "error: xapian-replicate-server exited with status $rc (is port $REPLICATION_PORT taken?)"
+    [ -n "$WATCH_PID" ] && kill -TERM "$WATCH_PID" 2>/dev/null
+    kill -TERM "$SERVER_PID" 2>/dev/null
+    [ -n "$WATCH_PID" ] && wait_pid "$WATCH_PID"
+    wait_pid "$SERVER_PID"
     exit $((rc == 0 ? 1 : rc))
   fi
   if [ -z "$REINDEX_NOW" ]; then
@@ -265,8 +366,9 @@ while [ -z "$STOPPING" ]; do
       sleep "$REFRESH" &
     fi
     SLEEP_PID=$!
-    # Returns when the server or the watcher exits, the sleep ends, or a signal arrives.
-    wait -n "$SERVER_PID" "$SLEEP_PID" ${WATCH_PID:+"$WATCH_PID"}
+    # Returns when the server, the watcher or the replication server exits, the sleep ends, or a
+    # signal arrives.
+    wait -n "$SERVER_PID" "$SLEEP_PID" ${WATCH_PID:+"$WATCH_PID"} ${REPL_SERVER_PID:+"$REPL_SERVER_PID"}
     kill "$SLEEP_PID" 2>/dev/null
     wait "$SLEEP_PID" 2>/dev/null
     SLEEP_PID=

@@ -147,10 +147,15 @@ void Searcher::database_changed() {
 
 Searcher::FileStamp Searcher::version_file_stamp(const std::string& path) {
   struct stat st {};
-  // Glass keeps its version file as "iamglass"; a failed stat (no index yet) reads as zeros.
-  if (::stat((path + "/iamglass").c_str(), &st) != 0) return {};
+  // Glass keeps its version file as "iamglass"; a replica folder of xapian-replicate has a stub
+  // file, XAPIANDB, naming replica_0 or replica_1. A failed stat (no index yet) reads as zeros.
+  bool stub = false;
+  if (::stat((path + "/iamglass").c_str(), &st) != 0) {
+    if (::stat((path + "/XAPIANDB").c_str(), &st) != 0) return {};
+    stub = true;
+  }
   return {static_cast<uint64_t>(st.st_ino), static_cast<uint64_t>(st.st_size),
-          static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
+          static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec, stub};
 }
 
 // True, with the shards open again, when a local folder now holds another index than the one
@@ -164,7 +169,10 @@ bool Searcher::replaced_on_disk() {
     if (now == stamps_[i]) continue;
     stamps_[i] = now;
     try {
-      if (Xapian::Database(where.path).get_uuid() != shard_uuids_[i]) replaced = true;
+      // A replica's full copy: open it whatever its UUID (a replica too far behind gets a copy
+      // with the same one), and never keep reading the old folder, which is deleted and may be
+      // made again with another index at the same revision (reopen() then sees no change).
+      if (now.stub || Xapian::Database(where.path).get_uuid() != shard_uuids_[i]) replaced = true;
     } catch (const Xapian::Error&) {
       // Half written: the next check sees it whole.
     }
@@ -262,7 +270,14 @@ auto Searcher::with_retry(F&& f) -> decltype(f()) {
       return f();
     } catch (const Xapian::DatabaseModifiedError&) {
       if (attempt == kRetries) throw;
-      db_.reopen();
+      // A replica's full copy deletes the folder read: reopen() then fails, and only opening
+      // anew reads the copy.
+      try {
+        db_.reopen();
+        replaced_on_disk();
+      } catch (const Xapian::Error&) {
+        open();
+      }
       database_changed();
     } catch (const Xapian::NetworkError& e) {
       // A remote shard that is down or hung: answer from the others.

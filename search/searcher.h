@@ -195,6 +195,9 @@ class Searcher {
   struct FileStamp {
     uint64_t inode = 0, size = 0;
     int64_t mtime_ns = 0;
+    // A replica folder's stub file (XAPIANDB), not a Glass index's iamglass: it is replaced at
+    // every full copy, which goes to another folder, with the same UUID or not.
+    bool stub = false;
     bool operator==(const FileStamp&) const = default;
   };
   std::vector<FileStamp> stamps_;  // per shard; remote ones have none
