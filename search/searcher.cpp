@@ -342,6 +342,29 @@ uint64_t Searcher::document_count() {
   return with_retry([&] { return static_cast<uint64_t>(db_.get_doccount()); });
 }
 
+// Read shard by shard: a posting list walked on the combined database would be fetched whole
+// from every remote shard.
+std::vector<HitPositions> Searcher::positions_of(const SnippetPlan& plan,
+                                                 const std::vector<Xapian::docid>& docids) {
+  const size_t n = shards_.size();
+  if (n == 1) return read_positions(db_, plan, docids);
+  std::vector<HitPositions> out(docids.size());
+  for (size_t shard = 0; shard < n; ++shard) {
+    std::vector<size_t> hits;
+    std::vector<Xapian::docid> own;
+    for (size_t i = 0; i < docids.size(); ++i) {
+      if ((docids[i] - 1) % n != shard) continue;
+      hits.push_back(i);
+      own.push_back((docids[i] - 1) / static_cast<Xapian::docid>(n) + 1);
+    }
+    if (hits.empty()) continue;
+    std::vector<HitPositions> found =
+        read_positions(shards_[shard], plan, own, shard_set_->location(shard).remote());
+    for (size_t k = 0; k < hits.size(); ++k) out[hits[k]] = std::move(found[k]);
+  }
+  return out;
+}
+
 // The page's hits in rank order, with their snippets and marked titles.
 std::vector<Hit> Searcher::hits(const std::vector<Xapian::MSet>& sets, const ParsedQuery& parsed) {
   std::vector<Xapian::MSetIterator> ranked;
@@ -359,7 +382,7 @@ std::vector<Hit> Searcher::hits(const std::vector<Xapian::MSet>& sets, const Par
   if (parsed.fielded_words) fielded.emplace(parsed.title_terms, *analyzer_);
   Highlighter& title_highlighter = fielded ? *fielded : highlighter;
   SnippetPlan plan = plan_snippets(db_, highlighter, expansions_);
-  std::vector<HitPositions> positions = read_positions(db_, plan, docids);
+  std::vector<HitPositions> positions = positions_of(plan, docids);
   std::vector<Hit> out;
   for (size_t i = 0; i < ranked.size(); ++i) {
     const db::DocumentRecord& record = *records[i];

@@ -14,6 +14,7 @@
 #include "search/facets.h"
 #include "search/query_parser.h"
 #include "search/shard_set.h"
+#include "search/snippet.h"
 #include "search/spelling.h"
 #include "search/term_expansion.h"
 
@@ -169,6 +170,8 @@ class Searcher {
   std::vector<Hit::Copy> copies_of(Xapian::docid docid, const db::DocumentRecord& record);
   void sync_language();
   std::vector<Hit> hits(const std::vector<Xapian::MSet>& sets, const ParsedQuery& parsed);
+  std::vector<HitPositions> positions_of(const SnippetPlan& plan,
+                                         const std::vector<Xapian::docid>& docids);
   // Every match of `query`: the ranked pass's count when it is exact, else a pass of its own,
   // which also counts `facets` when given.
   uint64_t exact_count(const Xapian::Query& query, const std::optional<Xapian::MSet>& ranked,

@@ -186,23 +186,30 @@ SnippetPlan plan_snippets(const Xapian::Database& db, Highlighter& highlighter,
 }
 
 std::vector<HitPositions> read_positions(const Xapian::Database& db, const SnippetPlan& plan,
-                                         const std::vector<Xapian::docid>& docids) {
+                                         const std::vector<Xapian::docid>& docids, bool remote) {
   std::vector<HitPositions> out(docids.size(), HitPositions(plan.words.size()));
   std::vector<size_t> order = db::ascending_order(docids);
-  for (size_t w = 0; w < plan.words.size(); ++w) {
+  auto read = [&](size_t hit, size_t w) {
+    std::vector<uint32_t>& list = out[hit][w];
     const std::string& word = plan.words[w];
+    for (auto p = db.positionlist_begin(docids[hit], word);
+         p != db.positionlist_end(docids[hit], word) && list.size() < kMaxPositionsPerTerm; ++p)
+      list.push_back(*p);
+  };
+  for (size_t w = 0; w < plan.words.size(); ++w) {
+    if (remote) {
+      for (size_t hit : order) read(hit, w);
+      continue;
+    }
     // Most of a stem's written forms are in few documents, and a position lookup costs as much
     // for a document without the word as for one with it: the posting list says which have it.
+    const std::string& word = plan.words[w];
     Xapian::PostingIterator post = db.postlist_begin(word);
     const Xapian::PostingIterator post_end = db.postlist_end(word);
     for (size_t hit : order) {
       post.skip_to(docids[hit]);
       if (post == post_end) break;
-      if (*post != docids[hit]) continue;
-      std::vector<uint32_t>& list = out[hit][w];
-      for (auto p = db.positionlist_begin(docids[hit], word);
-           p != db.positionlist_end(docids[hit], word) && list.size() < kMaxPositionsPerTerm; ++p)
-        list.push_back(*p);
+      if (*post == docids[hit]) read(hit, w);
     }
   }
   return out;

@@ -52,8 +52,12 @@ using HitPositions = std::vector<std::vector<uint32_t>>;
 // The positions of every hit (in the order of `docids`), read word by word, and only for the hits
 // whose documents hold the word (its posting list, walked once in ascending docid order says
 // which): a position lookup costs Xapian a block read or two whether the word is there or not.
+// `remote`: `db` is a remote shard, asked for each hit's positions directly instead. It would send
+// a whole posting list to be walked (about 10 µs a posting, 150 ms for a common word of rust-doc),
+// and a lookup costs it one round trip.
 std::vector<HitPositions> read_positions(const Xapian::Database& db, const SnippetPlan& plan,
-                                         const std::vector<Xapian::docid>& docids);
+                                         const std::vector<Xapian::docid>& docids,
+                                         bool remote = false);
 
 // Bytes [begin, end) of a hit's stored text (see db/text_store.h), from wherever the caller keeps
 // them.
