@@ -45,8 +45,28 @@ Searcher::Searcher(std::string db_path, size_t document_cache_bytes)
 
 Searcher::Searcher(std::shared_ptr<ShardSet> shards, size_t document_cache_bytes)
     : shard_set_(std::move(shards)), documents_(document_cache_bytes) {
-  open();
-  database_changed();
+  reload();
+}
+
+// Reading a remote shard's settings can fail too: it is then left out, and the others opened
+// again (once per shard at most).
+void Searcher::reload() {
+  for (size_t attempt = 0;; ++attempt) {
+    open();
+    try {
+      database_changed();
+      return;
+    } catch (const Xapian::NetworkError& e) {
+      std::optional<size_t> shard = shard_set_->shard_named_by(e);
+      if (!shard || attempt >= shards_.size()) throw;
+      shard_set_->mark_down(*shard, e.get_description());
+    }
+  }
+}
+
+void Searcher::leave_out(const Xapian::NetworkError& error) {
+  if (std::optional<size_t> shard = shard_set_->shard_named_by(error))
+    shard_set_->mark_down(*shard, error.get_description());
 }
 
 void Searcher::open() {
@@ -177,7 +197,7 @@ bool Searcher::replaced_on_disk() {
       // Half written: the next check sees it whole.
     }
   }
-  if (replaced) open();
+  if (replaced) open();  // the caller reads the rest anew
   return replaced;
 }
 
@@ -192,11 +212,9 @@ const Xapian::Database& Searcher::shard_holding(Xapian::docid docid) const {
 }
 
 void Searcher::shard_failed(const Xapian::NetworkError& error) {
-  std::optional<size_t> shard = shard_set_->shard_named_by(error);
-  if (!shard) throw error;  // not one of ours to leave out
-  shard_set_->mark_down(*shard, error.get_description());
-  open();
-  database_changed();
+  if (!shard_set_->shard_named_by(error)) throw error;  // not one of ours to leave out
+  leave_out(error);
+  reload();
 }
 
 std::vector<ShardStatus> Searcher::shards() {
@@ -243,21 +261,15 @@ void Searcher::refresh(std::chrono::milliseconds interval) {
   if (!regrouped && now - last_refresh_ < interval) return;
   last_refresh_ = now;
   try {
-    if (regrouped || local_shard_missing()) {
-      bool was_open = opened_;
-      open();
-      if (opened_ || was_open || regrouped) database_changed();
-    } else if (db_.reopen() || replaced_on_disk()) {
+    if (regrouped || local_shard_missing())
+      reload();
+    else if (db_.reopen() || replaced_on_disk())
       database_changed();
-    }
   } catch (const Xapian::NetworkError& e) {
-    if (std::optional<size_t> shard = shard_set_->shard_named_by(e))
-      shard_set_->mark_down(*shard, e.get_description());
-    open();
-    database_changed();
+    leave_out(e);
+    reload();
   } catch (const Xapian::Error&) {
-    open();
-    database_changed();
+    reload();
   }
 }
 
@@ -275,10 +287,13 @@ auto Searcher::with_retry(F&& f) -> decltype(f()) {
       try {
         db_.reopen();
         replaced_on_disk();
+        database_changed();
+      } catch (const Xapian::NetworkError& e) {
+        leave_out(e);
+        reload();
       } catch (const Xapian::Error&) {
-        open();
+        reload();
       }
-      database_changed();
     } catch (const Xapian::NetworkError& e) {
       // A remote shard that is down or hung: answer from the others.
       if (attempt == kRetries) throw;

@@ -155,6 +155,10 @@ class Searcher {
  private:
   SearchResults run_search(const SearchRequest& request);
   void open();
+  // open(), then database_changed(), leaving out a remote shard that fails meanwhile.
+  void reload();
+  // Marks the remote shard `error` names down, for every searcher.
+  void leave_out(const Xapian::NetworkError& error);
   bool replaced_on_disk();
   void database_changed();
   bool local_shard_missing() const;
