@@ -13,12 +13,13 @@
 FROM debian:bookworm-slim AS build
 ARG DEBIAN_FRONTEND=noninteractive
 # libmd4c-html0-dev: Debian's md4c CMake config checks for libmd4c-html's files too.
+# xapian-tools: the unit tests search a shard served by xapian-tcpsrv.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       g++ cmake make pkg-config \
       libxapian-dev libicu-dev libcpp-httplib-dev nlohmann-json3-dev doctest-dev \
       libcli11-dev libxml2-dev libmd4c-dev libmd4c-html0-dev libxxhash-dev libjemalloc-dev \
-      libpoppler-cpp-dev libzip-dev libgmime-3.0-dev libcld2-dev \
+      libpoppler-cpp-dev libzip-dev libgmime-3.0-dev libcld2-dev xapian-tools \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
