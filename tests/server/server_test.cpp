@@ -1167,6 +1167,16 @@ TEST_CASE("several databases, one remote: one answer; a hung shard costs one tim
   CHECK(get(search_path("lighthouses OR karpathy"), {}, port).body["total"] == whole.body["total"]);
 }
 
+TEST_CASE("/api/health names the databases only when the API needs no key") {
+  CHECK(get("/api/health").body["shards"][0]["db"] == corpus().db().string());
+  ServerProcess keyed(corpus().db(), {}, {"LOUPE_API_KEY=s3cret-key"});
+  Reply health = get("/api/health", {}, keyed.port());
+  REQUIRE(health.body["shards"].size() == 1);
+  CHECK_FALSE(health.body["shards"][0].contains("db"));
+  CHECK(health.body["shards"][0]["state"] == "up");
+  CHECK(health.raw.find(corpus().db().string()) == std::string::npos);
+}
+
 TEST_CASE("--db: a malformed tcp:// location is a usage error naming it") {
   auto result = run_command({loupe::testing::server_program(), "--db", "tcp://nohost"});
   CHECK(result.exit_code == 2);
