@@ -260,11 +260,17 @@ void Searcher::refresh(std::chrono::milliseconds interval) {
   auto now = std::chrono::steady_clock::now();
   if (!regrouped && now - last_refresh_ < interval) return;
   last_refresh_ = now;
+  if (regrouped || local_shard_missing())
+    reload();
+  else
+    catch_up();
+}
+
+// A replica's full copy deletes the folder read: reopen() then fails, and only opening anew
+// reads the copy.
+void Searcher::catch_up() {
   try {
-    if (regrouped || local_shard_missing())
-      reload();
-    else if (db_.reopen() || replaced_on_disk())
-      database_changed();
+    if (db_.reopen() || replaced_on_disk()) database_changed();
   } catch (const Xapian::NetworkError& e) {
     leave_out(e);
     reload();
@@ -282,18 +288,7 @@ auto Searcher::with_retry(F&& f) -> decltype(f()) {
       return f();
     } catch (const Xapian::DatabaseModifiedError&) {
       if (attempt == kRetries) throw;
-      // A replica's full copy deletes the folder read: reopen() then fails, and only opening
-      // anew reads the copy.
-      try {
-        db_.reopen();
-        replaced_on_disk();
-        database_changed();
-      } catch (const Xapian::NetworkError& e) {
-        leave_out(e);
-        reload();
-      } catch (const Xapian::Error&) {
-        reload();
-      }
+      catch_up();
     } catch (const Xapian::NetworkError& e) {
       // A remote shard that is down or hung: answer from the others.
       if (attempt == kRetries) throw;

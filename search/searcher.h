@@ -157,6 +157,8 @@ class Searcher {
   void open();
   // open(), then database_changed(), leaving out a remote shard that fails meanwhile.
   void reload();
+  // Moves to the newest revision of every shard, or opens them anew when that fails.
+  void catch_up();
   // Marks the remote shard `error` names down, for every searcher.
   void leave_out(const Xapian::NetworkError& error);
   bool replaced_on_disk();
