@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <future>
 #include <optional>
+#include <string_view>
 
 #include "db/document_id.h"
 #include "db/document_record.h"
@@ -33,6 +34,14 @@ std::shared_ptr<ShardSet> one_folder(std::string path) {
   return std::make_shared<ShardSet>(std::vector<ShardLocation>{where}, ShardSet::kDefaultTimeout);
 }
 
+// A host that did not answer in time. Not the timeout a server reports of its client and sends
+// back ("REMOTE:" before it): xapian-tcpsrv does so when it ends an idle connection. Xapian's
+// errors have no virtual functions: their type is known by name.
+bool is_hung(const Xapian::NetworkError& error) {
+  return std::string_view(error.get_type()) == "NetworkTimeoutError" &&
+         error.get_msg().rfind("REMOTE:", 0) != 0;
+}
+
 // Holds a down shard's place: no documents, and the others keep their docids.
 Xapian::Database empty_shard() {
   return Xapian::WritableDatabase(std::string(), Xapian::DB_BACKEND_INMEMORY);
@@ -57,16 +66,36 @@ void Searcher::reload() {
       database_changed();
       return;
     } catch (const Xapian::NetworkError& e) {
-      std::optional<size_t> shard = shard_set_->shard_named_by(e);
-      if (!shard || attempt >= shards_.size()) throw;
-      shard_set_->mark_down(*shard, e.get_description());
+      if (attempt >= shards_.size() || !leave_out(e)) throw;
     }
   }
 }
 
-void Searcher::leave_out(const Xapian::NetworkError& error) {
-  if (std::optional<size_t> shard = shard_set_->shard_named_by(error))
-    shard_set_->mark_down(*shard, error.get_description());
+bool Searcher::leave_out(const Xapian::NetworkError& error) {
+  std::optional<size_t> shard = failed_shard(error);
+  if (shard) shard_set_->mark_down(*shard, error.get_description());
+  return shard.has_value();
+}
+
+// Xapian's error for a connection already closed names no host: the shard whose connection no
+// longer answers is then the one.
+std::optional<size_t> Searcher::failed_shard(const Xapian::NetworkError& error) {
+  if (std::optional<size_t> named = shard_set_->shard_named_by(error)) return named;
+  for (size_t i = 0; i < shards_.size(); ++i) {
+    if (!shard_open_[i] || !shard_set_->location(i).remote()) continue;
+    try {
+      shards_[i].keep_alive();
+    } catch (const Xapian::Error&) {
+      return i;
+    }
+  }
+  return std::nullopt;
+}
+
+bool Searcher::has_remote_shards() const {
+  for (size_t i = 0; i < shard_set_->size(); ++i)
+    if (shard_set_->location(i).remote()) return true;
+  return false;
 }
 
 void Searcher::open() {
@@ -211,9 +240,13 @@ const Xapian::Database& Searcher::shard_holding(Xapian::docid docid) const {
   return shards_.size() == 1 ? db_ : shards_[(docid - 1) % shards_.size()];
 }
 
-void Searcher::shard_failed(const Xapian::NetworkError& error) {
-  if (!shard_set_->shard_named_by(error)) throw error;  // not one of ours to leave out
-  leave_out(error);
+// A hung host is left out at once: connecting to it again would cost another timeout. Any other
+// failure may be a connection the server ended (xapian-tcpsrv closes idle ones, after 60 s by
+// default, and a restart closes them all): the first is met by connecting anew, where a shard
+// that refuses is left out; a shard that fails again is left out then.
+void Searcher::shard_failed(const Xapian::NetworkError& error, bool again) {
+  if (!has_remote_shards()) throw error;
+  if (again || is_hung(error)) leave_out(error);
   reload();
 }
 
@@ -272,7 +305,8 @@ void Searcher::catch_up() {
   try {
     if (db_.reopen() || replaced_on_disk()) database_changed();
   } catch (const Xapian::NetworkError& e) {
-    leave_out(e);
+    // As in shard_failed(): a closed connection is connected again, a hung host left out.
+    if (is_hung(e)) leave_out(e);
     reload();
   } catch (const Xapian::Error&) {
     reload();
@@ -292,7 +326,7 @@ auto Searcher::with_retry(F&& f) -> decltype(f()) {
     } catch (const Xapian::NetworkError& e) {
       // A remote shard that is down or hung: answer from the others.
       if (attempt == kRetries) throw;
-      shard_failed(e);
+      shard_failed(e, /*again=*/attempt > 1);
     }
   }
 }

@@ -159,14 +159,17 @@ class Searcher {
   void reload();
   // Moves to the newest revision of every shard, or opens them anew when that fails.
   void catch_up();
-  // Marks the remote shard `error` names down, for every searcher.
-  void leave_out(const Xapian::NetworkError& error);
+  // Marks the remote shard that `error` came from down, for every searcher; false when none is
+  // known.
+  bool leave_out(const Xapian::NetworkError& error);
+  std::optional<size_t> failed_shard(const Xapian::NetworkError& error);
+  bool has_remote_shards() const;
   bool replaced_on_disk();
   void database_changed();
   bool local_shard_missing() const;
-  // A remote shard failed: leave it out (the set marks it down for every searcher) and open the
-  // others again.
-  void shard_failed(const Xapian::NetworkError& error);
+  // A remote shard failed: open the shards again, leaving out one that is hung, refuses, or
+  // failed `again` in this request (the set marks it down for every searcher).
+  void shard_failed(const Xapian::NetworkError& error, bool again);
   // The shard holding `docid`, for what only it has: its text, kept in metadata, which a
   // combined database reads from the first shard only.
   const Xapian::Database& shard_holding(Xapian::docid docid) const;

@@ -25,6 +25,7 @@ using loupe::search::SearchResults;
 using loupe::search::ShardLocation;
 using loupe::search::ShardSet;
 using loupe::search::SortOrder;
+using loupe::testing::HangUpRelay;
 using loupe::testing::RemoteShard;
 using loupe::testing::TempDir;
 using loupe::testing::write_file;
@@ -352,6 +353,42 @@ TEST_CASE("a shard served by xapian-tcpsrv answers as a local one; down, it is l
     CHECK(std::chrono::steady_clock::now() - started < kTimeout * 2);
     auto document = sharded.document("north/long.txt", "");
     CHECK((document.has_value() == (loupe::db::shard_of("north/long.txt", 3) != 2)));
+  }
+}
+
+TEST_CASE("a remote shard that closes its connection is connected again, not left out") {
+  const std::vector<std::string> three = corpus().three();
+  Searcher whole((corpus().dir / "whole").string());
+  const uint64_t all = search(whole, "otter").total;
+  auto check_whole = [&](Searcher& sharded) {
+    SearchResults found = search(sharded, "otter");
+    CHECK(found.total == all);
+    CHECK(found.shards_failed == 0);
+    CHECK(sharded.shards()[2].state == "up");
+  };
+
+  SUBCASE("xapian-tcpsrv ends an idle connection") {
+    RemoteShard remote(three[2], {"--idle-timeout", "200"});
+    Searcher sharded(shard_set({three[0], three[1], remote.spec()}));
+    check_whole(sharded);
+    std::this_thread::sleep_for(std::chrono::milliseconds(600));
+    check_whole(sharded);
+    std::this_thread::sleep_for(std::chrono::milliseconds(600));
+    sharded.refresh(std::chrono::milliseconds(0));
+    check_whole(sharded);
+  }
+  SUBCASE("the connection ends with no host named in the error") {
+    RemoteShard remote(three[2]);
+    HangUpRelay relay(remote.port());
+    Searcher sharded(shard_set({three[0], three[1], relay.spec()}));
+    check_whole(sharded);
+    relay.hang_up();
+    check_whole(sharded);
+    relay.hang_up();
+    CHECK(sharded.document("north/long.txt", "kingfisher").has_value());
+    relay.hang_up();
+    sharded.refresh(std::chrono::milliseconds(0));
+    check_whole(sharded);
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -193,10 +194,22 @@ int free_port() {
   return ntohs(address.sin_port);
 }
 
-RemoteShard::RemoteShard(const std::filesystem::path& db)
-    : port_(free_port()),
-      process_({"/usr/bin/xapian-tcpsrv", "--interface", "127.0.0.1", "--port",
-                std::to_string(port_), db.string()}) {
+namespace {
+
+std::vector<std::string> tcpsrv_arguments(int port, const std::filesystem::path& db,
+                                          const std::vector<std::string>& extra_args) {
+  std::vector<std::string> argv = {"/usr/bin/xapian-tcpsrv", "--interface", "127.0.0.1", "--port",
+                                   std::to_string(port)};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  argv.push_back(db.string());
+  return argv;
+}
+
+}  // namespace
+
+RemoteShard::RemoteShard(const std::filesystem::path& db,
+                         const std::vector<std::string>& extra_args)
+    : port_(free_port()), process_(tcpsrv_arguments(port_, db, extra_args)) {
   for (int i = 0; i < 200 && process_.log().find("Listening") == std::string::npos; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   if (process_.log().find("Listening") == std::string::npos)
@@ -205,6 +218,115 @@ RemoteShard::RemoteShard(const std::filesystem::path& db)
 
 std::string RemoteShard::spec() const {
   return "tcp://127.0.0.1:" + std::to_string(port_);
+}
+
+HangUpRelay::HangUpRelay(int target_port) : target_port_(target_port) {
+  listener_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof address;
+  if (listener_ < 0 || bind(listener_, reinterpret_cast<sockaddr*>(&address), size) != 0 ||
+      listen(listener_, 16) != 0 ||
+      getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &size) != 0 ||
+      pipe2(wake_, O_CLOEXEC) != 0 || pipe2(done_, O_CLOEXEC) != 0)
+    throw std::runtime_error("cannot start the relay");
+  port_ = ntohs(address.sin_port);
+  thread_ = std::thread([this] { run(); });
+}
+
+HangUpRelay::~HangUpRelay() {
+  char quit = 'q';
+  if (write(wake_[1], &quit, 1) == 1)
+    thread_.join();
+  else
+    thread_.detach();
+  for (const Link& link : links_) {
+    close(link.client);
+    if (link.upstream >= 0) close(link.upstream);
+  }
+  for (int fd : {listener_, wake_[0], wake_[1], done_[0], done_[1]})
+    if (fd >= 0) close(fd);
+}
+
+std::string HangUpRelay::spec() const {
+  return "tcp://127.0.0.1:" + std::to_string(port_);
+}
+
+void HangUpRelay::hang_up() {
+  char command = 'h';
+  if (write(wake_[1], &command, 1) != 1 || read(done_[0], &command, 1) != 1)
+    throw std::runtime_error("the relay did not hang up");
+}
+
+bool HangUpRelay::relay(int from, int to) {
+  char buffer[16384];
+  ssize_t got = read(from, buffer, sizeof buffer);
+  if (got <= 0) return false;
+  for (ssize_t sent = 0; to >= 0 && sent < got;) {
+    ssize_t n = send(to, buffer + sent, got - sent, MSG_NOSIGNAL);
+    if (n <= 0) return false;
+    sent += n;
+  }
+  return true;
+}
+
+void HangUpRelay::accept_one() {
+  int client = accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+  if (client < 0) return;
+  int upstream = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(target_port_);
+  if (upstream < 0 ||
+      connect(upstream, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    if (upstream >= 0) close(upstream);
+    close(client);
+    return;
+  }
+  links_.push_back({client, upstream});
+}
+
+void HangUpRelay::run() {
+  for (;;) {
+    std::vector<pollfd> fds = {{wake_[0], POLLIN, 0}, {listener_, POLLIN, 0}};
+    for (const Link& link : links_) {
+      fds.push_back({link.client, POLLIN, 0});
+      fds.push_back({link.upstream, static_cast<short>(link.upstream >= 0 ? POLLIN : 0), 0});
+    }
+    if (poll(fds.data(), fds.size(), -1) < 0) continue;
+    if (fds[0].revents != 0) {
+      char command = 0;
+      if (read(wake_[0], &command, 1) != 1 || command == 'q') return;
+      // The server's side closes; the client's stays open and is read, so that its writes
+      // succeed and no reset reaches it.
+      for (Link& link : links_) {
+        shutdown(link.client, SHUT_WR);
+        if (link.upstream >= 0) close(link.upstream);
+        link.upstream = -1;
+      }
+      char done = 'd';
+      if (write(done_[1], &done, 1) != 1) return;
+      continue;
+    }
+    std::vector<Link> kept;
+    for (size_t i = 0; i < links_.size(); ++i) {
+      Link link = links_[i];
+      bool open = true;
+      if (fds[2 + 2 * i].revents != 0) open = relay(link.client, link.upstream);
+      if (open && link.upstream >= 0 && fds[3 + 2 * i].revents != 0)
+        open = relay(link.upstream, link.client);
+      if (open) {
+        kept.push_back(link);
+      } else {
+        close(link.client);
+        if (link.upstream >= 0) close(link.upstream);
+      }
+    }
+    links_ = std::move(kept);
+    if (fds[1].revents != 0) accept_one();
+  }
 }
 
 }  // namespace loupe::testing

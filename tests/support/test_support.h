@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace loupe::testing {
@@ -88,7 +89,10 @@ int free_port();
 // signals its process group when stopped) and accepting connections once constructed.
 class RemoteShard {
  public:
-  explicit RemoteShard(const std::filesystem::path& db);
+  // `extra_args` go to xapian-tcpsrv (say "--idle-timeout", "300").
+  explicit RemoteShard(const std::filesystem::path& db,
+                       const std::vector<std::string>& extra_args = {});
+  int port() const { return port_; }
   std::string spec() const;  // tcp://127.0.0.1:port, as loupe-server --db takes it
   // It forks a process per connection: signals go to all of them.
   void signal(int signal) { process_.signal_group(signal); }
@@ -96,6 +100,39 @@ class RemoteShard {
  private:
   int port_;
   ChildProcess process_;
+};
+
+// A TCP relay on a loopback port to another, which hangs up on the connections it carries as a
+// server that closes them does: the client may still write, and its next read meets the end of
+// the stream (Xapian then throws an error that names no host).
+class HangUpRelay {
+ public:
+  explicit HangUpRelay(int target_port);
+  ~HangUpRelay();
+  HangUpRelay(const HangUpRelay&) = delete;
+  HangUpRelay& operator=(const HangUpRelay&) = delete;
+  int port() const { return port_; }
+  std::string spec() const;  // tcp://127.0.0.1:port
+  // Ends every connection open now, and returns once it has; later ones are relayed as before.
+  void hang_up();
+
+ private:
+  struct Link {
+    int client;
+    int upstream;  // -1 once hung up: what the client sends is read and dropped
+  };
+  void run();
+  void accept_one();
+  // Moves what `from` has to `to` (dropped when `to` is -1); false at the end of the stream.
+  static bool relay(int from, int to);
+
+  int target_port_;
+  int listener_ = -1;
+  int port_ = 0;
+  int wake_[2] = {-1, -1};  // a byte: 'h' hang up, 'q' quit
+  int done_[2] = {-1, -1};  // a byte once a hang-up is done
+  std::vector<Link> links_;
+  std::thread thread_;
 };
 
 }  // namespace loupe::testing
