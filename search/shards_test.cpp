@@ -368,12 +368,13 @@ TEST_CASE("a remote shard that closes its connection is connected again, not lef
   };
 
   SUBCASE("xapian-tcpsrv ends an idle connection") {
-    RemoteShard remote(three[2], {"--idle-timeout", "200"});
+    // Long enough that no request of the test is itself cut off, even under a sanitizer.
+    RemoteShard remote(three[2], {"--idle-timeout", "1000"});
     Searcher sharded(shard_set({three[0], three[1], remote.spec()}));
     check_whole(sharded);
-    std::this_thread::sleep_for(std::chrono::milliseconds(600));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
     check_whole(sharded);
-    std::this_thread::sleep_for(std::chrono::milliseconds(600));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
     sharded.refresh(std::chrono::milliseconds(0));
     check_whole(sharded);
   }
