@@ -2,11 +2,13 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <future>
 #include <optional>
 #include <string_view>
+#include <thread>
 
 #include "db/document_id.h"
 #include "db/document_record.h"
@@ -40,6 +42,22 @@ std::shared_ptr<ShardSet> one_folder(std::string path) {
 bool is_hung(const Xapian::NetworkError& error) {
   return std::string_view(error.get_type()) == "NetworkTimeoutError" &&
          error.get_msg().rfind("REMOTE:", 0) != 0;
+}
+
+// Connects to shard `i` on a thread of its own, which finishes alone when a request cannot wait
+// for it (the future of std::async would wait in its destructor).
+std::future<Xapian::Database> connect_on_own_thread(std::shared_ptr<ShardSet> set, size_t i) {
+  std::promise<Xapian::Database> promise;
+  std::future<Xapian::Database> future = promise.get_future();
+  std::thread([set = std::move(set), i, promise = std::move(promise)]() mutable {
+    try {
+      Xapian::Database db = set->open(i);
+      promise.set_value(std::move(db));  // moved: Xapian's reference counts are not atomic
+    } catch (...) {
+      promise.set_exception(std::current_exception());
+    }
+  }).detach();
+  return future;
 }
 
 // Holds a down shard's place: no documents, and the others keep their docids.
@@ -108,15 +126,24 @@ void Searcher::open() {
   opened_ = false;
   bool marked = false;
   // Remote shards connect at once, each on a thread of its own: hosts that hang together cost
-  // one timeout, not one each.
+  // one timeout, not one each. In a request that met a hung host already, they have what is
+  // left of its time.
   std::vector<std::future<Xapian::Database>> connecting(n);
   for (size_t i = 0; i < n; ++i)
     if (shard_set_->location(i).remote() && shard_set_->up(i))
-      connecting[i] = std::async(std::launch::async, [this, i] { return shard_set_->open(i); });
+      connecting[i] = connect_on_own_thread(shard_set_, i);
+  std::optional<std::chrono::steady_clock::time_point> until;
+  if (deadline_)
+    until = std::max(*deadline_, std::chrono::steady_clock::now() + shard_set_->timeout() / 4);
   for (size_t i = 0; i < n; ++i) {
     const ShardLocation& where = shard_set_->location(i);
     // Before opening: a commit in between shows at the next check.
     if (!where.remote()) stamps_[i] = version_file_stamp(where.path);
+    if (until && connecting[i].valid() &&
+        connecting[i].wait_until(*until) != std::future_status::ready) {
+      marked = shard_set_->mark_down(i, "did not connect in time") || marked;
+      connecting[i] = {};
+    }
     if (connecting[i].valid() || (!where.remote() && shard_set_->up(i))) {
       try {
         shards_[i] = connecting[i].valid() ? connecting[i].get() : shard_set_->open(i);
@@ -317,6 +344,15 @@ void Searcher::catch_up() {
 // revision: reopen and try again.
 template <typename F>
 auto Searcher::with_retry(F&& f) -> decltype(f()) {
+  // The outermost call's request sets the deadline.
+  struct Deadline {
+    std::optional<std::chrono::steady_clock::time_point>& slot;
+    bool mine;
+    ~Deadline() {
+      if (mine) slot.reset();
+    }
+  } deadline{deadline_, !deadline_};
+  if (deadline.mine) deadline_ = std::chrono::steady_clock::now() + shard_set_->timeout();
   for (int attempt = 1;; ++attempt) {
     try {
       return f();

@@ -191,6 +191,10 @@ class Searcher {
 
   std::shared_ptr<ShardSet> shard_set_;
   uint64_t generation_ = 0;  // the set's, when the shards were opened
+  // While a request runs: when it should have its answer (its start and the shard timeout).
+  // Connecting again after a failure waits for remote shards until then, and at least a
+  // quarter of the timeout; one not connected by then is left out.
+  std::optional<std::chrono::steady_clock::time_point> deadline_;
   // One per location, in order; an empty in-memory database where one is not open, so that
   // docids keep their shard.
   std::vector<Xapian::Database> shards_;

@@ -356,6 +356,27 @@ TEST_CASE("a shard served by xapian-tcpsrv answers as a local one; down, it is l
   }
 }
 
+TEST_CASE("two remote shards that hang at once cost one request the timeout, not two") {
+  const std::vector<std::string> three = corpus().three();
+  RemoteShard first(three[1]);
+  RemoteShard second(three[2]);
+  constexpr auto kTimeout = std::chrono::milliseconds(600);
+  Searcher sharded(shard_set({three[0], first.spec(), second.spec()}, kTimeout));
+  const uint64_t local = search(*std::make_unique<Searcher>(three[0]), "otter").total;
+  REQUIRE(search(sharded, "otter").shards_failed == 0);
+  first.signal(SIGSTOP);
+  second.signal(SIGSTOP);
+  auto started = std::chrono::steady_clock::now();
+  SearchResults partial = search(sharded, "otter");
+  auto took = std::chrono::steady_clock::now() - started;
+  CHECK(partial.shards_failed == 2);
+  CHECK(partial.total == local);
+  // One timeout, a short wait for the others to connect again, and the search.
+  CHECK(took < kTimeout * 2);
+  first.signal(SIGCONT);
+  second.signal(SIGCONT);
+}
+
 TEST_CASE("a remote shard that closes its connection is connected again, not left out") {
   const std::vector<std::string> three = corpus().three();
   Searcher whole((corpus().dir / "whole").string());
