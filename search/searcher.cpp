@@ -60,6 +60,25 @@ std::future<Xapian::Database> connect_on_own_thread(std::shared_ptr<ShardSet> se
   return future;
 }
 
+// Sets a searcher's deadline for the request that starts (its start plus the shard timeout)
+// and clears it at the end; an inner call keeps the outer one's.
+class RequestDeadline {
+ public:
+  using Slot = std::optional<std::chrono::steady_clock::time_point>;
+  RequestDeadline(Slot& slot, std::chrono::milliseconds timeout) : slot_(slot), mine_(!slot) {
+    if (mine_) slot_ = std::chrono::steady_clock::now() + timeout;
+  }
+  ~RequestDeadline() {
+    if (mine_) slot_.reset();
+  }
+  RequestDeadline(const RequestDeadline&) = delete;
+  RequestDeadline& operator=(const RequestDeadline&) = delete;
+
+ private:
+  Slot& slot_;
+  bool mine_;
+};
+
 // Holds a down shard's place: no documents, and the others keep their docids.
 Xapian::Database empty_shard() {
   return Xapian::WritableDatabase(std::string(), Xapian::DB_BACKEND_INMEMORY);
@@ -315,6 +334,7 @@ void Searcher::sync_language() {
 }
 
 void Searcher::refresh(std::chrono::milliseconds interval) {
+  RequestDeadline deadline(deadline_, shard_set_->timeout());
   // A shard went down or came back: seen at once, not at the next interval.
   bool regrouped = shard_set_->generation() != generation_;
   auto now = std::chrono::steady_clock::now();
@@ -344,15 +364,7 @@ void Searcher::catch_up() {
 // revision: reopen and try again.
 template <typename F>
 auto Searcher::with_retry(F&& f) -> decltype(f()) {
-  // The outermost call's request sets the deadline.
-  struct Deadline {
-    std::optional<std::chrono::steady_clock::time_point>& slot;
-    bool mine;
-    ~Deadline() {
-      if (mine) slot.reset();
-    }
-  } deadline{deadline_, !deadline_};
-  if (deadline.mine) deadline_ = std::chrono::steady_clock::now() + shard_set_->timeout();
+  RequestDeadline deadline(deadline_, shard_set_->timeout());
   for (int attempt = 1;; ++attempt) {
     try {
       return f();
