@@ -352,9 +352,7 @@ void Searcher::catch_up() {
   try {
     if (db_.reopen() || replaced_on_disk()) database_changed();
   } catch (const Xapian::NetworkError& e) {
-    // As in shard_failed(): a closed connection is connected again, a hung host left out.
-    if (is_hung(e)) leave_out(e);
-    reload();
+    shard_failed(e, /*again=*/false);
   } catch (const Xapian::Error&) {
     reload();
   }
